@@ -1,0 +1,205 @@
+"""Model discovery and relation wiring, done once per ``Tortoise.init``."""
+from __future__ import annotations
+
+import importlib
+import inspect
+from types import ModuleType
+from typing import Any
+
+from tortoise.exceptions import ConfigurationError
+from tortoise.fields.relational import (
+    BackwardFKRelation,
+    BackwardOneToOneRelation,
+    ForeignKeyFieldInstance,
+    ManyToManyFieldInstance,
+)
+from tortoise.models import Model, RelationManagerDescriptor
+
+
+def discover_models(label: str, modules: list[Any]) -> list[type[Model]]:
+    """The models of an app: each module's ``__models__`` or its concrete Model classes."""
+    found: list[type[Model]] = []
+    for entry in modules:
+        module = entry if isinstance(entry, ModuleType) else _import(label, entry)
+        declared = getattr(module, "__models__", None)
+        if declared is not None:
+            candidates = list(declared)
+        else:
+            candidates = [
+                obj for _, obj in inspect.getmembers(module, inspect.isclass)
+                if issubclass(obj, Model) and obj is not Model and obj.__module__ == module.__name__
+            ]
+        for model in candidates:
+            if not model._meta.abstract and model not in found:
+                found.append(model)
+    return found
+
+
+def _import(label: str, name: str) -> ModuleType:
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        raise ConfigurationError(f"app '{label}': cannot import models module '{name}': {exc}") from exc
+
+
+def reset_model(model: type[Model]) -> None:
+    """Undo what a previous init added (reverse relations, resolved id field types)."""
+    meta = model._meta
+    original = getattr(meta, "original_fields", None)
+    if original is None:
+        meta.original_fields = dict(meta.fields_map)  # type: ignore[attr-defined]
+        meta.generated_names = []  # type: ignore[attr-defined]
+        return
+    for name in meta.generated_names:  # type: ignore[attr-defined]
+        if name in model.__dict__:
+            delattr(model, name)
+    meta.generated_names = []  # type: ignore[attr-defined]
+    meta.fields_map = dict(original)
+    meta.backward_fk_fields.clear()
+    meta.backward_o2o_fields.clear()
+    meta.m2m_fields = {n for n, f in original.items() if f.relation_kind == "m2m"}
+
+
+def wire_relations(apps: dict[str, dict[str, type[Model]]]) -> None:
+    for models in apps.values():
+        for model in models.values():
+            reset_model(model)
+    for models in apps.values():
+        for model in models.values():
+            for name, field in list(model._meta.fields_map.items()):
+                if isinstance(field, ForeignKeyFieldInstance):
+                    _wire_fk(apps, model, field)
+                elif isinstance(field, ManyToManyFieldInstance) and not field._generated:
+                    _wire_m2m(apps, model, field)
+    for models in apps.values():
+        for model in models.values():
+            model._meta.finalise_columns()
+            model._meta._inited = True
+
+
+def _resolve(apps: dict[str, dict[str, type[Model]]], field: Any) -> type[Model]:
+    if field.related_model is not None and not field.model_name:
+        return field.related_model
+    app, _, name = field.model_name.partition(".")
+    if app not in apps:
+        raise ConfigurationError(
+            f"{field.qualified_name} points at '{field.model_name}', but there is no app '{app}'; apps are: {', '.join(apps)}"
+        )
+    try:
+        return apps[app][name]
+    except KeyError:
+        raise ConfigurationError(
+            f"{field.qualified_name} points at '{field.model_name}', which is not a model of app '{app}'; "
+            f"its models are: {', '.join(apps[app])}"
+        ) from None
+
+
+def _add_generated(model: type[Model], name: str, field: Any, descriptor: Any) -> None:
+    meta = model._meta
+    if name in meta.fields_map:
+        raise ConfigurationError(
+            f"reverse relation '{name}' clashes with a field of {model.__name__}; set a different related_name"
+        )
+    field.bind(model, name)
+    meta.fields_map[name] = field
+    setattr(model, name, descriptor)
+    meta.generated_names.append(name)  # type: ignore[attr-defined]
+
+
+def _wire_fk(apps: dict, model: type[Model], fk: ForeignKeyFieldInstance) -> None:
+    meta = model._meta
+    fk = _fresh(meta, fk)
+    related = _resolve(apps, fk)
+    fk.related_model = related
+    target = related._meta.fields_map.get(fk.to_field) if fk.to_field else related._meta.pk
+    if target is None:
+        raise ConfigurationError(f"{fk.qualified_name}: to_field '{fk.to_field}' is not a field of {related.__name__}")
+    fk.to_field_instance = target
+    old_id = meta.fields_map[fk.source_field_name]
+    meta.fields_map[fk.source_field_name] = _id_field_like(target, old_id, fk)
+    if fk.related_name is False:
+        return
+    reverse_name = fk.related_name or f"{model.__name__.lower()}s"
+    if fk.relation_kind == "o2o":
+        backward: BackwardFKRelation = BackwardOneToOneRelation(model, fk.source_field_name, target.column, null=True, description=fk.description)
+        descriptor: Any = BackwardOneToOneDescriptor(backward)
+        related._meta.backward_o2o_fields.add(reverse_name)
+    else:
+        backward = BackwardFKRelation(model, fk.source_field_name, target.column, null=True, description=fk.description)
+        descriptor = RelationManagerDescriptor(backward)
+        related._meta.backward_fk_fields.add(reverse_name)
+    backward.related_model = model
+    _add_generated(related, reverse_name, backward, descriptor)
+    descriptor.name = reverse_name
+
+
+def _fresh(meta: Any, field: Any) -> Any:
+    """Relation fields are per-init copies, so a re-init starts from the declaration."""
+    import copy
+
+    clone = copy.copy(field)
+    meta.fields_map[field.model_field_name] = clone
+    descriptor = meta.model.__dict__.get(field.model_field_name)
+    if descriptor is not None and hasattr(descriptor, "field"):
+        descriptor.field = clone
+    return clone
+
+
+def _id_field_like(target: Any, old: Any, fk: ForeignKeyFieldInstance) -> Any:
+    """A non-pk copy of the target field's type, for the FK's id column."""
+    import copy
+
+    field = copy.copy(target)
+    field.pk = False
+    field.generated = False
+    field.null = old.null
+    field.unique = old.unique
+    field.index = old.index
+    field.default = old.default
+    field.description = old.description
+    field.validators = []
+    field.source_field = old.source_field
+    field.__dict__.pop("_encoders", None)
+    field.bind(fk.model, fk.source_field_name)
+    field.reference = fk  # type: ignore[attr-defined]
+    return field
+
+
+def _wire_m2m(apps: dict, model: type[Model], field: ManyToManyFieldInstance) -> None:
+    meta = model._meta
+    field = _fresh(meta, field)
+    related = _resolve(apps, field)
+    field.related_model = related
+    own_table, other_table = meta.db_table, related._meta.db_table
+    field.through = field.through or f"{own_table}_{other_table}"
+    field.backward_key = field.backward_key or f"{own_table}_id"
+    field.forward_key = field.forward_key or (f"{other_table}_id" if other_table != own_table else f"{other_table}_rel_id")
+    reverse_name = field.related_name or f"{model.__name__.lower()}s"
+    field.related_name = reverse_name
+    reverse = ManyToManyFieldInstance(
+        model, through=field.through, forward_key=field.backward_key, backward_key=field.forward_key,
+        related_name=field.model_field_name, on_delete=field.on_delete, db_constraint=field.db_constraint,
+        description=field.description,
+    )
+    reverse._generated = True
+    reverse.related_model = model
+    related._meta.m2m_fields.add(reverse_name)
+    _add_generated(related, reverse_name, reverse, RelationManagerDescriptor(reverse))
+
+
+class BackwardOneToOneDescriptor:
+    """``user.profile``: the related instance when fetched, else an awaitable query."""
+
+    def __init__(self, field: BackwardOneToOneRelation) -> None:
+        self.field = field
+        self.name = field.model_field_name
+
+    def __get__(self, obj: Any, owner: Any) -> Any:
+        if obj is None:
+            return self.field
+        cache = f"_{self.name}"
+        if cache in obj.__dict__:
+            return obj.__dict__[cache]
+        meta = type(obj)._meta
+        key = obj.__dict__.get(meta.column_to_field.get(self.field.to_field_column, meta.pk_attr))
+        return self.field.related_model.filter(**{self.field.relation_field: key}).first()

@@ -1,0 +1,1 @@
+"""Database clients, one package per driver."""

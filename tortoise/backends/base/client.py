@@ -1,0 +1,143 @@
+"""The client interface every backend implements, and the shared transaction logic.
+
+A client owns the connection(s) of one connection name.  The ORM only calls the
+``execute_*`` / ``fetch_rows`` methods and ``_in_transaction()``; everything
+driver-specific (pools, threads, error mapping) lives in the backend subclasses.
+
+Transactions: ``_in_transaction()`` returns a ``TransactionContext``.  Entering it
+asks the client for a *transaction client* pinned to one connection (``_begin``);
+while the block runs, ``tortoise.connection.connections`` resolves the connection name to
+that client in the current task (a contextvar), so every query in the block uses it.
+Entering ``_in_transaction()`` on a transaction client opens a savepoint instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from tortoise.exceptions import TransactionManagementError
+from tortoise.sql.dialects.base import Dialect
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend can do; tests and the ORM branch on these, not on driver names."""
+
+    dialect: str
+    daemon: bool = True
+    requires_limit: bool = False
+    inline_comment: bool = False
+    supports_transactions: bool = True
+    support_for_update: bool = True
+    support_index_hint: bool = False
+    support_update_limit_order_by: bool = True
+    can_rollback_ddl: bool = True
+    supports_returning: bool = False
+
+
+class BaseDBAsyncClient:
+    """Base of every database client (and of transaction clients)."""
+
+    dialect: Dialect
+    capabilities: Capabilities
+    executor_class: Any = None
+    #: set on transaction and savepoint clients
+    in_transaction_block = False
+
+    def __init__(self, connection_name: str = "default", fetch_inserted: bool = True, **kwargs: Any) -> None:
+        self.connection_name = connection_name
+        self.fetch_inserted = fetch_inserted
+
+    # --- lifecycle (backends implement) ------------------------------------------------
+    async def create_connection(self, with_db: bool) -> None:
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+    async def db_create(self) -> None:
+        raise NotImplementedError
+
+    async def db_delete(self) -> None:
+        raise NotImplementedError
+
+    # --- execution (backends implement) ------------------------------------------------
+    async def fetch_rows(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
+        """Run a SELECT; rows come back as positional sequences."""
+        raise NotImplementedError
+
+    async def execute_write(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run an UPDATE/DELETE; return the number of affected rows."""
+        raise NotImplementedError
+
+    async def execute_insert(self, sql: str, params: Sequence[Any]) -> Any:
+        """Run an INSERT; return the generated primary key (or None)."""
+        raise NotImplementedError
+
+    async def execute_many(self, sql: str, params_list: Sequence[Sequence[Any]]) -> None:
+        raise NotImplementedError
+
+    async def execute_query(self, query: str, values: Sequence[Any] | None = None) -> tuple[int, list[dict]]:
+        """Run any statement; return (affected or fetched row count, rows as dicts)."""
+        raise NotImplementedError
+
+    async def execute_query_dict(self, query: str, values: Sequence[Any] | None = None) -> list[dict]:
+        return (await self.execute_query(query, values))[1]
+
+    async def execute_script(self, query: str) -> None:
+        raise NotImplementedError
+
+    # --- transactions ---------------------------------------------------------------------
+    def _in_transaction(self) -> "TransactionContext":
+        return TransactionContext(self)
+
+    async def _begin(self) -> "BaseDBAsyncClient":
+        """Return a client pinned to one connection with a transaction (or savepoint) begun."""
+        raise NotImplementedError
+
+    async def _end(self, commit: bool) -> None:
+        """Commit or roll back the transaction begun by ``_begin`` and release it."""
+        raise NotImplementedError
+
+    async def commit(self) -> None:
+        raise TransactionManagementError("commit() is only allowed inside a transaction")
+
+    async def rollback(self) -> None:
+        raise TransactionManagementError("rollback() is only allowed inside a transaction")
+
+    def acquire_connection(self) -> Any:
+        """Async context manager yielding the driver connection (for raw access)."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.connection_name!r}>"
+
+
+class TransactionContext:
+    """``async with client._in_transaction() as conn``: commit on success, roll back on error.
+
+    Cancellation counts as an error: the transaction is rolled back and its connection
+    returned clean.  ``conn.commit()``/``conn.rollback()`` inside the block end it early.
+    """
+
+    __slots__ = ("client", "tx", "token")
+
+    def __init__(self, client: BaseDBAsyncClient) -> None:
+        self.client = client
+        self.tx: BaseDBAsyncClient | None = None
+        self.token: Any = None
+
+    async def __aenter__(self) -> BaseDBAsyncClient:
+        from tortoise.connection import connections
+
+        self.tx = await self.client._begin()
+        self.token = connections._push(self.client.connection_name, self.tx)
+        return self.tx
+
+    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        from tortoise.connection import connections
+
+        try:
+            await self.tx._end(commit=exc_type is None)  # type: ignore[union-attr]
+        finally:
+            connections._pop(self.token)

@@ -1,0 +1,187 @@
+"""The SQLite client: one connection per connection name, on its own thread."""
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+from typing import Any, Sequence
+
+from tortoise.backends.base.client import BaseDBAsyncClient, Capabilities
+from tortoise.backends.sqlite import worker as jobs
+from tortoise.backends.sqlite.worker import SqliteWorker
+from tortoise.config import SQLITE_PRAGMAS
+from tortoise.exceptions import (
+    DBConnectionError,
+    IntegrityError,
+    OperationalError,
+    TransactionManagementError,
+)
+from tortoise.sql.dialects.sqlite import SqliteDialect
+
+_DIALECT = SqliteDialect()
+
+
+def _mapped(exc: BaseException) -> BaseException:
+    """Translate a sqlite3 error to the tortoise exception raised from it."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return IntegrityError(str(exc))
+    if isinstance(exc, sqlite3.Error):
+        return OperationalError(str(exc))
+    return exc
+
+
+class SqliteClient(BaseDBAsyncClient):
+    dialect = _DIALECT
+    capabilities = Capabilities(
+        "sqlite",
+        daemon=False,
+        requires_limit=True,
+        inline_comment=True,
+        support_for_update=False,
+        supports_returning=True,
+    )
+
+    def __init__(self, file_path: str = ":memory:", connection_name: str = "default", **kwargs: Any) -> None:
+        super().__init__(connection_name=connection_name, fetch_inserted=kwargs.pop("fetch_inserted", True))
+        self.filename = file_path
+        # Pragma values were validated by tortoise.config, so they are safe in PRAGMA text.
+        self.pragmas: dict[str, Any] = {"foreign_keys": "ON"}
+        self.pragmas.update({k: v for k, v in kwargs.items() if k in SQLITE_PRAGMAS})
+        self._worker: SqliteWorker | None = None
+        self._lock = asyncio.Lock()
+
+    # --- lifecycle -------------------------------------------------------------------------
+    async def create_connection(self, with_db: bool = True) -> None:
+        if self._worker is not None:
+            return
+        if self.filename != ":memory:":
+            directory = os.path.dirname(os.path.abspath(self.filename))
+            if not os.path.isdir(directory):
+                raise DBConnectionError(
+                    f"cannot open SQLite database '{self.filename}': directory {directory} does not exist"
+                )
+        worker = SqliteWorker(self.filename, self.pragmas)
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, worker.open)
+        except sqlite3.Error as exc:
+            raise DBConnectionError(f"cannot open SQLite database '{self.filename}': {exc}") from exc
+        self._worker = worker
+
+    async def close(self) -> None:
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            await asyncio.get_running_loop().run_in_executor(None, worker.stop)
+
+    async def db_create(self) -> None:
+        await self.create_connection()
+
+    async def db_delete(self) -> None:
+        await self.close()
+        if self.filename != ":memory:":
+            try:
+                os.remove(self.filename)
+            except FileNotFoundError:
+                pass
+
+    # --- execution -------------------------------------------------------------------------
+    async def _run(self, fn: Any, *args: Any) -> Any:
+        worker = self._worker
+        if worker is None:
+            await self.create_connection()
+            worker = self._worker
+        try:
+            if self._lock.locked():  # a transaction owns the connection: wait for it
+                async with self._lock:
+                    return await worker.submit(fn, *args)  # type: ignore[union-attr]
+            return await worker.submit(fn, *args)  # type: ignore[union-attr]
+        except sqlite3.Error as exc:
+            raise _mapped(exc) from exc
+
+    async def fetch_rows(self, sql: str, params: Sequence[Any] = ()) -> list:
+        return await self._run(jobs.fetch_all, sql, params)
+
+    async def execute_write(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return await self._run(jobs.execute_rowcount, sql, params)
+
+    async def execute_insert(self, sql: str, params: Sequence[Any]) -> Any:
+        return await self._run(jobs.execute_insert, sql, params)
+
+    async def execute_many(self, sql: str, params_list: Sequence[Sequence[Any]]) -> None:
+        await self._run(jobs.execute_many, sql, params_list)
+
+    async def execute_query(self, query: str, values: Sequence[Any] | None = None) -> tuple[int, list[dict]]:
+        return await self._run(jobs.execute_dicts, query, values or ())
+
+    async def execute_script(self, query: str) -> None:
+        await self._run(jobs.execute_script, query)
+
+    # --- transactions ------------------------------------------------------------------------
+    async def _begin(self) -> "SqliteTransactionClient":
+        await self._lock.acquire()
+        tx = SqliteTransactionClient(self, savepoint=None)
+        try:
+            await tx._run(jobs.execute_rowcount, "BEGIN", ())
+        except BaseException:
+            self._lock.release()
+            raise
+        return tx
+
+
+class SqliteTransactionClient(SqliteClient):
+    """Runs on its parent's worker without the lock (it holds it), inside BEGIN or a SAVEPOINT."""
+
+    in_transaction_block = True
+
+    def __init__(self, parent: SqliteClient, savepoint: str | None) -> None:
+        self.connection_name = parent.connection_name
+        self.fetch_inserted = parent.fetch_inserted
+        self.filename = parent.filename
+        self._root = parent
+        self._savepoint = savepoint
+        self._depth = 0
+        self._finished = False
+
+    async def _run(self, fn: Any, *args: Any) -> Any:
+        worker = self._root._worker
+        if worker is None:
+            raise TransactionManagementError("the connection was closed during the transaction")
+        try:
+            return await worker.submit(fn, *args)
+        except sqlite3.Error as exc:
+            raise _mapped(exc) from exc
+
+    async def _begin(self) -> "SqliteTransactionClient":
+        self._depth += 1
+        name = f"aldabra_sp{id(self)}_{self._depth}"
+        await self._run(jobs.execute_rowcount, f'SAVEPOINT "{name}"', ())
+        return SqliteTransactionClient(self._root, savepoint=name)
+
+    async def _finish(self, commit: bool) -> None:
+        if self._finished:
+            raise TransactionManagementError("the transaction was already committed or rolled back")
+        self._finished = True
+        sp = self._savepoint
+        try:
+            if sp is None:
+                sql = "COMMIT" if commit else "ROLLBACK"
+                await asyncio.shield(self._run(jobs.execute_rowcount, sql, ()))
+            elif commit:
+                await asyncio.shield(self._run(jobs.execute_rowcount, f'RELEASE SAVEPOINT "{sp}"', ()))
+            else:
+                await asyncio.shield(self._run(jobs.execute_script, f'ROLLBACK TO SAVEPOINT "{sp}";\nRELEASE SAVEPOINT "{sp}";'))
+        finally:
+            if sp is None:
+                self._root._lock.release()
+
+    async def _end(self, commit: bool) -> None:
+        if not self._finished:
+            await self._finish(commit)
+
+    async def commit(self) -> None:
+        await self._finish(commit=True)
+
+    async def rollback(self) -> None:
+        await self._finish(commit=False)
+
+    async def close(self) -> None:  # the parent owns the connection
+        return None

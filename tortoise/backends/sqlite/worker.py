@@ -1,0 +1,136 @@
+"""A thread owning one sqlite3 connection; each job is one hop (execute + fetch)."""
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+import threading
+from queue import SimpleQueue
+from typing import Any, Callable
+
+
+def _regexp(value: Any, pattern: str) -> bool:
+    return value is not None and re.search(pattern, str(value)) is not None
+
+
+def _iregexp(value: Any, pattern: str) -> bool:
+    return value is not None and re.search(pattern, str(value), re.IGNORECASE) is not None
+
+
+def _deliver(fut: asyncio.Future, ok: bool, value: Any) -> None:
+    if fut.cancelled():
+        return
+    if ok:
+        fut.set_result(value)
+    else:
+        fut.set_exception(value)
+
+
+class SqliteWorker(threading.Thread):
+    """Runs jobs ``fn(connection, *args)`` in order on its own thread.
+
+    The connection is in autocommit mode (``isolation_level=None``); transactions are
+    begun explicitly by the client.
+    """
+
+    def __init__(self, path: str, pragmas: dict[str, Any]) -> None:
+        super().__init__(name=f"aldabra-sqlite:{path}", daemon=True)
+        self._jobs: SimpleQueue = SimpleQueue()
+        self._path = path
+        self._pragmas = pragmas
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+
+    def open(self) -> None:
+        """Start the thread and wait until the connection is open (raise its error)."""
+        self.start()
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+
+    def run(self) -> None:
+        try:
+            conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+            conn.create_function("aldabra_regexp", 2, _regexp, deterministic=True)
+            conn.create_function("aldabra_iregexp", 2, _iregexp, deterministic=True)
+            conn.create_function("regexp", 2, lambda p, v: _regexp(v, p), deterministic=True)
+            for name, value in self._pragmas.items():
+                conn.execute(f"PRAGMA {name}={value}")
+        except BaseException as exc:  # reported to the opener
+            self._error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        jobs = self._jobs
+        while True:
+            job = jobs.get()
+            if job is None:
+                break
+            loop, fut, fn, args = job
+            try:
+                result = fn(conn, *args)
+            except BaseException as exc:
+                loop.call_soon_threadsafe(_deliver, fut, False, exc)
+            else:
+                loop.call_soon_threadsafe(_deliver, fut, True, result)
+        conn.close()
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> asyncio.Future:
+        loop = asyncio.get_running_loop()
+        fut = loop.create_future()
+        self._jobs.put((loop, fut, fn, args))
+        return fut
+
+    def stop(self) -> None:
+        self._jobs.put(None)
+        self.join()
+
+
+# --- jobs: each runs entirely on the worker thread ------------------------------------
+def fetch_all(conn: sqlite3.Connection, sql: str, params: Any) -> list:
+    return conn.execute(sql, params).fetchall()
+
+
+def execute_rowcount(conn: sqlite3.Connection, sql: str, params: Any) -> int:
+    return conn.execute(sql, params).rowcount
+
+
+def execute_insert(conn: sqlite3.Connection, sql: str, params: Any) -> Any:
+    cursor = conn.execute(sql, params)
+    if cursor.description:  # INSERT ... RETURNING
+        row = cursor.fetchone()
+        cursor.fetchall()
+        return row[0] if row else None
+    return cursor.lastrowid
+
+
+def execute_many(conn: sqlite3.Connection, sql: str, params_list: Any) -> int:
+    return conn.executemany(sql, params_list).rowcount
+
+
+def execute_dicts(conn: sqlite3.Connection, sql: str, params: Any) -> tuple[int, list[dict]]:
+    cursor = conn.execute(sql, params)
+    if cursor.description is None:
+        return cursor.rowcount, []
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, row)) for row in cursor.fetchall()]
+    return len(rows), rows
+
+
+def execute_script(conn: sqlite3.Connection, script: str) -> None:
+    # executescript() would COMMIT an open transaction first; run statement by statement.
+    for statement in _split_statements(script):
+        conn.execute(statement)
+
+
+def _split_statements(script: str) -> list[str]:
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip():
+                statements.append(current)
+            current = ""
+    if current.strip():
+        statements.append(current)
+    return statements

@@ -1,0 +1,132 @@
+"""bulk_create and bulk_update: many rows per statement, in batches."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable
+
+from tortoise.exceptions import FieldError, ParamsError
+from tortoise.sql.nodes import encoder_for
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tortoise.models import Model
+
+
+def _batches(items: list, size: int | None) -> Iterable[list]:
+    if not size or size <= 0:
+        yield items
+        return
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+async def bulk_create(
+    model: "type[Model]",
+    objects: list["Model"],
+    batch_size: int | None,
+    ignore_conflicts: bool,
+    update_fields: Iterable[str] | None,
+    on_conflict: Iterable[str] | None,
+    using_db: Any,
+) -> list["Model"]:
+    """Insert ``objects``; set their primary keys where the database reports them."""
+    if not objects:
+        return objects
+    meta = model._meta
+    for obj in objects:
+        if type(obj) is not model:
+            raise ParamsError(f"bulk_create on {model.__name__} got a {type(obj).__name__}")
+    db = using_db or model._choose_db(for_write=True)
+    dialect = db.dialect
+    pk = meta.pk
+    auto_pk = pk.generated and all(o.pk is None for o in objects)
+    fields = [f for f in meta.db_fields if not (auto_pk and f is pk)]
+    encoders = [(f.model_field_name, encoder_for(f, dialect)) for f in fields]
+    conflict_cols = _columns(model, on_conflict)
+    update_cols = _columns(model, update_fields)
+    if update_cols and not conflict_cols and dialect.name != "mysql":
+        raise ParamsError("bulk_create(update_fields=...) needs on_conflict=[unique fields]")
+    q = dialect.quote
+    head = f"{dialect.insert_verb(ignore_conflicts)} INTO {q(meta.db_table)} ({','.join(q(f.column) for f in fields)}) VALUES "
+    tail = dialect.upsert(conflict_cols, update_cols, ignore_conflicts)
+    returning = dialect.returning([pk.column]) if auto_pk else ""
+    for obj in objects:
+        obj._touch_auto_fields(creating=True)
+        obj._run_validators()
+    for batch in _batches(objects, batch_size):
+        params: list[Any] = []
+        groups = []
+        for obj in batch:
+            start = len(params)
+            params.extend(obj._check_and_encode(encoders))
+            groups.append("(" + ",".join(dialect.placeholder(start + i) for i in range(len(fields))) + ")")
+        sql = head + ",".join(groups) + tail
+        if auto_pk and returning and not ignore_conflicts:
+            rows = await db.fetch_rows(sql + returning, params)
+            for obj, row in zip(batch, rows):
+                obj.pk = row[0]
+        elif auto_pk and not ignore_conflicts and dialect.name == "mysql":
+            first_id = await db.execute_insert(sql, params)
+            for offset, obj in enumerate(batch):  # InnoDB assigns consecutive ids to one INSERT
+                obj.pk = first_id + offset
+        else:
+            await db.execute_write(sql, params)
+        for obj in batch:
+            obj._saved_in_db = obj.pk is not None
+    return objects
+
+
+def _columns(model: "type[Model]", names: Iterable[str] | None) -> list[str]:
+    meta = model._meta
+    result = []
+    for name in names or ():
+        field = meta.fields_map.get(name)
+        if field is None:
+            raise FieldError(f"unknown field '{name}' on {model.__name__}; fields are: {', '.join(meta.db_fields_names)}")
+        if field.relation_kind in ("fk", "o2o"):
+            field = meta.fields_map[field.source_field_name]
+        result.append(field.column)
+    return result
+
+
+async def bulk_update(
+    model: "type[Model]", objects: list["Model"], fields: list[str], batch_size: int | None, using_db: Any
+) -> int:
+    """UPDATE … SET f = CASE pk WHEN … THEN … END WHERE pk IN (…), one statement per batch."""
+    if not objects:
+        return 0
+    if not fields:
+        raise ParamsError(f"bulk_update on {model.__name__} needs the list of fields to update")
+    meta = model._meta
+    db = using_db or model._choose_db(for_write=True)
+    dialect = db.dialect
+    q = dialect.quote
+    pk = meta.pk
+    pk_enc = encoder_for(pk, dialect)
+    targets = []
+    for name in fields:
+        field = meta.fields_map.get(name)
+        if field is None or field.pk:
+            raise FieldError(f"bulk_update: '{name}' is not an updatable field of {model.__name__}")
+        if field.relation_kind in ("fk", "o2o"):
+            field = meta.fields_map[field.source_field_name]
+        targets.append(field)
+    total = 0
+    for batch in _batches(objects, batch_size):
+        params: list[Any] = []
+        sets = []
+        for field in targets:
+            enc = encoder_for(field, dialect)
+            cases = []
+            for obj in batch:
+                value = obj.__dict__.get(field.model_field_name)
+                params.append(pk_enc(obj.pk))
+                params.append(enc(value) if value is not None else None)
+                cases.append(f"WHEN {dialect.placeholder(len(params) - 2)} THEN {dialect.placeholder(len(params) - 1)}")
+            cast = dialect.case_cast(field)
+            sets.append(f"{q(field.column)}={cast.format('CASE ' + q(pk.column) + ' ' + ' '.join(cases) + ' END')}")
+        ids = []
+        for obj in batch:
+            params.append(pk_enc(obj.pk))
+            ids.append(dialect.placeholder(len(params) - 1))
+        sql = f"UPDATE {q(meta.db_table)} SET {','.join(sets)} WHERE {q(pk.column)} IN ({','.join(ids)})"
+        total += await db.execute_write(sql, params)
+    return total

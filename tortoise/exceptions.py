@@ -1,0 +1,79 @@
+"""The exception hierarchy users catch; driver errors are mapped onto these."""
+from __future__ import annotations
+
+from typing import Any
+
+
+class BaseORMException(Exception):
+    """Base of every exception raised by the ORM."""
+
+
+class FieldError(BaseORMException):
+    """A field is unknown or used in a way its type does not allow."""
+
+
+class ParamsError(BaseORMException):
+    """A function or query was given arguments it cannot use."""
+
+
+class ConfigurationError(BaseORMException):
+    """The ORM configuration is invalid or incomplete."""
+
+
+class TransactionManagementError(BaseORMException):
+    """A transaction was used in a way that is not allowed."""
+
+
+class OperationalError(BaseORMException):
+    """The database refused or failed to run a statement."""
+
+
+class IntegrityError(OperationalError):
+    """A constraint (unique, not null, foreign key, check) was violated."""
+
+
+class DBConnectionError(BaseORMException, ConnectionError):
+    """The database could not be reached."""
+
+
+class NoValuesFetched(OperationalError):
+    """A relation was used before its values were fetched."""
+
+
+class MultipleObjectsReturned(OperationalError):
+    """A query that should return one object returned several."""
+
+    def __init__(self, *args: Any, model: Any = None) -> None:
+        self.model = model
+        super().__init__(*args)
+
+
+class ObjectDoesNotExistError(OperationalError, KeyError):
+    """An object looked up by primary key (e.g. in_bulk, refresh) does not exist."""
+
+    def __init__(self, model: Any, pk_name: str, pk_val: Any) -> None:
+        self.model, self.pk_name, self.pk_val = model, pk_name, pk_val
+        super().__init__(f"{model.__name__} has no object with {pk_name}={pk_val!r}")
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+class DoesNotExist(OperationalError):
+    """A query that should return one object returned none."""
+
+    def __init__(self, *args: Any, model: Any = None) -> None:
+        self.model = model
+        super().__init__(*args)
+
+
+class IncompleteInstanceError(OperationalError):
+    """An instance fetched with only() lacks fields needed for the operation."""
+
+
+class UnSupportedError(BaseORMException):
+    """The database or the ORM does not support this operation."""
+
+
+class ValidationError(BaseORMException):
+    """A value failed a field's validation."""

@@ -1,0 +1,212 @@
+"""User-facing expressions: Q, F, Value, RawSQL, Subquery, Case/When.
+
+Expressions are resolved against a query (``resolve(resolver)``) into SQL nodes; the
+resolver knows the model, its joins and annotations (see tortoise/filters.py).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tortoise.exceptions import FieldError, OperationalError
+from tortoise.sql import nodes
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tortoise.filters import Resolver
+
+
+class Expression:
+    """Base of expressions usable in filters, updates and annotations."""
+
+    is_aggregate = False
+
+    def resolve(self, resolver: "Resolver") -> nodes.Node:
+        raise NotImplementedError
+
+    def output_field(self, resolver: "Resolver") -> Any:
+        """The field whose conversion applies to this expression's values (or None)."""
+        return None
+
+    def _combine(self, other: Any, op: str, reverse: bool = False) -> "CombinedExpression":
+        other = other if isinstance(other, Expression) else Value(other)
+        return CombinedExpression(other, op, self) if reverse else CombinedExpression(self, op, other)
+
+    def __add__(self, other: Any) -> "CombinedExpression":
+        return self._combine(other, "+")
+
+    def __sub__(self, other: Any) -> "CombinedExpression":
+        return self._combine(other, "-")
+
+    def __mul__(self, other: Any) -> "CombinedExpression":
+        return self._combine(other, "*")
+
+    def __truediv__(self, other: Any) -> "CombinedExpression":
+        return self._combine(other, "/")
+
+    def __mod__(self, other: Any) -> "CombinedExpression":
+        return self._combine(other, "%")
+
+    def __radd__(self, other: Any) -> "CombinedExpression":
+        return self._combine(other, "+", reverse=True)
+
+    def __rsub__(self, other: Any) -> "CombinedExpression":
+        return self._combine(other, "-", reverse=True)
+
+    def __rmul__(self, other: Any) -> "CombinedExpression":
+        return self._combine(other, "*", reverse=True)
+
+    def __rtruediv__(self, other: Any) -> "CombinedExpression":
+        return self._combine(other, "/", reverse=True)
+
+    def __neg__(self) -> "CombinedExpression":
+        return CombinedExpression(Value(0), "-", self)
+
+
+class F(Expression):
+    """A reference to a field (or annotation) of the queried model: ``F("views") + 1``."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def resolve(self, resolver: "Resolver") -> nodes.Node:
+        return resolver.resolve_field_ref(self.name)[0]
+
+    def output_field(self, resolver: "Resolver") -> Any:
+        return resolver.resolve_field_ref(self.name)[1]
+
+    def __repr__(self) -> str:
+        return f"F({self.name!r})"
+
+
+class CombinedExpression(Expression):
+    def __init__(self, left: Expression, operator: str, right: Expression) -> None:
+        self.left, self.operator, self.right = left, operator, right
+
+    @property
+    def is_aggregate(self) -> bool:  # type: ignore[override]
+        return self.left.is_aggregate or self.right.is_aggregate
+
+    def resolve(self, resolver: "Resolver") -> nodes.Node:
+        return nodes.Template(
+            "({0}" + self.operator + "{1})", [self.left.resolve(resolver), self.right.resolve(resolver)]
+        )
+
+    def output_field(self, resolver: "Resolver") -> Any:
+        return self.left.output_field(resolver) or self.right.output_field(resolver)
+
+
+class Value(Expression):
+    """A constant, always sent as a bound parameter."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def resolve(self, resolver: "Resolver") -> nodes.Node:
+        return nodes.Param(self.value)
+
+
+class RawSQL(Expression):
+    """Literal SQL written by the user (no parameters are formatted into it)."""
+
+    def __init__(self, sql: str) -> None:
+        self.sql = sql
+
+    def resolve(self, resolver: "Resolver") -> nodes.Node:
+        return nodes.Raw(self.sql)
+
+
+class Subquery(Expression):
+    """A queryset used as a value: ``filter(id__in=Subquery(qs.values("id")))``."""
+
+    def __init__(self, query: Any) -> None:
+        self.query = query
+
+    def resolve(self, resolver: "Resolver") -> nodes.Node:
+        return nodes.Subquery(self.query._as_subquery(resolver))
+
+
+class When(Expression):
+    def __init__(self, *args: "Q", then: Any, negate: bool = False, **kwargs: Any) -> None:
+        self.condition = Q(*args, **kwargs)
+        if negate:
+            self.condition = ~self.condition
+        self.then = then
+
+
+class Case(Expression):
+    """``Case(When(status="a", then="x"), default="y")``."""
+
+    def __init__(self, *whens: When, default: Any = None) -> None:
+        if not all(isinstance(w, When) for w in whens):
+            raise FieldError("Case() takes When(...) conditions as positional arguments")
+        self.whens, self.default = whens, default
+
+    def resolve(self, resolver: "Resolver") -> nodes.Node:
+        children: list[nodes.Node] = []
+        template = "CASE"
+        for when in self.whens:
+            template += " WHEN {%d} THEN {%d}" % (len(children), len(children) + 1)
+            children.append(when.condition.resolve(resolver))
+            children.append(_operand(when.then, resolver))
+        template += " ELSE {%d} END" % len(children)
+        children.append(_operand(self.default, resolver))
+        return nodes.Template(template, children)
+
+
+def _operand(value: Any, resolver: "Resolver") -> nodes.Node:
+    if isinstance(value, Expression):
+        return value.resolve(resolver)
+    if isinstance(value, str):  # Tortoise treats a string `then` as a field name when it is one
+        return nodes.Param(value)
+    return nodes.Param(value)
+
+
+class Q:
+    """A filter condition tree: ``Q(a=1) | Q(b=2)``, ``~Q(c=3)``, ``Q(x, y, join_type="OR")``."""
+
+    AND = "AND"
+    OR = "OR"
+
+    def __init__(self, *args: "Q", join_type: str = "AND", **kwargs: Any) -> None:
+        if join_type not in (self.AND, self.OR):
+            raise OperationalError(f"join_type must be 'AND' or 'OR', not {join_type!r}")
+        for arg in args:
+            if not isinstance(arg, Q):
+                raise OperationalError(f"positional arguments to Q must be Q objects, got {arg!r}")
+        self.children: tuple[Q, ...] = args
+        self.filters = kwargs
+        self.join_type = join_type
+        self._is_negated = False
+
+    def __and__(self, other: "Q") -> "Q":
+        if not isinstance(other, Q):
+            raise OperationalError("AND operation requires a Q node")
+        return Q(self, other, join_type=self.AND)
+
+    def __or__(self, other: "Q") -> "Q":
+        if not isinstance(other, Q):
+            raise OperationalError("OR operation requires a Q node")
+        return Q(self, other, join_type=self.OR)
+
+    def __invert__(self) -> "Q":
+        q = Q(*self.children, join_type=self.join_type, **self.filters)
+        q._is_negated = not self._is_negated
+        return q
+
+    def negate(self) -> None:
+        self._is_negated = not self._is_negated
+
+    def resolve(self, resolver: "Resolver") -> nodes.Node:
+        parts = [child.resolve(resolver) for child in self.children]
+        parts.extend(resolver.resolve_filter(key, value) for key, value in self.filters.items())
+        if not parts:
+            node: nodes.Node = nodes.TRUE
+        elif len(parts) == 1:
+            node = parts[0]
+        else:
+            node = nodes.Junction(self.join_type, parts)
+        return nodes.Not(node) if self._is_negated else node
+
+    def __repr__(self) -> str:
+        inner = ", ".join([repr(c) for c in self.children] + [f"{k}={v!r}" for k, v in self.filters.items()])
+        text = f"Q({inner}, join_type={self.join_type!r})"
+        return f"~{text}" if self._is_negated else text

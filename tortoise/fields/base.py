@@ -1,0 +1,184 @@
+"""The Field base class shared by data and relational fields."""
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
+
+from tortoise.exceptions import ConfigurationError, ValidationError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tortoise.models import Model
+
+VALUE = TypeVar("VALUE")
+
+
+class OnDelete(str, Enum):
+    """What a foreign key does when the row it points at is deleted."""
+
+    CASCADE = "CASCADE"
+    RESTRICT = "RESTRICT"
+    SET_NULL = "SET NULL"
+    SET_DEFAULT = "SET DEFAULT"
+    NO_ACTION = "NO ACTION"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+CASCADE = OnDelete.CASCADE
+RESTRICT = OnDelete.RESTRICT
+SET_NULL = OnDelete.SET_NULL
+SET_DEFAULT = OnDelete.SET_DEFAULT
+NO_ACTION = OnDelete.NO_ACTION
+
+# Options that Django users write and that we keep as metadata only.
+_METADATA_OPTIONS = ("blank", "verbose_name", "help_text")
+
+
+class Field(Generic[VALUE]):
+    """A model attribute backed by a column (or, for relations, by another table).
+
+    Subclasses set ``field_type`` (the Python type of values), ``SQL_TYPE`` (the generic
+    DDL type) and optionally ``DB_TYPES`` ({dialect name: DDL type}), and override
+    ``to_db_value`` / ``to_python_value`` when values need converting.  Conversion lives
+    here, once per field; dialects only adapt the neutral Python value for their driver.
+    """
+
+    field_type: Any = None
+    SQL_TYPE: str = ""
+    DB_TYPES: dict[str, str] = {}
+    has_db_field = True
+    indexable = True
+    allows_generated = False
+    #: relational fields set this to "fk", "o2o", "m2m", "backward_fk", "backward_o2o"
+    relation_kind: str | None = None
+
+    def __init__(
+        self,
+        source_field: str | None = None,
+        generated: bool = False,
+        primary_key: bool | None = None,
+        null: bool = False,
+        default: Any = None,
+        unique: bool = False,
+        db_index: bool | None = None,
+        description: str | None = None,
+        model: "type[Model] | None" = None,
+        validators: list[Callable[[Any], None]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        pk = kwargs.pop("pk", False)
+        index = kwargs.pop("index", False)
+        source = kwargs.pop("source", None)
+        self.pk: bool = bool(primary_key if primary_key is not None else pk)
+        if generated and not self.allows_generated:
+            raise ConfigurationError(
+                f"{type(self).__name__} cannot be generated; only integer primary keys can"
+            )
+        self.source_field: str | None = source_field or source
+        self.generated = generated
+        self.null = null
+        self.default = default
+        self.unique = unique or self.pk
+        self.index = bool(db_index if db_index is not None else index)
+        self.description = description
+        self.docstring: str | None = None
+        self.validators: list[Callable[[Any], None]] = list(validators or [])
+        self.db_default = kwargs.pop("db_default", None)
+        self.model_field_name: str = kwargs.pop("model_field_name", "")
+        self.metadata = {k: kwargs.pop(k) for k in _METADATA_OPTIONS if k in kwargs}
+        self.model: "type[Model]" = model  # type: ignore[assignment]
+        if kwargs:
+            raise ConfigurationError(
+                f"{type(self).__name__} got unknown option(s) {', '.join(sorted(kwargs))}"
+            )
+        if self.pk and self.null:
+            raise ConfigurationError(f"{type(self).__name__}: a primary key cannot be null")
+
+    # --- naming -----------------------------------------------------------------------
+    def bind(self, model: "type[Model]", name: str) -> None:
+        """Attach the field to its model under ``name`` (called by the model metaclass)."""
+        self.model = model
+        self.model_field_name = name
+        if not self.source_field:
+            self.source_field = name
+
+    @property
+    def column(self) -> str:
+        return self.source_field or self.model_field_name
+
+    # --- values -------------------------------------------------------------------------
+    def has_default(self) -> bool:
+        return self.default is not None
+
+    def default_value(self) -> Any:
+        return self.default() if callable(self.default) else self.default
+
+    def to_db_value(self, value: Any, instance: Any = None) -> Any:
+        """Python value → dialect-neutral value for the database (None stays None)."""
+        if value is None or self.field_type is None or isinstance(value, self.field_type):
+            return value
+        return self.field_type(value)
+
+    def to_python_value(self, value: Any) -> Any:
+        """Value from a driver or from user input → the field's Python type."""
+        if value is None or self.field_type is None or isinstance(value, self.field_type):
+            return value
+        try:
+            return self.field_type(value)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(f"{self.qualified_name}: {value!r} is not a valid {self.field_type.__name__}") from exc
+
+    def validate(self, value: Any) -> None:
+        """Run null checks and validators; raise ValidationError naming the field."""
+        if value is None:
+            if not self.null and not self.generated:
+                raise ValidationError(f"{self.qualified_name}: value must not be None")
+            return
+        for validator in self.validators:
+            try:
+                validator(value)
+            except ValidationError as exc:
+                raise ValidationError(f"{self.qualified_name}: {exc}") from exc
+
+    @property
+    def qualified_name(self) -> str:
+        model = getattr(self.model, "__name__", "?")
+        return f"{model}.{self.model_field_name}"
+
+    # --- schema -------------------------------------------------------------------------
+    def get_db_type(self, dialect: str) -> str:
+        """The column type in DDL for ``dialect`` ("sqlite", "postgres", "mysql")."""
+        return self.DB_TYPES.get(dialect, self.SQL_TYPE)
+
+    @property
+    def constraints(self) -> dict[str, Any]:
+        """Value constraints (ge/le/max_length) for schema generators such as pydantic."""
+        return {}
+
+    def describe(self, serializable: bool = True) -> dict[str, Any]:
+        field_type = self.field_type
+        python_type = (
+            getattr(field_type, "__name__", str(field_type)) if serializable else field_type
+        )
+        default = self.default
+        if serializable and default is not None and not isinstance(default, (int, float, str, bool)):
+            default = f"<function {getattr(default, '__qualname__', repr(default))}>" if callable(default) else str(default)
+        return {
+            "name": self.model_field_name,
+            "field_type": type(self).__name__,
+            "db_column": self.column,
+            "python_type": python_type,
+            "generated": self.generated,
+            "nullable": self.null,
+            "unique": self.unique,
+            "indexed": self.index or self.unique,
+            "default": default,
+            "description": self.description,
+            "docstring": self.docstring,
+            "constraints": self.constraints,
+            "db_field_types": {"": self.SQL_TYPE, **self.DB_TYPES},
+        }
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.qualified_name}>"

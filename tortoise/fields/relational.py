@@ -1,0 +1,182 @@
+"""Relational fields (FK, one-to-one, many-to-many), their reverse sides and type hints.
+
+A ``ForeignKeyField("models.User", related_name="posts")`` named ``author`` gives the
+model an ``author_id`` data column (created by the model metaclass), an ``author``
+descriptor, and on ``Tortoise.init`` a ``posts`` reverse relation on User.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Awaitable, Generic, Optional, TypeVar, Union
+
+from tortoise.exceptions import ConfigurationError
+from tortoise.fields.base import CASCADE, Field, OnDelete
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tortoise.models import Model
+
+MODEL = TypeVar("MODEL", bound="Model")
+
+
+class RelationalField(Field):
+    has_db_field = False
+
+    def __init__(self, model_name: Any, related_name: str | None | bool = None, **kwargs: Any) -> None:
+        self.related_query_name = kwargs.pop("related_query_name", None)
+        super().__init__(**kwargs)
+        if isinstance(model_name, str):
+            if "." not in model_name:
+                raise ConfigurationError(
+                    f'{type(self).__name__} target must be "app_label.ModelName", got "{model_name}"'
+                )
+            self.model_name = model_name
+            self.related_model: "type[Model]" = None  # type: ignore[assignment]
+        else:  # a model class
+            self.related_model = model_name
+            self.model_name = ""
+        self.related_name = related_name
+
+    def describe(self, serializable: bool = True) -> dict[str, Any]:
+        desc = super().describe(serializable)
+        desc["python_type"] = (
+            f"models.{self.related_model.__name__}" if self.related_model is not None and serializable else self.related_model
+        )
+        desc["db_column"] = None
+        return desc
+
+
+class ForeignKeyFieldInstance(RelationalField):
+    relation_kind = "fk"
+
+    def __init__(
+        self,
+        model_name: Any,
+        related_name: str | None | bool = None,
+        on_delete: OnDelete | str = CASCADE,
+        db_constraint: bool = True,
+        to_field: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(model_name, related_name, **kwargs)
+        try:
+            self.on_delete = OnDelete(str(on_delete))
+        except ValueError:
+            raise ConfigurationError(
+                f"on_delete must be one of {', '.join(o.value for o in OnDelete)}, got {on_delete!r}"
+            ) from None
+        if self.on_delete is OnDelete.SET_NULL and not self.null:
+            raise ConfigurationError("on_delete=SET_NULL needs null=True on the foreign key")
+        self.db_constraint = db_constraint
+        self.to_field = to_field
+        self.to_field_instance: Field = None  # type: ignore[assignment]
+        self.source_field_name = ""  # the data field holding the id, e.g. "author_id"
+
+    def bind(self, model: Any, name: str) -> None:
+        self.model = model
+        self.model_field_name = name
+        self.source_field_name = f"{name}_id"
+
+    @property
+    def column(self) -> str:
+        return self.model._meta.fields_map[self.source_field_name].column
+
+
+class OneToOneFieldInstance(ForeignKeyFieldInstance):
+    relation_kind = "o2o"
+
+
+class ManyToManyFieldInstance(RelationalField):
+    relation_kind = "m2m"
+
+    def __init__(
+        self,
+        model_name: Any,
+        through: str | None = None,
+        forward_key: str | None = None,
+        backward_key: str = "",
+        related_name: str = "",
+        on_delete: OnDelete | str = CASCADE,
+        db_constraint: bool = True,
+        create_unique_index: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(model_name, related_name, **kwargs)
+        self.through = through or ""
+        self.forward_key = forward_key or ""
+        self.backward_key = backward_key
+        self.on_delete = OnDelete(str(on_delete))
+        self.db_constraint = db_constraint
+        self.create_unique_index = create_unique_index
+        #: set on the reverse side, which shares the through table
+        self._generated = False
+
+
+class BackwardFKRelation(RelationalField):
+    """The reverse side of a foreign key (``user.posts``)."""
+
+    relation_kind = "backward_fk"
+
+    def __init__(self, related_model: Any, relation_field: str, to_field_column: str, null: bool = False, description: str | None = None) -> None:
+        super().__init__(related_model, null=null, description=description)
+        self.relation_field = relation_field  # the id data field on related_model, e.g. "author_id"
+        self.to_field_column = to_field_column  # the column it points at on this model
+
+
+class BackwardOneToOneRelation(BackwardFKRelation):
+    relation_kind = "backward_o2o"
+
+
+def ForeignKeyField(
+    model_name: Any,
+    related_name: str | None | bool = None,
+    on_delete: OnDelete | str = CASCADE,
+    db_constraint: bool = True,
+    null: bool = False,
+    **kwargs: Any,
+) -> Any:
+    """A many-to-one relation to ``model_name`` ("app.Model")."""
+    return ForeignKeyFieldInstance(model_name, related_name, on_delete, db_constraint=db_constraint, null=null, **kwargs)
+
+
+def OneToOneField(
+    model_name: Any,
+    related_name: str | None | bool = None,
+    on_delete: OnDelete | str = CASCADE,
+    db_constraint: bool = True,
+    null: bool = False,
+    **kwargs: Any,
+) -> Any:
+    """A one-to-one relation to ``model_name`` ("app.Model")."""
+    return OneToOneFieldInstance(model_name, related_name, on_delete, db_constraint=db_constraint, null=null, **kwargs)
+
+
+def ManyToManyField(
+    model_name: Any,
+    through: str | None = None,
+    forward_key: str | None = None,
+    backward_key: str = "",
+    related_name: str = "",
+    on_delete: OnDelete | str = CASCADE,
+    db_constraint: bool = True,
+    **kwargs: Any,
+) -> Any:
+    """A many-to-many relation to ``model_name`` through a join table."""
+    return ManyToManyFieldInstance(
+        model_name, through, forward_key, backward_key, related_name, on_delete=on_delete, db_constraint=db_constraint, **kwargs
+    )
+
+
+# --- type hints users write in model bodies ----------------------------------------------
+ForeignKeyRelation = Union[Awaitable[MODEL], MODEL]
+ForeignKeyNullableRelation = Union[Awaitable[Optional[MODEL]], Optional[MODEL]]
+OneToOneRelation = Union[Awaitable[MODEL], MODEL]
+OneToOneNullableRelation = Union[Awaitable[Optional[MODEL]], Optional[MODEL]]
+
+from tortoise.fields.managers import ManyToManyRelation, ReverseRelation  # noqa: E402
+
+__all__ = [
+    "ForeignKeyField", "OneToOneField", "ManyToManyField",
+    "ForeignKeyFieldInstance", "OneToOneFieldInstance", "ManyToManyFieldInstance",
+    "BackwardFKRelation", "BackwardOneToOneRelation",
+    "ForeignKeyRelation", "ForeignKeyNullableRelation", "OneToOneRelation", "OneToOneNullableRelation",
+    "ReverseRelation", "ManyToManyRelation", "Generic",
+]

@@ -1,0 +1,751 @@
+"""Model, its metaclass and MetaInfo (the per-model metadata the ORM runs on)."""
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, TypeVar
+
+from tortoise import signals
+from tortoise.connection import connections
+from tortoise.exceptions import (
+    ConfigurationError,
+    DoesNotExist,
+    FieldError,
+    IncompleteInstanceError,
+    IntegrityError,
+    MultipleObjectsReturned,
+    OperationalError,
+    ValidationError,
+)
+from tortoise.fields.base import Field
+from tortoise.fields.relational import (
+    BackwardFKRelation,
+    ForeignKeyFieldInstance,
+    ManyToManyFieldInstance,
+    RelationalField,
+)
+from tortoise.sql.nodes import encoder_for
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tortoise.backends.base.client import BaseDBAsyncClient
+    from tortoise.queryset import QuerySet
+    from tortoise.sql.dialects.base import Dialect
+
+MODEL = TypeVar("MODEL", bound="Model")
+
+_META_OPTIONS = (
+    "table", "app", "abstract", "ordering", "indexes", "unique_together",
+    "table_description", "schema", "manager", "default_connection",
+)
+
+
+class MetaInfo:
+    """Everything the ORM knows about one model; built by the metaclass, completed at init."""
+
+    def __init__(self, meta: Any, model_name: str) -> None:
+        unknown = [k for k in vars(meta) if not k.startswith("_") and k not in _META_OPTIONS]
+        if unknown:
+            raise ConfigurationError(
+                f"{model_name}.Meta has unknown option(s) {', '.join(unknown)}; "
+                f"options are: {', '.join(_META_OPTIONS)}"
+            )
+        self.abstract: bool = getattr(meta, "abstract", False)
+        self.db_table: str = getattr(meta, "table", "") or model_name.lower()
+        self.app: str | None = getattr(meta, "app", None)
+        self.schema: str | None = getattr(meta, "schema", None)
+        self.table_description: str = getattr(meta, "table_description", "")
+        self.unique_together = _normalize_groups(getattr(meta, "unique_together", ()))
+        self.indexes: tuple = tuple(getattr(meta, "indexes", ()))
+        ordering = getattr(meta, "ordering", ())
+        self.ordering: tuple[str, ...] = (ordering,) if isinstance(ordering, str) else tuple(ordering)
+        self.manager = getattr(meta, "manager", None)
+        self.default_connection: str | None = getattr(meta, "default_connection", None)
+        self.fields_map: dict[str, Field] = {}
+        self.db_fields: list[Field] = []  # fields with a column, in table order
+        self.pk: Field = None  # type: ignore[assignment]
+        self.pk_attr = ""
+        self.fk_fields: set[str] = set()
+        self.o2o_fields: set[str] = set()
+        self.m2m_fields: set[str] = set()
+        self.backward_fk_fields: set[str] = set()
+        self.backward_o2o_fields: set[str] = set()
+        self.column_to_field: dict[str, str] = {}
+        self.model: "type[Model]" = None  # type: ignore[assignment]
+        self.meta_class: Any = meta
+        self._inited = False
+        self._statements: dict[str, ModelStatements] = {}
+        self._hydrators: dict[Any, Callable[[Sequence[Any]], Any]] = {}
+
+    # --- derived views --------------------------------------------------------------------
+    @property
+    def fields(self) -> set[str]:
+        return set(self.fields_map)
+
+    @property
+    def db_fields_names(self) -> list[str]:
+        return [f.model_field_name for f in self.db_fields]
+
+    @property
+    def fields_db_projection(self) -> dict[str, str]:
+        return {f.model_field_name: f.column for f in self.db_fields}
+
+    @property
+    def fetch_fields(self) -> set[str]:
+        return self.fk_fields | self.o2o_fields | self.m2m_fields | self.backward_fk_fields | self.backward_o2o_fields
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.app}.{self.model.__name__}"
+
+    @property
+    def db(self) -> "BaseDBAsyncClient":
+        return self.model._choose_db()
+
+    def finalise_columns(self) -> None:
+        """Recompute column lists after fields change (relations resolved at init)."""
+        self.db_fields = [f for f in self.fields_map.values() if f.has_db_field]
+        self.column_to_field = {f.column: f.model_field_name for f in self.db_fields}
+        self._statements.clear()
+        self._hydrators.clear()
+
+    def statements(self, dialect: "Dialect") -> "ModelStatements":
+        st = self._statements.get(dialect.name)
+        if st is None:
+            st = self._statements[dialect.name] = ModelStatements(self, dialect)
+        return st
+
+    def hydrator(self, dialect: "Dialect", fields: tuple[Field, ...]) -> Callable[[Sequence[Any]], Any]:
+        """A function row → instance for rows holding ``fields`` in order (built once)."""
+        key = (dialect.name, fields)
+        fn = self._hydrators.get(key)
+        if fn is None:
+            fn = self._hydrators[key] = _make_hydrator(self.model, dialect, fields, partial=len(fields) != len(self.db_fields))
+        return fn
+
+
+def _normalize_groups(groups: Any) -> tuple[tuple[str, ...], ...]:
+    if not groups:
+        return ()
+    if isinstance(groups[0], str):
+        return (tuple(groups),)
+    return tuple(tuple(g) for g in groups)
+
+
+def _make_hydrator(model: Any, dialect: "Dialect", fields: tuple[Field, ...], partial: bool) -> Callable:
+    names = tuple(f.model_field_name for f in fields)
+    decoders = [(i, dec) for i, f in enumerate(fields) if (dec := dialect.decoder(f)) is not None]
+    new = object.__new__
+
+    if not decoders:
+        def hydrate(row: Sequence[Any]) -> Any:
+            obj = new(model)
+            d = dict(zip(names, row))
+            d["_saved_in_db"] = True
+            if partial:
+                d["_partial"] = True
+            obj.__dict__ = d
+            return obj
+    else:
+        def hydrate(row: Sequence[Any]) -> Any:
+            values = list(row)
+            for i, dec in decoders:
+                v = values[i]
+                if v is not None:
+                    values[i] = dec(v)
+            obj = new(model)
+            d = dict(zip(names, values))
+            d["_saved_in_db"] = True
+            if partial:
+                d["_partial"] = True
+            obj.__dict__ = d
+            return obj
+
+    return hydrate
+
+
+class ModelStatements:
+    """The SQL a model needs for single-row work, compiled once per dialect."""
+
+    def __init__(self, meta: MetaInfo, dialect: "Dialect") -> None:
+        q = dialect.quote
+        table = q(meta.db_table)
+        pk = meta.pk
+        self.dialect = dialect
+        ph = dialect.placeholder
+        all_fields = meta.db_fields
+        self.insert_fields_all = list(all_fields)
+        self.insert_fields_auto = [f for f in all_fields if not (f is pk and pk.generated)]
+        self.insert_all = self._insert(table, self.insert_fields_all, dialect, returning=None)
+        self.insert_auto = self._insert(table, self.insert_fields_auto, dialect, returning=pk.column)
+        self.encoders_all = [(f.model_field_name, encoder_for(f, dialect)) for f in self.insert_fields_all]
+        self.encoders_auto = [(f.model_field_name, encoder_for(f, dialect)) for f in self.insert_fields_auto]
+        non_pk = [f for f in all_fields if f is not pk]
+        sets = ",".join(f"{q(f.column)}={ph(i)}" for i, f in enumerate(non_pk))
+        self.update_fields = non_pk
+        self.update_encoders = [(f.model_field_name, encoder_for(f, dialect)) for f in non_pk]
+        self.update_all = f"UPDATE {table} SET {sets} WHERE {q(pk.column)}={ph(len(non_pk))}" if non_pk else ""
+        self.delete = f"DELETE FROM {table} WHERE {q(pk.column)}={ph(0)}"
+        self.pk_encoder = encoder_for(pk, dialect)
+
+    @staticmethod
+    def _insert(table: str, fields: list[Field], dialect: "Dialect", returning: str | None) -> str:
+        q = dialect.quote
+        if fields:
+            cols = ",".join(q(f.column) for f in fields)
+            marks = ",".join(dialect.placeholder(i) for i in range(len(fields)))
+            sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"
+        else:
+            sql = dialect.insert_default_values(table)
+        if returning is not None:
+            sql += dialect.returning([returning])
+        return sql
+
+
+class ModelMeta(type):
+    """Collects fields (own, inherited, from mixins), the Meta options and per-model errors."""
+
+    def __new__(mcs, name: str, bases: tuple, attrs: dict[str, Any]) -> Any:
+        if not any(isinstance(b, ModelMeta) for b in bases):  # the Model base class itself
+            return super().__new__(mcs, name, bases, attrs)
+        meta_cls = attrs.pop("Meta", None) or type("Meta", (), {})
+        own_fields = {k: v for k, v in attrs.items() if isinstance(v, Field)}
+        for k in own_fields:
+            del attrs[k]
+        inherited = _inherited_fields(bases)
+        for base_meta in _abstract_metas(bases):  # Meta options inherit from abstract parents
+            for option in ("ordering", "indexes", "unique_together", "schema", "app", "default_connection"):
+                if not hasattr(meta_cls, option) and hasattr(base_meta, option):
+                    setattr(meta_cls, option, getattr(base_meta, option))
+        meta = MetaInfo(meta_cls, name)
+        meta.meta_class = meta_cls
+        attrs["_meta"] = meta
+        attrs.setdefault("DoesNotExist", None)
+        attrs.setdefault("MultipleObjectsReturned", None)
+        cls = super().__new__(mcs, name, bases, attrs)
+        meta.model = cls
+        if cls.__dict__["DoesNotExist"] is None:
+            cls.DoesNotExist = type("DoesNotExist", (DoesNotExist,), {"__qualname__": f"{name}.DoesNotExist"})
+        if cls.__dict__["MultipleObjectsReturned"] is None:
+            cls.MultipleObjectsReturned = type(
+                "MultipleObjectsReturned", (MultipleObjectsReturned,), {"__qualname__": f"{name}.MultipleObjectsReturned"}
+            )
+        fields = {**{k: copy.deepcopy(f) for k, f in inherited.items()}, **own_fields}
+        _install_fields(cls, meta, fields)
+        return cls
+
+
+def _inherited_fields(bases: tuple) -> dict[str, Field]:
+    """Fields of abstract model parents and of plain mixin classes, base-most first."""
+    found: dict[str, Field] = {}
+    for base in reversed(bases):
+        for klass in reversed(base.__mro__):
+            meta = klass.__dict__.get("_meta")
+            if isinstance(meta, MetaInfo):
+                if meta.abstract:
+                    found.update(meta._declared)  # type: ignore[attr-defined]
+                continue
+            for key, value in klass.__dict__.items():
+                if isinstance(value, Field):
+                    found[key] = value
+    return found
+
+
+def _abstract_metas(bases: tuple) -> list[Any]:
+    """The Meta classes of abstract model parents, nearest first."""
+    metas = []
+    for base in bases:
+        for klass in base.__mro__:
+            meta = klass.__dict__.get("_meta")
+            if isinstance(meta, MetaInfo) and meta.abstract:
+                metas.append(meta.meta_class)
+    return metas
+
+
+def _install_fields(cls: Any, meta: MetaInfo, fields: dict[str, Field]) -> None:
+    meta._declared = dict(fields)  # type: ignore[attr-defined]
+    pks = [n for n, f in fields.items() if f.pk]
+    if len(pks) > 1:
+        raise ConfigurationError(f"{cls.__name__} has more than one primary key: {', '.join(pks)}")
+    if not pks and not meta.abstract:
+        from tortoise.fields.data import IntField
+
+        fields = {"id": IntField(primary_key=True), **fields}
+        pks = ["id"]
+    ordered: dict[str, Field] = {}
+    for name, field in fields.items():
+        if name in ("pk",):
+            raise ConfigurationError(f"{cls.__name__}: 'pk' is reserved for the primary key alias")
+        field.bind(cls, name)
+        ordered[name] = field
+        if isinstance(field, ForeignKeyFieldInstance):
+            ordered[field.source_field_name] = _fk_id_field(field)
+            (meta.o2o_fields if field.relation_kind == "o2o" else meta.fk_fields).add(name)
+            setattr(cls, name, ForwardRelationDescriptor(field))
+        elif isinstance(field, ManyToManyFieldInstance):
+            meta.m2m_fields.add(name)
+            setattr(cls, name, RelationManagerDescriptor(field))
+    meta.fields_map = ordered
+    if pks:
+        meta.pk = ordered[pks[0]]
+        meta.pk_attr = pks[0]
+    meta.finalise_columns()
+
+
+def _fk_id_field(fk: ForeignKeyFieldInstance) -> Field:
+    """The data field holding a foreign key's value; its type is fixed once the target is known."""
+    from tortoise.fields.data import IntField
+
+    id_field = IntField(
+        source_field=fk.source_field or f"{fk.model_field_name}_id",
+        null=fk.null,
+        index=fk.index,
+        unique=fk.unique or fk.relation_kind == "o2o",
+        description=fk.description,
+        default=fk.default,
+    )
+    id_field.bind(fk.model, fk.source_field_name)
+    id_field.reference = fk  # type: ignore[attr-defined]
+    return id_field
+
+
+class ForwardRelationDescriptor:
+    """``post.author``: the instance when fetched, else an awaitable query for it."""
+
+    def __init__(self, field: ForeignKeyFieldInstance) -> None:
+        self.field = field
+        self.name = field.model_field_name
+        self.cache = f"_{field.model_field_name}"
+        self.id_attr = field.source_field_name
+
+    def __get__(self, obj: Any, owner: Any) -> Any:
+        if obj is None:
+            return self.field
+        d = obj.__dict__
+        value = d.get(self.id_attr)
+        cached = d.get(self.cache)
+        if cached is not None and value is not None and getattr(cached, self.field.to_field_instance.model_field_name) == value:
+            return cached
+        if value is None:
+            return None
+        related = self.field.related_model
+        return related.filter(**{self.field.to_field_instance.model_field_name: value}).first()
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        d = obj.__dict__
+        if value is None:
+            d[self.id_attr] = None
+            d[self.cache] = None
+            return
+        if not isinstance(value, Model):
+            raise FieldError(
+                f"{self.field.qualified_name} takes a {self.field.related_model.__name__ if self.field.related_model else 'model'} "
+                f"instance or None, got {value!r}; to set the id use {self.id_attr}="
+            )
+        key = getattr(value, self.field.to_field_instance.model_field_name)
+        if key is None:
+            raise OperationalError(
+                f"cannot assign an unsaved {type(value).__name__} to {self.field.qualified_name}; save it first"
+            )
+        d[self.id_attr] = key
+        d[self.cache] = value
+
+
+class RelationManagerDescriptor:
+    """``user.posts`` / ``post.tags``: a per-instance relation manager."""
+
+    def __init__(self, field: RelationalField) -> None:
+        self.field = field
+        self.name = field.model_field_name
+
+    def __get__(self, obj: Any, owner: Any) -> Any:
+        if obj is None:
+            return self.field
+        d = obj.__dict__
+        manager = d.get(self.name)
+        if manager is None:
+            from tortoise.fields.managers import make_manager
+
+            manager = d[self.name] = make_manager(obj, self.field)
+        return manager
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        raise FieldError(
+            f"{self.field.qualified_name} is a relation; use .add()/.remove() or the related model's foreign key"
+        )
+
+
+class Model(metaclass=ModelMeta):
+    """Base class of every model."""
+
+    _meta: MetaInfo
+    DoesNotExist: type[DoesNotExist]
+    MultipleObjectsReturned: type[MultipleObjectsReturned]
+    _saved_in_db = False
+    _partial = False
+    _custom_generated_pk = False
+
+    def __init__(self, **kwargs: Any) -> None:
+        meta = self._meta
+        if meta.abstract:
+            raise ConfigurationError(f"{type(self).__name__} is abstract and cannot be instantiated")
+        d = self.__dict__
+        fields_map = meta.fields_map
+        for field in meta.db_fields:
+            default = field.default
+            d[field.model_field_name] = default() if callable(default) else default
+        for key, value in kwargs.items():
+            field = fields_map.get(key)
+            if field is None:
+                raise FieldError(
+                    f"unknown field '{key}' for {type(self).__name__}; fields are: {', '.join(fields_map)}"
+                )
+            kind = field.relation_kind
+            if kind is None:
+                d[key] = field.to_python_value(value) if value is not None else None
+                if field.pk and field.generated and value is not None:
+                    d["_custom_generated_pk"] = True
+            elif kind in ("fk", "o2o"):
+                setattr(self, key, value)
+            else:
+                raise ConfigurationError(
+                    f"{type(self).__name__}.{key} is a {kind.replace('_', ' ')} relation and cannot be set in the "
+                    "constructor; save the object, then use the relation manager"
+                )
+
+    # --- identity ---------------------------------------------------------------------------
+    @property
+    def pk(self) -> Any:
+        return self.__dict__.get(self._meta.pk_attr)
+
+    @pk.setter
+    def pk(self, value: Any) -> None:
+        self.__dict__[self._meta.pk_attr] = value
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self.pk is not None and self.pk == other.pk  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        if self.pk is None:
+            raise TypeError(f"{type(self).__name__} instances without a primary key are unhashable")
+        return hash(self.pk)
+
+    def __repr__(self) -> str:
+        if self.pk is not None:
+            return f"<{type(self).__name__}: {self.pk}>"
+        return f"<{type(self).__name__}>"
+
+    def __str__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+    def __await__(self):  # lets ``await post.author`` work whether or not it was fetched
+        async def _self() -> "Model":
+            return self
+
+        return _self().__await__()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if not isinstance(v, _managers())}
+
+    # --- database selection -------------------------------------------------------------------
+    @classmethod
+    def _choose_db(cls, for_write: bool = False) -> "BaseDBAsyncClient":
+        from tortoise.router import router
+
+        name = router.db_for(cls, for_write) or cls._meta.default_connection
+        if name is None:
+            raise ConfigurationError(
+                f"{cls.__name__} is not bound to a connection; is its module listed in Tortoise.init(modules=...)?"
+            )
+        return connections.get(name)
+
+    # --- saving -----------------------------------------------------------------------------------
+    def _check_and_encode(self, encoders: list[tuple[str, Callable[[Any], Any]]]) -> list[Any]:
+        """Encode attribute values for the database, enforcing NOT NULL and validators."""
+        d = self.__dict__
+        fields_map = self._meta.fields_map
+        values = []
+        for name, enc in encoders:
+            value = d.get(name)
+            if value is None:
+                field = fields_map[name]
+                if not field.null and not (field.pk and field.generated):
+                    raise IntegrityError(
+                        f"{type(self).__name__}.{name} is required (NOT NULL) but has no value; "
+                        f"pass {name}=... or give the field a default"
+                    )
+                values.append(None)
+                continue
+            try:
+                values.append(enc(value))
+            except (TypeError, ValueError, ArithmeticError) as exc:
+                raise ValidationError(f"{type(self).__name__}.{name}: invalid value {value!r}: {exc}") from exc
+        return values
+
+    def _run_validators(self, names: Iterable[str] | None = None) -> None:
+        fields_map = self._meta.fields_map
+        for field in self._meta.db_fields:
+            if field.validators and (names is None or field.model_field_name in names):
+                value = self.__dict__.get(field.model_field_name)
+                if value is not None:
+                    field.validate(value)
+
+    def _touch_auto_fields(self, creating: bool) -> None:
+        for field in self._meta.db_fields:
+            if getattr(field, "auto_now", False) or (creating and getattr(field, "auto_now_add", False)):
+                field.to_db_value(self.__dict__.get(field.model_field_name), self)
+
+    async def save(
+        self,
+        using_db: "BaseDBAsyncClient | None" = None,
+        update_fields: Iterable[str] | None = None,
+        force_create: bool = False,
+        force_update: bool = False,
+    ) -> None:
+        meta = self._meta
+        if self._partial and update_fields is None and self._saved_in_db:
+            raise IncompleteInstanceError(
+                f"{type(self).__name__} was fetched with only(); save it with update_fields=[...]"
+            )
+        db = using_db or self._choose_db(for_write=True)
+        creating = force_create or (not self._saved_in_db and not force_update)
+        fields_list = list(update_fields) if update_fields is not None else None
+        if fields_list is not None:
+            for name in fields_list:
+                field = meta.fields_map.get(name)
+                if field is None or not field.has_db_field and field.relation_kind not in ("fk", "o2o"):
+                    raise FieldError(
+                        f"update_fields: '{name}' is not a field of {type(self).__name__}; "
+                        f"fields are: {', '.join(meta.db_fields_names)}"
+                    )
+        self._touch_auto_fields(creating)
+        self._run_validators()
+        await signals.send(signals.Signals.pre_save, type(self), self, db, fields_list)
+        st = meta.statements(db.dialect)
+        if creating:
+            await self._insert(db, st)
+        else:
+            await self._update(db, st, fields_list, force_update)
+        self._saved_in_db = True
+        await signals.send(signals.Signals.post_save, type(self), self, creating, db, fields_list)
+
+    async def _insert(self, db: "BaseDBAsyncClient", st: ModelStatements) -> None:
+        if self.pk is None and self._meta.pk.generated:
+            values = self._check_and_encode(st.encoders_auto)
+            self.pk = await db.execute_insert(st.insert_auto, values)
+        else:
+            values = self._check_and_encode(st.encoders_all)
+            await db.execute_insert(st.insert_all, values)
+
+    async def _update(
+        self, db: "BaseDBAsyncClient", st: ModelStatements, update_fields: list[str] | None, force: bool
+    ) -> None:
+        meta = self._meta
+        if update_fields is None:
+            if not st.update_all:
+                return
+            values = self._check_and_encode(st.update_encoders)
+            values.append(st.pk_encoder(self.pk))
+            rows = await db.execute_write(st.update_all, values)
+        else:
+            names = [meta.fields_map[n].source_field_name if meta.fields_map[n].relation_kind else n for n in update_fields]
+            if not names:
+                return
+            from tortoise.queryset import UpdateQuery
+
+            rows = await UpdateQuery.for_instance(self, names, db).execute()
+        if rows == 0 and force:
+            raise IntegrityError(f"cannot update {type(self).__name__} with pk={self.pk!r}: no such row")
+
+    async def delete(self, using_db: "BaseDBAsyncClient | None" = None) -> None:
+        if not self._saved_in_db:
+            raise OperationalError(f"cannot delete an unsaved {type(self).__name__}")
+        db = using_db or self._choose_db(for_write=True)
+        await signals.send(signals.Signals.pre_delete, type(self), self, db)
+        st = self._meta.statements(db.dialect)
+        await db.execute_write(st.delete, [st.pk_encoder(self.pk)])
+        await signals.send(signals.Signals.post_delete, type(self), self, db)
+
+    async def refresh_from_db(self, fields: Iterable[str] | None = None, using_db: "BaseDBAsyncClient | None" = None) -> None:
+        if not self._saved_in_db:
+            raise OperationalError(f"cannot refresh an unsaved {type(self).__name__}")
+        qs = type(self).filter(pk=self.pk)
+        if using_db is not None:
+            qs = qs.using_db(using_db)
+        names = list(fields) if fields else self._meta.db_fields_names
+        rows = await qs.values(*names)
+        if not rows:
+            raise type(self).DoesNotExist(f"{type(self).__name__} with pk={self.pk!r} no longer exists", model=type(self))
+        self.__dict__.update(rows[0])
+        if not fields:
+            self.__dict__.pop("_partial", None)
+
+    async def fetch_related(self, *args: Any, using_db: "BaseDBAsyncClient | None" = None) -> None:
+        from tortoise.prefetch import prefetch_instances
+
+        await prefetch_instances(type(self), [self], args, using_db)
+
+    def update_from_dict(self: MODEL, data: dict[str, Any]) -> MODEL:
+        meta = self._meta
+        for key, value in data.items():
+            field = meta.fields_map.get(key)
+            if field is None:
+                raise FieldError(f"unknown field '{key}' for {type(self).__name__}; fields are: {', '.join(meta.fields_map)}")
+            if field.relation_kind in ("m2m", "backward_fk", "backward_o2o"):
+                raise ConfigurationError(f"{type(self).__name__}.{key} is a relation manager and cannot be set from a dict")
+            if field.pk:
+                continue
+            setattr(self, key, field.to_python_value(value) if field.relation_kind is None and value is not None else value)
+        return self
+
+    def clone(self: MODEL, pk: Any = None) -> MODEL:
+        obj = object.__new__(type(self))
+        obj.__dict__ = {k: v for k, v in self.__dict__.items() if not isinstance(v, _managers())}
+        obj.__dict__["_saved_in_db"] = False
+        obj.pk = pk
+        return obj
+
+    # --- class-level query API -------------------------------------------------------------
+    @classmethod
+    def _queryset(cls) -> "QuerySet":
+        from tortoise.queryset import QuerySet
+
+        return QuerySet(cls)
+
+    @classmethod
+    def all(cls, using_db: Any = None) -> "QuerySet":
+        qs = cls._queryset()
+        return qs.using_db(using_db) if using_db is not None else qs
+
+    @classmethod
+    def filter(cls, *args: Any, **kwargs: Any) -> "QuerySet":
+        return cls._queryset().filter(*args, **kwargs)
+
+    @classmethod
+    def exclude(cls, *args: Any, **kwargs: Any) -> "QuerySet":
+        return cls._queryset().exclude(*args, **kwargs)
+
+    @classmethod
+    def annotate(cls, **kwargs: Any) -> "QuerySet":
+        return cls._queryset().annotate(**kwargs)
+
+    @classmethod
+    def first(cls, using_db: Any = None) -> Any:
+        return cls.all(using_db).first()
+
+    @classmethod
+    def get(cls, *args: Any, using_db: Any = None, **kwargs: Any) -> Any:
+        return cls.all(using_db).get(*args, **kwargs)
+
+    @classmethod
+    def get_or_none(cls, *args: Any, using_db: Any = None, **kwargs: Any) -> Any:
+        return cls.all(using_db).get_or_none(*args, **kwargs)
+
+    @classmethod
+    def exists(cls, *args: Any, using_db: Any = None, **kwargs: Any) -> Any:
+        return cls.all(using_db).filter(*args, **kwargs).exists()
+
+    @classmethod
+    def select_for_update(cls, nowait: bool = False, skip_locked: bool = False, of: tuple[str, ...] = (), no_key: bool = False) -> "QuerySet":
+        return cls._queryset().select_for_update(nowait, skip_locked, of)
+
+    @classmethod
+    def raw(cls, sql: str, params: Sequence[Any] | None = None, using_db: Any = None) -> Any:
+        from tortoise.queryset import RawSQLQuery
+
+        return RawSQLQuery(cls, sql, params, using_db)
+
+    @classmethod
+    async def create(cls: type[MODEL], using_db: Any = None, **kwargs: Any) -> MODEL:
+        obj = cls(**kwargs)
+        await obj.save(using_db=using_db, force_create=True)
+        return obj
+
+    @classmethod
+    async def get_or_create(
+        cls: type[MODEL], defaults: dict[str, Any] | None = None, using_db: Any = None, **kwargs: Any
+    ) -> tuple[MODEL, bool]:
+        from tortoise.transactions import in_transaction
+
+        if not kwargs:
+            raise ValueError(f"{cls.__name__}.get_or_create() needs lookup arguments")
+        db = using_db or cls._choose_db(for_write=True)
+        found = await cls.filter(**kwargs).using_db(db).get_or_none()
+        if found is not None:
+            return found, False
+        try:
+            async with in_transaction(db) as conn:
+                return await cls.create(using_db=conn, **(defaults or {}), **kwargs), True
+        except IntegrityError as exc:  # created concurrently: fetch it
+            found = await cls.filter(**kwargs).using_db(db).get_or_none()
+            if found is None:
+                raise exc
+            return found, False
+
+    @classmethod
+    async def update_or_create(
+        cls: type[MODEL], defaults: dict[str, Any] | None = None, using_db: Any = None, **kwargs: Any
+    ) -> tuple[MODEL, bool]:
+        from tortoise.transactions import in_transaction
+
+        db = using_db or cls._choose_db(for_write=True)
+        async with in_transaction(db) as conn:
+            found = await cls.filter(**kwargs).using_db(conn).select_for_update().get_or_none()
+            if found is not None:
+                if defaults:
+                    found.update_from_dict(defaults)
+                    await found.save(using_db=conn, update_fields=list(defaults))
+                return found, False
+            return await cls.create(using_db=conn, **(defaults or {}), **kwargs), True
+
+    @classmethod
+    async def bulk_create(
+        cls: type[MODEL],
+        objects: Iterable[MODEL],
+        batch_size: int | None = None,
+        ignore_conflicts: bool = False,
+        update_fields: Iterable[str] | None = None,
+        on_conflict: Iterable[str] | None = None,
+        using_db: Any = None,
+    ) -> list[MODEL]:
+        from tortoise.bulk import bulk_create
+
+        return await bulk_create(cls, list(objects), batch_size, ignore_conflicts, update_fields, on_conflict, using_db)
+
+    @classmethod
+    async def bulk_update(
+        cls: type[MODEL], objects: Iterable[MODEL], fields: Iterable[str], batch_size: int | None = None, using_db: Any = None
+    ) -> int:
+        from tortoise.bulk import bulk_update
+
+        return await bulk_update(cls, list(objects), list(fields), batch_size, using_db)
+
+    @classmethod
+    async def in_bulk(cls: type[MODEL], id_list: Iterable[Any], field_name: str = "pk", using_db: Any = None) -> dict[Any, MODEL]:
+        return await cls.all(using_db).in_bulk(id_list, field_name)
+
+    @classmethod
+    async def fetch_for_list(cls, instance_list: Iterable["Model"], *args: Any, using_db: Any = None) -> None:
+        from tortoise.prefetch import prefetch_instances
+
+        await prefetch_instances(cls, list(instance_list), args, using_db)
+
+    @classmethod
+    def describe(cls, serializable: bool = True) -> dict[str, Any]:
+        from tortoise.describe import describe_model
+
+        return describe_model(cls, serializable)
+
+    @classmethod
+    def check(cls) -> None:
+        """Validate the model definition (raises ConfigurationError)."""
+        from tortoise.describe import check_model
+
+        check_model(cls)
+
+    class Meta:
+        pass
+
+
+def _managers() -> tuple[type, ...]:
+    from tortoise.fields.managers import ReverseRelation
+
+    return (ReverseRelation,)

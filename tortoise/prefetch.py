@@ -1,0 +1,122 @@
+"""prefetch_related / fetch_related: load relations of many instances in one query each."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Sequence
+
+from tortoise.exceptions import FieldError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tortoise.models import Model
+    from tortoise.queryset import QuerySet
+
+
+class Prefetch:
+    """``Prefetch("posts", queryset=Post.filter(published=True), to_attr="published_posts")``."""
+
+    def __init__(self, relation: str, queryset: "QuerySet", to_attr: str | None = None) -> None:
+        self.relation, self.queryset, self.to_attr = relation, queryset, to_attr
+
+
+async def prefetch_instances(model: "type[Model]", instances: list["Model"], specs: Sequence[Any], using_db: Any) -> None:
+    """Load every relation named in ``specs`` ("posts", "comments__author", Prefetch(...))."""
+    tree: dict[str, list] = {}
+    for spec in specs:
+        if isinstance(spec, Prefetch):
+            head, _, rest = spec.relation.partition("__")
+            entry = tree.setdefault(head, [None, [], None])
+            if rest:
+                entry[1].append(Prefetch(rest, spec.queryset, spec.to_attr))
+            else:
+                entry[0], entry[2] = spec.queryset, spec.to_attr
+        else:
+            head, _, rest = spec.partition("__")
+            entry = tree.setdefault(head, [None, [], None])
+            if rest:
+                entry[1].append(rest)
+    for name, (queryset, nested, to_attr) in tree.items():
+        field = model._meta.fields_map.get(name)
+        if field is None or field.relation_kind is None:
+            raise FieldError(
+                f"cannot prefetch '{name}': not a relation of {model.__name__}; "
+                f"relations are: {', '.join(sorted(model._meta.fetch_fields)) or 'none'}"
+            )
+        related = await _LOADERS[field.relation_kind](field, instances, queryset, to_attr, using_db)
+        if nested and related:
+            await prefetch_instances(field.related_model, related, nested, using_db)
+
+
+def _base(field: Any, queryset: Any, using_db: Any) -> "QuerySet":
+    qs = queryset if queryset is not None else field.related_model.all()
+    return qs.using_db(using_db) if using_db is not None else qs
+
+
+async def _forward(field: Any, instances: list, queryset: Any, to_attr: str | None, using_db: Any) -> list:
+    to_name = field.to_field_instance.model_field_name
+    keys = {i.__dict__.get(field.source_field_name) for i in instances} - {None}
+    if not keys:
+        return []
+    found = await _base(field, queryset, using_db).filter(**{f"{to_name}__in": list(keys)})
+    by_key = {getattr(o, to_name): o for o in found}
+    cache = to_attr or f"_{field.model_field_name}"
+    for inst in instances:
+        inst.__dict__[cache] = by_key.get(inst.__dict__.get(field.source_field_name))
+    return found
+
+
+async def _backward(field: Any, instances: list, queryset: Any, to_attr: str | None, using_db: Any) -> list:
+    owner_meta = field.model._meta
+    key_attr = owner_meta.column_to_field.get(field.to_field_column, owner_meta.pk_attr)
+    keys = {i.__dict__.get(key_attr) for i in instances} - {None}
+    found = await _base(field, queryset, using_db).filter(**{f"{field.relation_field}__in": list(keys)}) if keys else []
+    groups: dict[Any, list] = {}
+    for obj in found:
+        groups.setdefault(obj.__dict__.get(field.relation_field), []).append(obj)
+    name = field.model_field_name
+    for inst in instances:
+        objs = groups.get(inst.__dict__.get(key_attr), [])
+        if to_attr:
+            inst.__dict__[to_attr] = objs
+        elif field.relation_kind == "backward_o2o":
+            inst.__dict__[f"_{name}"] = objs[0] if objs else None
+        else:
+            getattr(inst, name)._set_result(objs)
+    return found
+
+
+async def _m2m(field: Any, instances: list, queryset: Any, to_attr: str | None, using_db: Any) -> list:
+    keys = [i.pk for i in instances if i.pk is not None]
+    if not keys:
+        return []
+    related = field.related_model
+    db = using_db or related._choose_db()
+    dialect = db.dialect
+    q = dialect.quote
+    marks = ",".join(dialect.placeholder(i) for i in range(len(keys)))
+    pairs = await db.fetch_rows(
+        f"SELECT {q(field.backward_key)},{q(field.forward_key)} FROM {q(field.through)} "
+        f"WHERE {q(field.backward_key)} IN ({marks})",
+        keys,
+    )
+    target_ids = list({p[1] for p in pairs})
+    found = await _base(field, queryset, using_db).filter(pk__in=target_ids) if target_ids else []
+    by_pk = {o.pk: o for o in found}
+    groups: dict[Any, list] = {}
+    for owner, target in pairs:
+        if target in by_pk:
+            groups.setdefault(owner, []).append(by_pk[target])
+    for inst in instances:
+        objs = groups.get(inst.pk, [])
+        if to_attr:
+            inst.__dict__[to_attr] = objs
+        else:
+            getattr(inst, field.model_field_name)._set_result(objs)
+    return found
+
+
+_LOADERS = {
+    "fk": _forward,
+    "o2o": _forward,
+    "backward_fk": _backward,
+    "backward_o2o": _backward,
+    "m2m": _m2m,
+}

@@ -1,0 +1,671 @@
+"""QuerySet: an immutable, lazy, re-usable query builder, and its terminal queries.
+
+Each method returns a new QuerySet; nothing touches the database until the query is
+awaited.  On execution a ``Resolver`` turns names and Q trees into SQL nodes, a
+``Select``/``Update``/``Delete`` description is compiled (cached per shape) and run.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, AsyncIterator, Generator, Generic, Iterable, Sequence, TypeVar
+
+from tortoise.exceptions import (
+    DoesNotExist,
+    FieldError,
+    MultipleObjectsReturned,
+    ParamsError,
+)
+from tortoise.expressions import Expression, F, Q
+from tortoise.filters import Resolver
+from tortoise.sql import nodes
+from tortoise.sql.query import Delete, Select, Update, compile_query
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tortoise.backends.base.client import BaseDBAsyncClient
+    from tortoise.models import Model
+
+MODEL = TypeVar("MODEL", bound="Model")
+
+
+class AwaitableQuery(Generic[MODEL]):
+    """Base of every lazy query: awaiting it runs it."""
+
+    model: "type[MODEL]"
+    _db: "BaseDBAsyncClient | None"
+
+    def _client(self, for_write: bool = False) -> "BaseDBAsyncClient":
+        return self._db if self._db is not None else self.model._choose_db(for_write)
+
+    async def _execute(self) -> Any:
+        raise NotImplementedError
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self._execute().__await__()
+
+
+class QuerySet(AwaitableQuery[MODEL]):
+    _SINGLE_NONE = "none"  # first()/get_or_none(): None when empty
+    _SINGLE_RAISE = "raise"  # get(): DoesNotExist when empty
+
+    def __init__(self, model: "type[MODEL]") -> None:
+        self.model = model
+        self._db = None
+        self._filter: Q | None = None
+        self._annotations: dict[str, Expression] = {}
+        self._order: tuple[str, ...] | None = None
+        self._limit: int | None = None
+        self._offset: int | None = None
+        self._distinct = False
+        self._only: tuple[str, ...] | None = None
+        self._prefetch: tuple[Any, ...] = ()
+        self._group_by: tuple[str, ...] = ()
+        self._for_update: tuple[bool, bool, tuple[str, ...]] | None = None
+        self._index_hint: tuple[str, tuple[str, ...]] | None = None
+        self._single: str | None = None
+
+    def _clone(self) -> "QuerySet[MODEL]":
+        qs = object.__new__(type(self))
+        qs.__dict__ = self.__dict__.copy()
+        return qs
+
+    # --- building ----------------------------------------------------------------------------
+    def _and(self, q: Q) -> "QuerySet[MODEL]":
+        qs = self._clone()
+        qs._filter = q if self._filter is None else (self._filter & q)
+        return qs
+
+    def filter(self, *args: Q, **kwargs: Any) -> "QuerySet[MODEL]":
+        return self._and(Q(*args, **kwargs))
+
+    def exclude(self, *args: Q, **kwargs: Any) -> "QuerySet[MODEL]":
+        return self._and(~Q(*args, **kwargs))
+
+    def all(self) -> "QuerySet[MODEL]":
+        return self._clone()
+
+    def __or__(self, other: "QuerySet[MODEL]") -> "QuerySet[MODEL]":
+        return self._combine(other, Q.OR)
+
+    def __and__(self, other: "QuerySet[MODEL]") -> "QuerySet[MODEL]":
+        return self._combine(other, Q.AND)
+
+    def _combine(self, other: "QuerySet[MODEL]", join_type: str) -> "QuerySet[MODEL]":
+        if not isinstance(other, QuerySet) or other.model is not self.model:
+            raise ParamsError(f"can only combine querysets of {self.model.__name__}")
+        qs = self._clone()
+        qs._filter = Q(self._filter or Q(), other._filter or Q(), join_type=join_type)
+        return qs
+
+    def order_by(self, *orderings: str) -> "QuerySet[MODEL]":
+        for name in orderings:
+            if not isinstance(name, str) or not name.lstrip("-+"):
+                raise FieldError(f"order_by() takes field names like 'name' or '-name', got {name!r}")
+        qs = self._clone()
+        qs._order = orderings
+        return qs
+
+    def limit(self, limit: int) -> "QuerySet[MODEL]":
+        if limit < 0:
+            raise ParamsError(f"limit must be >= 0, got {limit}")
+        qs = self._clone()
+        qs._limit = limit
+        return qs
+
+    def offset(self, offset: int) -> "QuerySet[MODEL]":
+        if offset < 0:
+            raise ParamsError(f"offset must be >= 0, got {offset}")
+        qs = self._clone()
+        qs._offset = offset
+        return qs
+
+    def __getitem__(self, key: slice | int) -> Any:
+        if isinstance(key, int):
+            if key < 0:
+                raise ParamsError("negative indexing is not supported on querysets")
+            return self.offset(key).first()
+        if not isinstance(key, slice) or (key.step not in (None, 1)):
+            raise ParamsError("querysets support slices with start and stop (no step)")
+        start, stop = key.start or 0, key.stop
+        if start < 0 or (stop is not None and stop < 0):
+            raise ParamsError("negative slice bounds are not supported on querysets")
+        qs = self.offset(start) if start else self._clone()
+        if stop is not None:
+            qs._limit = max(stop - start, 0)
+        return qs
+
+    def distinct(self) -> "QuerySet[MODEL]":
+        qs = self._clone()
+        qs._distinct = True
+        return qs
+
+    def only(self, *fields: str) -> "QuerySet[MODEL]":
+        meta = self.model._meta
+        for name in fields:
+            if name not in meta.fields_map or not meta.fields_map[name].has_db_field:
+                raise FieldError(f"only(): '{name}' is not a column field of {self.model.__name__}; fields are: {', '.join(meta.db_fields_names)}")
+        qs = self._clone()
+        qs._only = fields
+        return qs
+
+    def select_related(self, *fields: str) -> "QuerySet[MODEL]":
+        return self.prefetch_related(*fields)
+
+    def prefetch_related(self, *args: Any) -> "QuerySet[MODEL]":
+        qs = self._clone()
+        qs._prefetch = self._prefetch + args
+        return qs
+
+    def annotate(self, **kwargs: Any) -> "QuerySet[MODEL]":
+        qs = self._clone()
+        annotations = dict(self._annotations)
+        for name, expr in kwargs.items():
+            if not isinstance(expr, Expression):
+                raise FieldError(f"annotate({name}=…) needs an expression or function, got {expr!r}")
+            if name in self.model._meta.fields_map:
+                raise FieldError(f"annotation '{name}' clashes with a field of {self.model.__name__}")
+            annotations[name] = expr
+        qs._annotations = annotations
+        return qs
+
+    def group_by(self, *fields: str) -> "QuerySet[MODEL]":
+        qs = self._clone()
+        qs._group_by = fields
+        return qs
+
+    def using_db(self, _db: "BaseDBAsyncClient | None") -> "QuerySet[MODEL]":
+        qs = self._clone()
+        qs._db = _db
+        return qs
+
+    def select_for_update(self, nowait: bool = False, skip_locked: bool = False, of: tuple[str, ...] = (), no_key: bool = False) -> "QuerySet[MODEL]":
+        qs = self._clone()
+        qs._for_update = (nowait, skip_locked, tuple(of))
+        return qs
+
+    def force_index(self, *index_names: str) -> "QuerySet[MODEL]":
+        qs = self._clone()
+        qs._index_hint = ("FORCE", index_names)
+        return qs
+
+    def use_index(self, *index_names: str) -> "QuerySet[MODEL]":
+        qs = self._clone()
+        qs._index_hint = ("USE", index_names)
+        return qs
+
+    # --- single-object forms -----------------------------------------------------------------
+    def _as_single(self, mode: str) -> "QuerySet[MODEL]":
+        qs = self._clone()
+        qs._single = mode
+        return qs
+
+    def first(self) -> "QuerySet[MODEL]":
+        qs = self._as_single(self._SINGLE_NONE)
+        qs._limit = 1
+        if not qs._order and not self.model._meta.ordering:
+            qs._order = ("pk",)
+        return qs
+
+    def last(self) -> "QuerySet[MODEL]":
+        order = self._order or self.model._meta.ordering or ("pk",)
+        qs = self._as_single(self._SINGLE_NONE)
+        qs._order = tuple(o[1:] if o.startswith("-") else f"-{o.lstrip('+')}" for o in order)
+        qs._limit = 1
+        return qs
+
+    def get(self, *args: Q, **kwargs: Any) -> "QuerySet[MODEL]":
+        qs = self.filter(*args, **kwargs)._as_single(self._SINGLE_RAISE)
+        qs._limit = 2
+        return qs
+
+    def get_or_none(self, *args: Q, **kwargs: Any) -> "QuerySet[MODEL]":
+        qs = self.filter(*args, **kwargs)._as_single(self._SINGLE_NONE)
+        qs._limit = 2
+        qs._strict = True  # type: ignore[attr-defined]
+        return qs
+
+    def latest(self, *fields: str) -> "QuerySet[MODEL]":
+        return self.order_by(*(f"-{f}" for f in (fields or ("pk",)))).first()
+
+    def earliest(self, *fields: str) -> "QuerySet[MODEL]":
+        return self.order_by(*(fields or ("pk",))).first()
+
+    # --- terminal queries ----------------------------------------------------------------------
+    def values(self, *fields: str, **expressions: Any) -> "ValuesQuery":
+        return ValuesQuery(self, fields, expressions, as_tuples=False, flat=False)
+
+    def values_list(self, *fields: str, flat: bool = False) -> "ValuesQuery":
+        if flat and len(fields) != 1:
+            raise ParamsError("values_list(flat=True) takes exactly one field")
+        return ValuesQuery(self, fields, {}, as_tuples=True, flat=flat)
+
+    def count(self) -> "CountQuery":
+        return CountQuery(self)
+
+    def exists(self) -> "ExistsQuery":
+        return ExistsQuery(self)
+
+    def update(self, **kwargs: Any) -> "UpdateQuery":
+        if not kwargs:
+            raise ParamsError(f"update() on {self.model.__name__} needs field=value arguments")
+        return UpdateQuery(self, kwargs)
+
+    def delete(self) -> "DeleteQuery":
+        return DeleteQuery(self)
+
+    def aggregate(self, **expressions: Any) -> "AggregateQuery":
+        return AggregateQuery(self, expressions)
+
+    def explain(self) -> "ExplainQuery":
+        return ExplainQuery(self)
+
+    async def in_bulk(self, id_list: Iterable[Any], field_name: str = "pk") -> dict[Any, MODEL]:
+        objs = await self.filter(**{f"{field_name}__in": list(id_list)})
+        attr = self.model._meta.pk_attr if field_name == "pk" else field_name
+        return {getattr(o, attr): o for o in objs}
+
+    async def bulk_create(self, objects: Iterable[MODEL], batch_size: int | None = None, ignore_conflicts: bool = False,
+                          update_fields: Iterable[str] | None = None, on_conflict: Iterable[str] | None = None) -> list[MODEL]:
+        return await self.model.bulk_create(objects, batch_size, ignore_conflicts, update_fields, on_conflict, using_db=self._db)
+
+    async def bulk_update(self, objects: Iterable[MODEL], fields: Iterable[str], batch_size: int | None = None) -> int:
+        return await self.model.bulk_update(objects, fields, batch_size, using_db=self._db)
+
+    def sql(self, params_inline: bool = False) -> str:
+        """The SQL text this query would run, for the model's connection."""
+        client = self._client()
+        select, _ = self._build_select(Resolver(self.model, self._annotations))
+        sql, params = compile_query(select, client.dialect)
+        return _inline(sql, params) if params_inline else sql
+
+    async def __aiter__(self) -> AsyncIterator[MODEL]:  # type: ignore[override]
+        for obj in await self:
+            yield obj
+
+    # --- compilation -----------------------------------------------------------------------------
+    def _where(self, resolver: Resolver) -> tuple[nodes.Node | None, nodes.Node | None]:
+        """The WHERE and HAVING conditions (filters on aggregate annotations go to HAVING)."""
+        if self._filter is None:
+            return None, None
+        aggregates = {n for n, e in self._annotations.items() if e.is_aggregate}
+        if aggregates and _mentions(self._filter, aggregates):
+            where_q, having_q = _split_having(self._filter, aggregates)
+            where = where_q.resolve(resolver) if where_q is not None else None
+            return where, having_q.resolve(resolver)
+        return self._filter.resolve(resolver), None
+
+    def _order_nodes(self, resolver: Resolver) -> list[tuple[nodes.Node, bool]]:
+        order = self._order if self._order is not None else self.model._meta.ordering
+        result = []
+        for name in order:
+            desc = name.startswith("-")
+            name = name.lstrip("-+")
+            if name == "pk":
+                name = self.model._meta.pk_attr
+            result.append((resolver.resolve_field_ref(name)[0], desc))
+        return result
+
+    def _base_select(self, resolver: Resolver, with_order: bool = True) -> Select:
+        meta = self.model._meta
+        select = Select(meta.db_table)
+        select.where, select.having = self._where(resolver)
+        if with_order:
+            select.order_by = self._order_nodes(resolver)
+        select.limit, select.offset = self._limit, self._offset
+        select.distinct = self._distinct
+        select.for_update = self._for_update
+        select.index_hint = self._index_hint
+        return select
+
+    def _build_select(self, resolver: Resolver) -> tuple[Select, tuple]:
+        meta = self.model._meta
+        fields = tuple(meta.fields_map[n] for n in self._only) if self._only else tuple(meta.db_fields)
+        select = self._base_select(resolver)
+        table = meta.db_table
+        select.columns = [(nodes.Column(table, f.column), None) for f in fields]
+        for name, expr in self._annotations.items():
+            select.columns.append((expr.resolve(resolver), name))
+        if self._annotations and any(e.is_aggregate for e in self._annotations.values()):
+            select.group_by = [resolver.resolve_field_ref(n)[0] for n in self._group_by] or [
+                nodes.Column(table, f.column) for f in fields
+            ]
+        elif self._group_by:
+            select.group_by = [resolver.resolve_field_ref(n)[0] for n in self._group_by]
+        if resolver.has_multi_join and not self._distinct and not select.group_by:
+            select.distinct = True
+        select.joins = resolver.joins
+        return select, fields
+
+    def _as_subquery(self, outer: Resolver) -> Select:
+        resolver = Resolver(self.model, self._annotations)
+        select, _ = self._build_select(resolver)
+        return select
+
+    async def _execute(self) -> Any:
+        client = self._client()
+        dialect = client.dialect
+        resolver = Resolver(self.model, self._annotations)
+        select, fields = self._build_select(resolver)
+        sql, params = compile_query(select, dialect)
+        rows = await client.fetch_rows(sql, params)
+        hydrate = self.model._meta.hydrator(dialect, fields)
+        if self._annotations:
+            objs = self._hydrate_annotated(rows, hydrate, len(fields), resolver, dialect)
+        else:
+            objs = [hydrate(row) for row in rows]
+        if self._prefetch and objs:
+            from tortoise.prefetch import prefetch_instances
+
+            await prefetch_instances(self.model, objs, self._prefetch, self._db)
+        if self._single is None:
+            return objs
+        return self._one(objs)
+
+    def _hydrate_annotated(self, rows: list, hydrate: Any, n: int, resolver: Resolver, dialect: Any) -> list:
+        names = list(self._annotations)
+        decoders = []
+        for expr in self._annotations.values():
+            field = expr.output_field(resolver)
+            decoders.append(dialect.decoder(field) if field is not None else None)
+        objs = []
+        for row in rows:
+            obj = hydrate(row[:n])
+            for i, name in enumerate(names):
+                value = row[n + i]
+                dec = decoders[i]
+                obj.__dict__[name] = dec(value) if dec is not None and value is not None else value
+            objs.append(obj)
+        return objs
+
+    def _one(self, objs: list) -> Any:
+        if not objs:
+            if self._single == self._SINGLE_RAISE:
+                raise self.model.DoesNotExist(
+                    f"{self.model.__name__} matching {self._describe_filter()} does not exist", model=self.model
+                )
+            return None
+        if len(objs) > 1 and (self._single == self._SINGLE_RAISE or getattr(self, "_strict", False)):
+            raise self.model.MultipleObjectsReturned(
+                f"more than one {self.model.__name__} matches {self._describe_filter()}", model=self.model
+            )
+        return objs[0]
+
+    def _describe_filter(self) -> str:
+        return repr(self._filter) if self._filter is not None else "the query"
+
+
+def _mentions(q: Q, names: set[str]) -> bool:
+    if any(k.split("__")[0] in names for k in q.filters):
+        return True
+    return any(_mentions(child, names) for child in q.children)
+
+
+def _split_having(q: Q, aggregates: set[str]) -> tuple[Q | None, Q]:
+    """Split a top-level AND tree into (WHERE part, HAVING part)."""
+    if q.join_type == Q.AND and not q._is_negated:
+        where_kw = {k: v for k, v in q.filters.items() if k.split("__")[0] not in aggregates}
+        having_kw = {k: v for k, v in q.filters.items() if k.split("__")[0] in aggregates}
+        where_children = [c for c in q.children if not _mentions(c, aggregates)]
+        having_children = [c for c in q.children if _mentions(c, aggregates)]
+        where = Q(*where_children, **where_kw) if (where_children or where_kw) else None
+        return where, Q(*having_children, **having_kw)
+    return None, q
+
+
+def _inline(sql: str, params: list[Any]) -> str:
+    """Readable SQL with parameters shown in place (for display only, never executed)."""
+    import re
+
+    values = iter(params)
+    return re.sub(r"\?|\$\d+|%s", lambda m: repr(next(values, m.group(0))), sql)
+
+
+class _Terminal(AwaitableQuery):
+    """A query derived from a QuerySet (values, count, update …)."""
+
+    def __init__(self, qs: QuerySet) -> None:
+        self.qs = qs
+        self.model = qs.model
+        self._db = qs._db
+
+    def sql(self, params_inline: bool = False) -> str:
+        client = self._client()
+        statement = self._statement(client)
+        sql, params = compile_query(statement, client.dialect)
+        return _inline(sql, params) if params_inline else sql
+
+    def _statement(self, client: "BaseDBAsyncClient") -> Any:
+        raise NotImplementedError
+
+
+class ValuesQuery(_Terminal):
+    def __init__(self, qs: QuerySet, fields: tuple[str, ...], expressions: dict[str, Any], as_tuples: bool, flat: bool) -> None:
+        super().__init__(qs)
+        if expressions:
+            qs = qs.annotate(**expressions)
+            self.qs = qs
+        meta = self.model._meta
+        self.names = list(fields) + [n for n in expressions if n not in fields] if (fields or expressions) else (
+            meta.db_fields_names + list(qs._annotations)
+        )
+        self.as_tuples, self.flat = as_tuples, flat
+        self._single = qs._single
+
+    def _resolve(self, client: "BaseDBAsyncClient") -> tuple[Select, list]:
+        qs = self.qs
+        resolver = Resolver(self.model, qs._annotations)
+        select = qs._base_select(resolver)
+        columns, decoders, plain = [], [], []
+        for name in self.names:
+            ref = self.model._meta.pk_attr if name == "pk" else name
+            node, field = resolver.resolve_field_ref(ref)
+            columns.append((node, None))
+            decoders.append(client.dialect.decoder(field) if field is not None else None)
+            if not (name in qs._annotations and qs._annotations[name].is_aggregate):
+                plain.append(node)
+        select.columns = columns
+        has_aggregate = any(qs._annotations[n].is_aggregate for n in self.names if n in qs._annotations)
+        if qs._group_by:
+            select.group_by = [resolver.resolve_field_ref(n)[0] for n in qs._group_by]
+        elif has_aggregate:
+            select.group_by = plain
+        if resolver.has_multi_join and not has_aggregate and not qs._group_by and not qs._distinct:
+            pass  # values() across to-many relations returns one row per related row
+        select.joins = resolver.joins
+        return select, decoders
+
+    def _statement(self, client: "BaseDBAsyncClient") -> Any:
+        return self._resolve(client)[0]
+
+    async def _execute(self) -> Any:
+        client = self._client()
+        select, decoders = self._resolve(client)
+        sql, params = compile_query(select, client.dialect)
+        rows = await client.fetch_rows(sql, params)
+        if any(d is not None for d in decoders):
+            rows = [
+                [v if d is None or v is None else d(v) for v, d in zip(row, decoders)] for row in rows
+            ]
+        if self.flat:
+            result: list = [row[0] for row in rows]
+        elif self.as_tuples:
+            result = [tuple(row) for row in rows]
+        else:
+            names = self.names
+            result = [dict(zip(names, row)) for row in rows]
+        if self._single is None:
+            return result
+        return self.qs._one(result)
+
+
+class CountQuery(_Terminal):
+    def _statement(self, client: "BaseDBAsyncClient") -> Any:
+        qs = self.qs
+        resolver = Resolver(self.model, qs._annotations)
+        if qs._limit is None and qs._offset is None and not qs._distinct and not qs._annotations and not qs._group_by:
+            select = qs._base_select(resolver, with_order=False)
+            select.joins = resolver.joins
+            if resolver.has_multi_join:
+                pk = self.model._meta.pk
+                select.columns = [(nodes.Func("COUNT", [nodes.Column(self.model._meta.db_table, pk.column)], distinct=True), None)]
+            else:
+                select.columns = [(nodes.Literal("COUNT(*)"), None)]
+            return select
+        inner, _ = qs._build_select(resolver)
+        outer = Select(_DerivedTable(inner), "_counted")  # type: ignore[arg-type]
+        outer.columns = [(nodes.Literal("COUNT(*)"), None)]
+        return outer
+
+    async def _execute(self) -> int:
+        client = self._client()
+        sql, params = compile_query(self._statement(client), client.dialect)
+        rows = await client.fetch_rows(sql, params)
+        return int(rows[0][0]) if rows else 0
+
+
+class _DerivedTable(str):
+    """A subquery used as a FROM source; renders itself instead of a quoted name."""
+
+    def __new__(cls, select: Select) -> "_DerivedTable":
+        obj = super().__new__(cls, "_derived")
+        obj.select = select  # type: ignore[attr-defined]
+        return obj
+
+
+class ExistsQuery(_Terminal):
+    def _statement(self, client: "BaseDBAsyncClient") -> Any:
+        qs = self.qs
+        resolver = Resolver(self.model, qs._annotations)
+        select = qs._base_select(resolver, with_order=False)
+        select.columns = [(nodes.Literal("1"), None)]
+        select.joins = resolver.joins
+        select.limit = 1
+        return select
+
+    async def _execute(self) -> bool:
+        client = self._client()
+        sql, params = compile_query(self._statement(client), client.dialect)
+        return bool(await client.fetch_rows(sql, params))
+
+
+class AggregateQuery(_Terminal):
+    def __init__(self, qs: QuerySet, expressions: dict[str, Any]) -> None:
+        if not expressions:
+            raise ParamsError("aggregate() needs name=Function(...) arguments")
+        super().__init__(qs)
+        self.expressions = expressions
+
+    async def _execute(self) -> dict[str, Any]:
+        qs = self.qs.annotate(**self.expressions)
+        qs._order = ()
+        rows = await ValuesQuery(qs, tuple(self.expressions), {}, as_tuples=False, flat=False)
+        return rows[0] if rows else {name: None for name in self.expressions}
+
+
+class ExplainQuery(_Terminal):
+    async def _execute(self) -> Any:
+        client = self._client()
+        select, _ = self.qs._build_select(Resolver(self.model, self.qs._annotations))
+        sql, params = compile_query(select, client.dialect)
+        return await client.execute_query_dict(client.dialect.explain(sql), params)
+
+
+def _restricting(qs: QuerySet, resolver: Resolver, where: nodes.Node | None) -> nodes.Node | None:
+    """WHERE for UPDATE/DELETE: direct when simple, else ``pk IN (derived subquery)``."""
+    if not resolver.joins and qs._limit is None and qs._offset is None:
+        return where
+    meta = qs.model._meta
+    inner = qs._base_select(resolver)
+    inner.columns = [(nodes.Column(meta.db_table, meta.pk.column), "_pk")]
+    inner.joins = resolver.joins
+    wrapper = Select(_DerivedTable(inner), "_ids")  # type: ignore[arg-type]
+    wrapper.columns = [(nodes.Literal('"_pk"'), None)]
+    return nodes.Template("{0} IN {1}", [nodes.Column(meta.db_table, meta.pk.column), _QuotedSubquery(wrapper)])
+
+
+class _QuotedSubquery(nodes.Subquery):
+    def sql(self, c: nodes.Context) -> str:
+        # the derived column name must be quoted by the dialect
+        return super().sql(c).replace('"_pk"', c.dialect.quote("_pk"))
+
+
+class UpdateQuery(_Terminal):
+    def __init__(self, qs: QuerySet, values: dict[str, Any]) -> None:
+        super().__init__(qs)
+        self.values = values
+
+    def _sets(self, resolver: Resolver) -> list[tuple[str, nodes.Node]]:
+        meta = self.model._meta
+        sets = []
+        for name, value in self.values.items():
+            field = meta.fields_map.get(name)
+            if field is None:
+                raise FieldError(f"update(): unknown field '{name}' on {self.model.__name__}; fields are: {', '.join(meta.fields_map)}")
+            if field.relation_kind in ("fk", "o2o"):
+                field = meta.fields_map[field.source_field_name]
+                value = getattr(value, "pk", value)
+            elif field.relation_kind is not None:
+                raise FieldError(f"update(): {self.model.__name__}.{name} is a relation and cannot be updated this way")
+            if isinstance(value, Expression):
+                node = value.resolve(resolver)
+            else:
+                if value is None and not field.null:
+                    raise FieldError(f"update(): {field.qualified_name} is not nullable and cannot be set to None")
+                node = nodes.Param(value, field)
+            sets.append((field.column, node))
+        return sets
+
+    def _statement(self, client: "BaseDBAsyncClient") -> Any:
+        resolver = Resolver(self.model, self.qs._annotations)
+        sets = self._sets(resolver)
+        where, _ = self.qs._where(resolver)
+        return Update(self.model._meta.db_table, sets, _restricting(self.qs, resolver, where))
+
+    async def _execute(self) -> int:
+        client = self._client(for_write=True)
+        sql, params = compile_query(self._statement(client), client.dialect)
+        return await client.execute_write(sql, params)
+
+    @classmethod
+    def for_instance(cls, instance: "Model", names: list[str], db: "BaseDBAsyncClient") -> "UpdateQuery":
+        qs = type(instance).filter(pk=instance.pk).using_db(db)
+        return cls(qs, {n: instance.__dict__.get(n) for n in names})
+
+
+class DeleteQuery(_Terminal):
+    def _statement(self, client: "BaseDBAsyncClient") -> Any:
+        resolver = Resolver(self.model, self.qs._annotations)
+        where, _ = self.qs._where(resolver)
+        return Delete(self.model._meta.db_table, _restricting(self.qs, resolver, where))
+
+    async def _execute(self) -> int:
+        client = self._client(for_write=True)
+        sql, params = compile_query(self._statement(client), client.dialect)
+        return await client.execute_write(sql, params)
+
+
+class RawSQLQuery(AwaitableQuery):
+    """``Model.raw(sql, params)``: run user SQL and build instances from its rows."""
+
+    def __init__(self, model: Any, sql: str, params: Sequence[Any] | None, using_db: Any) -> None:
+        self.model, self._sql, self._params, self._db = model, sql, list(params or []), using_db
+
+    async def _execute(self) -> list:
+        from tortoise.backends.base.placeholders import adapt_placeholders
+
+        client = self._client()
+        sql, params = adapt_placeholders(self._sql, self._params, client.dialect)
+        rows = await client.execute_query_dict(sql, params)
+        meta = self.model._meta
+        dialect = client.dialect
+        objs = []
+        for row in rows:
+            obj = object.__new__(self.model)
+            d = {}
+            for column, value in row.items():
+                name = meta.column_to_field.get(column, column)
+                field = meta.fields_map.get(name)
+                dec = dialect.decoder(field) if field is not None and value is not None else None
+                d[name] = dec(value) if dec is not None else value
+            d["_saved_in_db"] = True
+            obj.__dict__ = d
+            objs.append(obj)
+        return objs

@@ -1,0 +1,1 @@
+"""SQL generation: query description nodes, the compiler, dialects and DDL."""

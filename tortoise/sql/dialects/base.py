@@ -1,0 +1,239 @@
+"""The Dialect base: everything that differs between databases at the SQL-text level.
+
+A dialect is stateless and shared by every client of its database.  The compiler asks
+it for identifiers, placeholders, lookup templates, date parts and DDL types; clients ask
+it for per-field value adapters (``encoder``/``decoder``), built once per field.
+"""
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from typing import TYPE_CHECKING, Any, Callable
+
+from tortoise.exceptions import FieldError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tortoise.fields.base import Field
+
+# Lookup name → SQL template over {lhs} and {rhs}.  Pattern lookups also get their value
+# rewritten by ``pattern_value``.
+BASE_LOOKUPS: dict[str, str] = {
+    "exact": "{lhs}={rhs}",
+    "not": "{lhs}<>{rhs}",
+    "gt": "{lhs}>{rhs}",
+    "gte": "{lhs}>={rhs}",
+    "lt": "{lhs}<{rhs}",
+    "lte": "{lhs}<={rhs}",
+    "iexact": "UPPER({lhs})=UPPER({rhs})",
+    "contains": "{lhs} LIKE {rhs} ESCAPE '\\'",
+    "startswith": "{lhs} LIKE {rhs} ESCAPE '\\'",
+    "endswith": "{lhs} LIKE {rhs} ESCAPE '\\'",
+    "icontains": "UPPER({lhs}) LIKE UPPER({rhs}) ESCAPE '\\'",
+    "istartswith": "UPPER({lhs}) LIKE UPPER({rhs}) ESCAPE '\\'",
+    "iendswith": "UPPER({lhs}) LIKE UPPER({rhs}) ESCAPE '\\'",
+}
+
+PATTERN_LOOKUPS = {
+    "contains": "%{}%",
+    "icontains": "%{}%",
+    "startswith": "{}%",
+    "istartswith": "{}%",
+    "endswith": "%{}",
+    "iendswith": "%{}",
+    "search": "%{}%",
+}
+
+DATE_PARTS = ("year", "quarter", "month", "week", "day", "hour", "minute", "second", "microsecond")
+
+
+class Dialect:
+    """Base dialect; subclasses override what their database does differently."""
+
+    name: str = ""
+    #: "qmark" (?), "numeric" ($1) or "format" (%s)
+    param_style: str = "qmark"
+    quote_char: str = '"'
+    supports_returning: bool = False
+    #: LIMIT is required whenever OFFSET is used (MySQL, SQLite)
+    requires_limit: bool = False
+    can_rollback_ddl: bool = True
+    supports_for_update: bool = False
+    supports_index_hints: bool = False
+    lookups: dict[str, str] = BASE_LOOKUPS
+    #: Python types the driver already returns for a column of that type
+    native_types: frozenset[type] = frozenset({int, str, float})
+
+    # --- identifiers and placeholders -------------------------------------------------
+    def quote(self, name: str) -> str:
+        q = self.quote_char
+        return f"{q}{name.replace(q, q + q)}{q}"
+
+    def placeholder(self, index: int) -> str:
+        """Placeholder for the parameter at 0-based ``index``."""
+        if self.param_style == "numeric":
+            return f"${index + 1}"
+        if self.param_style == "format":
+            return "%s"
+        return "?"
+
+    # --- lookups ------------------------------------------------------------------------
+    def lookup_template(self, lookup: str) -> str:
+        try:
+            return self.lookups[lookup]
+        except KeyError:
+            raise FieldError(f"lookup '{lookup}' is not supported on {self.name}") from None
+
+    def escape_like(self, value: str) -> str:
+        return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+    def pattern_value(self, lookup: str, value: Any) -> str:
+        return PATTERN_LOOKUPS[lookup].format(self.escape_like(str(value)))
+
+    def text_cast(self, lhs: str) -> str:
+        """Make ``lhs`` usable with text operators (LIKE) whatever its column type."""
+        return lhs
+
+    def regex(self, lhs: str, rhs: str, case_insensitive: bool) -> str:
+        raise FieldError(f"regex lookups are not supported on {self.name}")
+
+    def search(self, lhs: str, rhs: str) -> str:
+        """Full-text ``search`` lookup; without full-text support, a case-insensitive contains."""
+        return self.lookups["icontains"].format(lhs=self.text_cast(lhs), rhs=rhs)
+
+    def date_part(self, part: str, lhs: str) -> str:
+        """SQL extracting ``part`` (year, month, …) of a date/datetime as an integer."""
+        return f"EXTRACT({part.upper()} FROM {lhs})"
+
+    def date_of(self, lhs: str) -> str:
+        """SQL for the date part of a datetime (for ``__date``)."""
+        return f"DATE({lhs})"
+
+    def like_string_value(self, value: Any) -> Any:
+        return value
+
+    # --- statements ---------------------------------------------------------------------
+    def limit_offset(self, limit_sql: str | None, offset_sql: str | None) -> str:
+        parts = []
+        if limit_sql is not None:
+            parts.append(f" LIMIT {limit_sql}")
+        elif offset_sql is not None and self.requires_limit:
+            parts.append(f" LIMIT {self.no_limit}")
+        if offset_sql is not None:
+            parts.append(f" OFFSET {offset_sql}")
+        return "".join(parts)
+
+    no_limit = "-1"
+
+    def returning(self, columns: list[str]) -> str:
+        if not self.supports_returning or not columns:
+            return ""
+        return " RETURNING " + ",".join(self.quote(c) for c in columns)
+
+    def insert_default_values(self, table: str) -> str:
+        return f"INSERT INTO {table} DEFAULT VALUES"
+
+    def for_update(self, nowait: bool, skip_locked: bool, of: tuple[str, ...]) -> str:
+        if not self.supports_for_update:
+            return ""
+        sql = " FOR UPDATE"
+        if of:
+            sql += " OF " + ",".join(self.quote(t) for t in of)
+        if nowait:
+            sql += " NOWAIT"
+        elif skip_locked:
+            sql += " SKIP LOCKED"
+        return sql
+
+    def index_hint(self, kind: str, names: tuple[str, ...]) -> str:
+        """FORCE/USE INDEX clause; databases without index hints ignore them."""
+        return ""
+
+    def insert_verb(self, ignore_conflicts: bool) -> str:
+        return "INSERT"
+
+    def upsert(self, conflict: list[str], update: list[str], ignore: bool) -> str:
+        """ON CONFLICT clause for bulk_create (columns already resolved)."""
+        q = self.quote
+        target = f"({','.join(q(c) for c in conflict)})" if conflict else ""
+        if update:
+            sets = ",".join(f"{q(c)}=EXCLUDED.{q(c)}" for c in update)
+            return f" ON CONFLICT {target} DO UPDATE SET {sets}"
+        if ignore:
+            return f" ON CONFLICT {target} DO NOTHING"
+        return ""
+
+    def case_cast(self, field: "Field") -> str:
+        """Wrap a CASE expression so its type matches the column (``{}`` is the CASE)."""
+        return "{}"
+
+    def explain(self, sql: str) -> str:
+        return f"EXPLAIN {sql}"
+
+    def concat(self, parts: list[str]) -> str:
+        return "(" + "||".join(parts) + ")"
+
+    def cast_text(self, sql: str) -> str:
+        return f"CAST({sql} AS TEXT)"
+
+    # --- values -------------------------------------------------------------------------
+    def adapt_param(self, value: Any) -> Any:
+        """Adapt a neutral Python value to what the driver binds (per value, slow path)."""
+        return value
+
+    def encoder(self, field: "Field") -> Callable[[Any], Any]:
+        """Python value → driver parameter for ``field`` (field conversion + adaptation)."""
+        to_db = field.to_db_value
+        adapt = self.adapt_param
+        if adapt.__func__ is Dialect.adapt_param:  # type: ignore[attr-defined]
+            return lambda value: to_db(value, None)
+        return lambda value: adapt(to_db(value, None))
+
+    def decoder(self, field: "Field") -> Callable[[Any], Any] | None:
+        """Driver value → Python for ``field``; None when the driver already returns it."""
+        if field.field_type in self.native_types:
+            return None
+        return field.to_python_value
+
+    # --- DDL ------------------------------------------------------------------------------
+    def column_type(self, field: "Field") -> str:
+        return field.get_db_type(self.name)
+
+    def auto_pk_type(self, field: "Field") -> str:
+        """DDL of an auto-incrementing integer primary key column (type and constraint)."""
+        raise NotImplementedError
+
+    def fk_column_type(self, target: "Field") -> str:
+        """Column type of a column referencing ``target`` (serial types become plain ints)."""
+        return self.column_type(target)
+
+    def table_suffix(self, description: str, options: str) -> str:
+        """Text after the closing parenthesis of CREATE TABLE (engine, charset, comment)."""
+        return ""
+
+    def comment_statements(self, model: Any) -> list[str]:
+        """Extra statements documenting the table and columns (COMMENT ON …)."""
+        return []
+
+    def create_index(self, table: str, name: str, columns: list[str], unique: bool, safe: bool) -> str:
+        q = self.quote
+        exists = "IF NOT EXISTS " if safe else ""
+        kind = "UNIQUE INDEX" if unique else "INDEX"
+        return f"CREATE {kind} {exists}{q(name)} ON {q(table)} ({','.join(q(c) for c in columns)})"
+
+    def literal(self, value: Any) -> str:
+        """A constant for DDL (db_default); never used with user query values."""
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        if isinstance(value, (int, float)):
+            return repr(value)
+        return "'" + str(value).replace("'", "''") + "'"
+
+
+def json_default(value: Any) -> Any:
+    """Fallback for json.dumps: datetimes, decimals and UUIDs as strings."""
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")

@@ -1,0 +1,108 @@
+"""PostgreSQL: $n placeholders, ILIKE, POSIX regex, RETURNING, SERIAL primary keys.
+
+asyncpg binds parameters in binary form and is strict about Python types: values must
+already be the field's type (``to_db_value`` takes care of that).  The one adaptation
+left here is datetimes: asyncpg reads a naive datetime bound to TIMESTAMPTZ as *local*
+time and refuses an aware one bound to TIMESTAMP, so each datetime field gets an encoder
+matching its column type.
+"""
+from __future__ import annotations
+
+import datetime
+import decimal
+from typing import TYPE_CHECKING, Any, Callable
+
+from tortoise.sql.dialects.base import BASE_LOOKUPS, Dialect
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tortoise.fields.base import Field
+
+_UTC = datetime.timezone.utc
+_SERIAL = {"BIGINT": "BIGSERIAL", "SMALLINT": "SMALLSERIAL"}
+
+
+def _as_aware(value: Any) -> Any:
+    """For TIMESTAMPTZ: a naive datetime means UTC (not the client machine's zone)."""
+    if isinstance(value, datetime.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=_UTC)
+    return value
+
+
+def _as_naive(value: Any) -> Any:
+    """For TIMESTAMP: an aware datetime is stored as its UTC wall-clock time."""
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return value.astimezone(_UTC).replace(tzinfo=None)
+    return value
+
+
+def _has_time_zone(column_type: str) -> bool:
+    column_type = column_type.upper()
+    return "TIMESTAMPTZ" in column_type or "WITH TIME ZONE" in column_type
+
+
+class PostgresDialect(Dialect):
+    name = "postgres"
+    param_style = "numeric"
+    supports_returning = True
+    supports_for_update = True
+    lookups = {
+        **BASE_LOOKUPS,
+        "icontains": "{lhs} ILIKE {rhs} ESCAPE '\\'",
+        "istartswith": "{lhs} ILIKE {rhs} ESCAPE '\\'",
+        "iendswith": "{lhs} ILIKE {rhs} ESCAPE '\\'",
+    }
+    # What asyncpg returns as exactly the field's type.  Not UUID (asyncpg returns its
+    # own subclass), datetime/time (time-zone handling lives in the field) or JSON (text).
+    native_types = frozenset({int, str, float, bool, decimal.Decimal, datetime.date, bytes})
+
+    # --- lookups ------------------------------------------------------------------------
+    def text_cast(self, lhs: str) -> str:
+        return f"CAST({lhs} AS VARCHAR)"
+
+    def regex(self, lhs: str, rhs: str, case_insensitive: bool) -> str:
+        operator = "~*" if case_insensitive else "~"
+        return f"{self.text_cast(lhs)} {operator} {rhs}"
+
+    def date_part(self, part: str, lhs: str) -> str:
+        # EXTRACT returns numeric (double before PG 14): seconds carry the fraction and
+        # MICROSECONDS counts the whole seconds too, so trim both to match the others.
+        if part == "second":
+            return f"CAST(FLOOR(EXTRACT(SECOND FROM {lhs})) AS INTEGER)"
+        if part == "microsecond":
+            return f"CAST(MOD(CAST(EXTRACT(MICROSECONDS FROM {lhs}) AS BIGINT),1000000) AS INTEGER)"
+        return f"CAST(EXTRACT({part.upper()} FROM {lhs}) AS INTEGER)"
+
+    def date_of(self, lhs: str) -> str:
+        return f"CAST({lhs} AS DATE)"
+
+    # --- statements ---------------------------------------------------------------------
+    def explain(self, sql: str) -> str:
+        return f"EXPLAIN (FORMAT JSON, VERBOSE) {sql}"
+
+    def conflict_clause(
+        self, ignore_conflicts: bool, on_conflict: tuple[str, ...] = (), update_fields: tuple[str, ...] = ()
+    ) -> str:
+        """Tail of a bulk INSERT: ``ON CONFLICT … DO NOTHING`` or ``DO UPDATE SET``."""
+        target = f" ({','.join(self.quote(c) for c in on_conflict)})" if on_conflict else ""
+        if update_fields:
+            sets = ",".join(f"{self.quote(c)}=EXCLUDED.{self.quote(c)}" for c in update_fields)
+            return f" ON CONFLICT{target} DO UPDATE SET {sets}"
+        if ignore_conflicts:
+            return f" ON CONFLICT{target} DO NOTHING"
+        return ""
+
+    def insert_prefix(self, ignore_conflicts: bool) -> str:
+        return "INSERT INTO"
+
+    # --- values -------------------------------------------------------------------------
+    def encoder(self, field: "Field") -> Callable[[Any], Any]:
+        encode = super().encoder(field)
+        if field.field_type is not datetime.datetime:
+            return encode
+        normalize = _as_aware if _has_time_zone(self.column_type(field)) else _as_naive
+        return lambda value: normalize(encode(value))
+
+    # --- DDL ------------------------------------------------------------------------------
+    def auto_pk_type(self, field: "Field") -> str:
+        serial = _SERIAL.get(self.column_type(field).upper(), "SERIAL")
+        return f"{serial} NOT NULL PRIMARY KEY"
