@@ -551,7 +551,7 @@ class Model(metaclass=ModelMeta):
                 return
             from tortoise.queryset import UpdateQuery
 
-            rows = await UpdateQuery.for_instance(self, names, db).execute()
+            rows = await UpdateQuery.for_instance(self, names, db)
         if rows == 0 and force:
             raise IntegrityError(f"cannot update {type(self).__name__} with pk={self.pk!r}: no such row")
 

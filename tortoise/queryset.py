@@ -389,7 +389,17 @@ class QuerySet(AwaitableQuery[MODEL]):
         return objs[0]
 
     def _describe_filter(self) -> str:
-        return repr(self._filter) if self._filter is not None else "the query"
+        return _describe_q(self._filter) if self._filter is not None else "the query"
+
+
+def _describe_q(q: Q) -> str:
+    """``a=1, b='x'`` for messages; nested or negated trees fall back to repr."""
+    if q._is_negated or (q.children and q.filters):
+        return repr(q)
+    if not q.children:
+        return ", ".join(f"{k}={v!r}" for k, v in q.filters.items())
+    joiner = " AND " if q.join_type == Q.AND else " OR "
+    return joiner.join(_describe_q(c) for c in q.children)
 
 
 def _mentions(q: Q, names: set[str]) -> bool:

@@ -42,11 +42,11 @@ __all__ = [
     "UUIDField",
 ]
 
-DIALECTS = ("sqlite", "postgres", "mysql")
+_DIALECTS = ("sqlite", "postgres", "mysql")
 
 
 def _same_everywhere(sql_type: str) -> dict[str, str]:
-    return dict.fromkeys(DIALECTS, sql_type)
+    return dict.fromkeys(_DIALECTS, sql_type)
 
 
 def _short(value: Any) -> str:
@@ -453,7 +453,10 @@ class DatetimeField(Field[datetime.datetime]):
         elif isinstance(value, datetime.date):
             return datetime.datetime(value.year, value.month, value.day)
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            return datetime.datetime.fromtimestamp(value, UTC)
+            try:
+                return datetime.datetime.fromtimestamp(value, UTC)
+            except (OverflowError, OSError, ValueError):
+                pass
         raise _invalid(self, value, "a datetime or an ISO 8601 string")
 
 

@@ -1,0 +1,180 @@
+"""The PostgreSQL client on asyncpg: a pool per connection name.
+
+Statements with parameters go through asyncpg's extended protocol, so each SQL text is
+prepared once per connection and cached by asyncpg; rows are asyncpg Records (positional
+and by-name access).
+"""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Sequence
+
+import asyncpg
+from asyncpg import exceptions as pg_errors
+
+from tortoise.backends.base.client import Capabilities
+from tortoise.backends.base.pooled import PooledClient, PooledTransactionClient
+from tortoise.exceptions import IntegrityError, OperationalError
+from tortoise.sql.dialects.postgres import PostgresDialect
+
+# Failures of the connection itself rather than of a statement.
+_CONNECTION_ERRORS = (
+    pg_errors.PostgresConnectionError,
+    pg_errors.CannotConnectNowError,
+    pg_errors.TooManyConnectionsError,
+    pg_errors.InvalidAuthorizationSpecificationError,
+    pg_errors.InvalidCatalogNameError,
+    ConnectionError,
+)
+# Commands whose status tag carries the row count and that return no rows.
+_COMMANDS = ("INSERT", "UPDATE", "DELETE", "MERGE")
+
+
+def _rowcount(status: str) -> int:
+    """Row count from a status tag such as ``UPDATE 3`` or ``INSERT 0 1``."""
+    tail = status.rpartition(" ")[2]
+    return int(tail) if tail.isdigit() else 0
+
+
+def _returns_status(sql: str) -> bool:
+    head = sql.lstrip()[:6].upper()
+    return head.startswith(_COMMANDS) and "RETURNING" not in sql.upper()
+
+
+# --- operations, run on one connection by ``PooledClient._run`` ----------------------------
+async def _fetch(conn: Any, sql: str, params: Sequence[Any]) -> list:
+    return await conn.fetch(sql, *params)
+
+
+async def _write(conn: Any, sql: str, params: Sequence[Any]) -> int:
+    return _rowcount(await conn.execute(sql, *params))
+
+
+async def _insert(conn: Any, sql: str, params: Sequence[Any]) -> Any:
+    return await conn.fetchval(sql, *params)
+
+
+async def _many(conn: Any, sql: str, params_list: Sequence[Sequence[Any]]) -> None:
+    await conn.executemany(sql, params_list)
+
+
+async def _query(conn: Any, sql: str, params: Sequence[Any]) -> tuple[int, list[dict]]:
+    if _returns_status(sql):
+        return _rowcount(await conn.execute(sql, *params)), []
+    rows = await conn.fetch(sql, *params)
+    return len(rows), [dict(row) for row in rows]
+
+
+async def _script(conn: Any, sql: str) -> None:
+    await conn.execute(sql)
+
+
+class AsyncpgDBClient(PooledClient):
+    dialect = PostgresDialect()
+    capabilities = Capabilities(
+        "postgres",
+        support_for_update=True,
+        support_update_limit_order_by=False,
+        supports_returning=True,
+    )
+    server_name = "PostgreSQL"
+    default_port = 5432
+    driver_errors = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, asyncio.TimeoutError)
+
+    def __init__(
+        self,
+        connection_name: str = "default",
+        *,
+        schema: str | None = None,
+        application_name: str | None = None,
+        max_queries: int | str = 50000,
+        max_inactive_connection_lifetime: float | str = 300.0,
+        **credentials: Any,
+    ) -> None:
+        super().__init__(connection_name, **credentials)
+        self.schema = schema
+        self.max_queries = int(max_queries)
+        self.max_inactive_connection_lifetime = float(max_inactive_connection_lifetime)
+        settings = dict(self.extra.pop("server_settings", None) or {})
+        if application_name:
+            settings["application_name"] = application_name
+        if schema:
+            settings["search_path"] = schema
+        self.server_settings = settings
+
+    # --- driver hooks --------------------------------------------------------------------------
+    def _connect_options(self, database: str | None) -> dict[str, Any]:
+        return {
+            "host": self.host,
+            "port": self.port,
+            "user": self.user,
+            "password": self.password,
+            "database": database,
+            "server_settings": self.server_settings or None,
+            **self.extra,
+        }
+
+    async def _open_pool(self, with_db: bool) -> Any:
+        return await asyncpg.create_pool(
+            min_size=self.minsize,
+            max_size=self.maxsize,
+            max_queries=self.max_queries,
+            max_inactive_connection_lifetime=self.max_inactive_connection_lifetime,
+            **self._connect_options(self.database if with_db else "postgres"),
+        )
+
+    async def _close_pool(self, pool: Any) -> None:
+        try:
+            await asyncio.wait_for(pool.close(), 10)
+        except asyncio.TimeoutError:  # a connection is still held: cut it off
+            pool.terminate()
+
+    async def _connect_admin(self) -> Any:
+        return await asyncpg.connect(**self._connect_options("postgres"))
+
+    async def _close_connection(self, conn: Any) -> None:
+        await conn.close()
+
+    async def _control(self, conn: Any, sql: str) -> None:
+        await _script(conn, sql)
+
+    def _usable(self, conn: Any) -> bool:
+        return not conn.is_closed()
+
+    def _discard(self, conn: Any) -> None:
+        conn.terminate()
+
+    def _translate(self, exc: BaseException) -> BaseException:
+        if isinstance(exc, pg_errors.IntegrityConstraintViolationError):
+            return IntegrityError(str(exc))
+        if isinstance(exc, asyncio.TimeoutError):
+            return OperationalError(f"statement timed out on {self.host}:{self.port}")
+        if isinstance(exc, _CONNECTION_ERRORS):
+            return self._connection_error(exc)
+        return OperationalError(str(exc))
+
+    # --- execution -----------------------------------------------------------------------------
+    async def fetch_rows(self, sql: str, params: Sequence[Any] = ()) -> list:
+        return await self._run(_fetch, sql, params)
+
+    async def execute_write(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return await self._run(_write, sql, params)
+
+    async def execute_insert(self, sql: str, params: Sequence[Any]) -> Any:
+        return await self._run(_insert, sql, params)
+
+    async def execute_many(self, sql: str, params_list: Sequence[Sequence[Any]]) -> None:
+        await self._run(_many, sql, params_list)
+
+    async def execute_query(self, query: str, values: Sequence[Any] | None = None) -> tuple[int, list[dict]]:
+        return await self._run(_query, query, values or ())
+
+    async def execute_script(self, query: str) -> None:
+        await self._run(_script, query)
+
+
+class AsyncpgTransactionClient(PooledTransactionClient, AsyncpgDBClient):
+    """An AsyncpgDBClient pinned to one pooled connection inside BEGIN or a SAVEPOINT."""
+
+
+AsyncpgDBClient.transaction_class = AsyncpgTransactionClient

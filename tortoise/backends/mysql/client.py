@@ -1,0 +1,214 @@
+"""The MySQL / MariaDB client on asyncmy (or aiomysql when asyncmy is not installed).
+
+Connections run in autocommit mode; a transaction is an explicit BEGIN on a pinned
+connection.  They are opened with the FOUND_ROWS flag, so an UPDATE reports the rows it
+*matched* (as on PostgreSQL and SQLite), not only those whose values changed.
+"""
+from __future__ import annotations
+
+import asyncio
+import ssl as ssl_module
+from typing import Any, Sequence
+
+try:
+    import asyncmy as driver
+    from asyncmy.constants.CLIENT import FOUND_ROWS, MULTI_STATEMENTS
+
+    def _is_open(conn: Any) -> bool:
+        return conn.connected
+
+except ImportError:  # pragma: no cover - the alternative driver
+    import aiomysql as driver  # type: ignore[no-redef]
+    from pymysql.constants.CLIENT import FOUND_ROWS, MULTI_STATEMENTS  # type: ignore[no-redef]
+
+    def _is_open(conn: Any) -> bool:
+        return not conn.closed
+
+
+from tortoise.backends.base.client import Capabilities
+from tortoise.backends.base.pooled import PooledClient, PooledTransactionClient
+from tortoise.exceptions import IntegrityError, OperationalError
+from tortoise.sql.dialects.mysql import MySQLDialect
+
+# Duplicate key, foreign key, NOT NULL, missing default, CHECK (MySQL 3819, MariaDB 4025).
+_INTEGRITY_CODES = frozenset({1022, 1048, 1062, 1169, 1216, 1217, 1364, 1451, 1452, 1557, 1586, 3819, 4025})
+# Cannot connect, server gone / connection lost, too many connections, access denied.
+_CONNECTION_CODES = frozenset({1040, 1044, 1045, 1049, 2002, 2003, 2005, 2006, 2013, 2055})
+
+
+def _error_code(exc: BaseException) -> int | None:
+    code = exc.args[0] if exc.args else None
+    return code if isinstance(code, int) else None
+
+
+# --- operations, run on one connection by ``PooledClient._run`` ----------------------------
+async def _fetch(conn: Any, sql: str, params: Sequence[Any]) -> list:
+    async with conn.cursor() as cur:
+        await cur.execute(sql, params)
+        return await cur.fetchall()
+
+
+async def _write(conn: Any, sql: str, params: Sequence[Any]) -> int:
+    async with conn.cursor() as cur:
+        await cur.execute(sql, params)
+        return cur.rowcount
+
+
+async def _insert(conn: Any, sql: str, params: Sequence[Any]) -> Any:
+    async with conn.cursor() as cur:
+        await cur.execute(sql, params)
+        return cur.lastrowid or None
+
+
+async def _many(conn: Any, sql: str, params_list: Sequence[Sequence[Any]]) -> None:
+    async with conn.cursor() as cur:
+        await cur.executemany(sql, params_list)
+
+
+async def _query(conn: Any, sql: str, params: Sequence[Any] | None) -> tuple[int, list[dict]]:
+    async with conn.cursor() as cur:
+        await cur.execute(sql, params)
+        if cur.description is None:
+            return cur.rowcount, []
+        names = [column[0] for column in cur.description]
+        rows = await cur.fetchall()
+        return cur.rowcount, [dict(zip(names, row)) for row in rows]
+
+
+async def _script(conn: Any, sql: str) -> None:
+    async with conn.cursor() as cur:
+        await cur.execute(sql)
+        while await cur.nextset():  # errors in later statements surface here
+            pass
+
+
+def _ssl_context(ssl: Any) -> Any:
+    """``ssl=True`` (or "true") means a default verifying context; falsy means none."""
+    if ssl is True or (isinstance(ssl, str) and ssl.lower() in ("true", "require")):
+        return ssl_module.create_default_context()
+    if not ssl or (isinstance(ssl, str) and ssl.lower() in ("false", "disable")):
+        return None
+    return ssl
+
+
+class MySQLClient(PooledClient):
+    dialect = MySQLDialect()
+    capabilities = Capabilities(
+        "mysql",
+        requires_limit=True,
+        inline_comment=True,
+        support_index_hint=True,
+        can_rollback_ddl=False,
+    )
+    server_name = "MySQL"
+    default_port = 3306
+    driver_errors = (driver.Error, OSError, asyncio.TimeoutError)
+
+    def __init__(
+        self,
+        connection_name: str = "default",
+        *,
+        charset: str = "utf8mb4",
+        storage_engine: str | None = None,
+        connect_timeout: float | str = 10,
+        ssl: Any = None,
+        sql_mode: str | None = None,
+        **credentials: Any,
+    ) -> None:
+        super().__init__(connection_name, **credentials)
+        self.charset = charset
+        #: engine for CREATE TABLE (see ``MySQLDialect.table_options``); None: server default
+        self.storage_engine = storage_engine
+        self.connect_timeout = float(connect_timeout)
+        self.ssl = _ssl_context(ssl)
+        self.sql_mode = sql_mode
+
+    # --- driver hooks --------------------------------------------------------------------------
+    def _connect_options(self, database: str | None) -> dict[str, Any]:
+        return {
+            "host": self.host,
+            "port": self.port,
+            "user": self.user,
+            "password": self.password or "",
+            "db": database,
+            "charset": self.charset,
+            "autocommit": True,
+            "client_flag": FOUND_ROWS | MULTI_STATEMENTS,
+            "connect_timeout": self.connect_timeout,
+            "ssl": self.ssl,
+            "sql_mode": self.sql_mode,
+            **self.extra,
+        }
+
+    async def _open_pool(self, with_db: bool) -> Any:
+        # connect_timeout covers only the TCP connect, not a server that accepts and then
+        # stays silent; bound the whole handshake.
+        pool = driver.create_pool(
+            minsize=self.minsize,
+            maxsize=self.maxsize,
+            echo=self.echo,
+            **self._connect_options(self.database if with_db else None),
+        )
+        return await asyncio.wait_for(pool, self.connect_timeout)
+
+    async def _close_pool(self, pool: Any) -> None:
+        pool.close()
+        try:
+            await asyncio.wait_for(pool.wait_closed(), 10)
+        except asyncio.TimeoutError:  # a connection is still held: cut it off
+            pool.terminate()
+
+    async def _connect_admin(self) -> Any:
+        return await asyncio.wait_for(driver.connect(**self._connect_options(None)), self.connect_timeout)
+
+    async def _close_connection(self, conn: Any) -> None:
+        await conn.ensure_closed()
+
+    async def _control(self, conn: Any, sql: str) -> None:
+        await _script(conn, sql)
+
+    def _usable(self, conn: Any) -> bool:
+        return _is_open(conn)
+
+    def _discard(self, conn: Any) -> None:
+        conn.close()
+
+    def _translate(self, exc: BaseException) -> BaseException:
+        code = _error_code(exc)
+        if isinstance(exc, driver.IntegrityError) or code in _INTEGRITY_CODES:
+            return IntegrityError(str(exc))
+        if isinstance(exc, asyncio.TimeoutError):
+            return OperationalError(f"statement timed out on {self.host}:{self.port}")
+        if code in _CONNECTION_CODES or isinstance(exc, OSError):
+            return self._connection_error(exc)
+        return OperationalError(str(exc))
+
+    def _database_options(self) -> str:
+        return f" CHARACTER SET {self.charset}"
+
+    # --- execution -----------------------------------------------------------------------------
+    async def fetch_rows(self, sql: str, params: Sequence[Any] = ()) -> list:
+        return await self._run(_fetch, sql, params)
+
+    async def execute_write(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return await self._run(_write, sql, params)
+
+    async def execute_insert(self, sql: str, params: Sequence[Any]) -> Any:
+        return await self._run(_insert, sql, params)
+
+    async def execute_many(self, sql: str, params_list: Sequence[Sequence[Any]]) -> None:
+        await self._run(_many, sql, params_list)
+
+    async def execute_query(self, query: str, values: Sequence[Any] | None = None) -> tuple[int, list[dict]]:
+        # raw SQL without values is sent as written (a literal % needs no doubling)
+        return await self._run(_query, query, values or None)
+
+    async def execute_script(self, query: str) -> None:
+        await self._run(_script, query)
+
+
+class MySQLTransactionClient(PooledTransactionClient, MySQLClient):
+    """A MySQLClient pinned to one pooled connection inside BEGIN or a SAVEPOINT."""
+
+
+MySQLClient.transaction_class = MySQLTransactionClient
