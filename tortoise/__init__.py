@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import os
 from typing import Any, Coroutine
 
 from tortoise.apps import discover_models, wire_relations
@@ -12,6 +11,7 @@ from tortoise.connection import connections
 from tortoise.exceptions import ConfigurationError
 from tortoise.models import Model
 from tortoise.router import router
+from tortoise import timezone as timezone_settings
 
 __version__ = "0.1.0"
 
@@ -40,8 +40,7 @@ class Tortoise:
         cfg = load_config(config, config_file, db_url, modules, use_tz=use_tz, timezone=timezone, routers=routers, testing=_create_db)
         if cls._inited or connections.names():
             await connections.close_all(discard=True)
-        os.environ["USE_TZ"] = str(cfg.use_tz)
-        os.environ["TIMEZONE"] = cfg.timezone
+        timezone_settings.configure(use_tz=cfg.use_tz, timezone=cfg.timezone)
         apps: dict[str, dict[str, type[Model]]] = {}
         owner: dict[type[Model], str] = {}
         for label, app in cfg.apps.items():
@@ -53,6 +52,7 @@ class Tortoise:
                         f"model {model.__name__} is listed in two apps: '{owner[model]}' and '{label}'; list its module in one app only"
                     )
                 owner[model] = label
+                model.check()
                 model._meta.app = label
                 model._meta.default_connection = app.default_connection
                 apps[label][model.__name__] = model

@@ -88,7 +88,7 @@ class OrmConfig:
     connections: dict[str, ConnectionSpec]
     apps: dict[str, AppSpec]
     routers: list[Any] = field(default_factory=list)
-    use_tz: bool = False
+    use_tz: bool = True
     timezone: str = "UTC"
 
     def to_dict(self) -> dict[str, Any]:
@@ -644,7 +644,7 @@ def _from_mapping(
         connections=connections,
         apps=_parse_apps(top["apps"], connections),
         routers=_parse_routers(_first(top.get("routers"), routers, [])),
-        use_tz=_parse_use_tz(_first(top.get("use_tz"), use_tz, False)),
+        use_tz=_parse_use_tz(_first(top.get("use_tz"), use_tz, True)),
         timezone=_parse_timezone(_first(top.get("timezone"), timezone, "UTC")),
     )
 

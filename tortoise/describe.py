@@ -45,5 +45,12 @@ def check_model(model: Any) -> None:
             if name not in meta.fields_map:
                 raise ConfigurationError(f"{model.__name__}.Meta.unique_together names unknown field '{name}'")
     for name in meta.ordering:
-        if name.lstrip("-+") not in meta.fields_map:
+        if name.lstrip("-+") not in meta.fields_map and name.lstrip("-+") != "pk":
             raise ConfigurationError(f"{model.__name__}.Meta.ordering names unknown field '{name}'")
+    for index in meta.indexes:
+        names = getattr(index, "fields", index)
+        for name in (names,) if isinstance(names, str) else names:
+            if name not in meta.fields_map:
+                raise ConfigurationError(
+                    f"{model.__name__}.Meta.indexes names unknown field '{name}'; fields are: {', '.join(meta.fields_map)}"
+                )

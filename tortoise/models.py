@@ -14,6 +14,7 @@ from tortoise.exceptions import (
     IntegrityError,
     MultipleObjectsReturned,
     OperationalError,
+    ParamsError,
     ValidationError,
 )
 from tortoise.fields.base import Field
@@ -597,6 +598,9 @@ class Model(metaclass=ModelMeta):
         return self
 
     def clone(self: MODEL, pk: Any = None) -> MODEL:
+        """An unsaved copy; a model whose pk is not generated needs the new ``pk``."""
+        if pk is None and not self._meta.pk.generated:
+            raise ParamsError(f"{type(self).__name__}.clone() needs pk=... because its primary key is not generated")
         obj = object.__new__(type(self))
         obj.__dict__ = {k: v for k, v in self.__dict__.items() if not isinstance(v, _managers())}
         obj.__dict__["_saved_in_db"] = False

@@ -520,7 +520,7 @@ class CountQuery(_Terminal):
                 select.columns = [(nodes.Literal("COUNT(*)"), None)]
             return select
         inner, _ = qs._build_select(resolver)
-        outer = Select(_DerivedTable(inner), "_counted")  # type: ignore[arg-type]
+        outer = Select("", "_counted", source=inner)
         outer.columns = [(nodes.Literal("COUNT(*)"), None)]
         return outer
 
@@ -529,15 +529,6 @@ class CountQuery(_Terminal):
         sql, params = compile_query(self._statement(client), client.dialect)
         rows = await client.fetch_rows(sql, params)
         return int(rows[0][0]) if rows else 0
-
-
-class _DerivedTable(str):
-    """A subquery used as a FROM source; renders itself instead of a quoted name."""
-
-    def __new__(cls, select: Select) -> "_DerivedTable":
-        obj = super().__new__(cls, "_derived")
-        obj.select = select  # type: ignore[attr-defined]
-        return obj
 
 
 class ExistsQuery(_Terminal):
@@ -586,15 +577,10 @@ def _restricting(qs: QuerySet, resolver: Resolver, where: nodes.Node | None) -> 
     inner = qs._base_select(resolver)
     inner.columns = [(nodes.Column(meta.db_table, meta.pk.column), "_pk")]
     inner.joins = resolver.joins
-    wrapper = Select(_DerivedTable(inner), "_ids")  # type: ignore[arg-type]
-    wrapper.columns = [(nodes.Literal('"_pk"'), None)]
-    return nodes.Template("{0} IN {1}", [nodes.Column(meta.db_table, meta.pk.column), _QuotedSubquery(wrapper)])
-
-
-class _QuotedSubquery(nodes.Subquery):
-    def sql(self, c: nodes.Context) -> str:
-        # the derived column name must be quoted by the dialect
-        return super().sql(c).replace('"_pk"', c.dialect.quote("_pk"))
+    # MySQL refuses a subquery on the updated table unless it is wrapped in a derived table
+    wrapper = Select("", "_ids", source=inner)
+    wrapper.columns = [(nodes.Column("_ids", "_pk"), None)]
+    return nodes.Template("{0} IN {1}", [nodes.Column(meta.db_table, meta.pk.column), nodes.Subquery(wrapper)])
 
 
 class UpdateQuery(_Terminal):

@@ -58,12 +58,14 @@ class Select(Statement):
 
     __slots__ = (
         "table", "alias", "columns", "joins", "where", "group_by", "having",
-        "order_by", "limit", "offset", "distinct", "for_update", "index_hint",
+        "order_by", "limit", "offset", "distinct", "for_update", "index_hint", "source",
     )
 
-    def __init__(self, table: str, alias: str | None = None) -> None:
+    def __init__(self, table: str, alias: str | None = None, source: "Select | None" = None) -> None:
         self.table = table
         self.alias = alias or table
+        #: a subquery used as the FROM source (``SELECT … FROM (source) alias``)
+        self.source = source
         self.columns: list[tuple[Node, str | None]] = []
         self.joins: list[Join] = []
         self.where: Node | None = None
@@ -92,6 +94,7 @@ class Select(Statement):
             self.distinct,
             self.for_update,
             self.index_hint,
+            self.source.key() if self.source is not None else None,
         )
 
     def sql(self, c: Context) -> str:
@@ -100,7 +103,12 @@ class Select(Statement):
         cols = ",".join(
             n.sql(c) if a is None else f"{n.sql(c)} {q(a)}" for n, a in self.columns
         ) or "*"
-        source = q(self.table) if self.alias == self.table else f"{q(self.table)} {q(self.alias)}"
+        if self.source is not None:
+            source = f"({self.source.sql(c)}) {q(self.alias)}"
+        elif self.alias == self.table:
+            source = q(self.table)
+        else:
+            source = f"{q(self.table)} {q(self.alias)}"
         parts = [f"SELECT {'DISTINCT ' if self.distinct else ''}{cols} FROM {source}"]
         if self.index_hint:
             parts.append(d.index_hint(*self.index_hint))
@@ -125,6 +133,8 @@ class Select(Statement):
     def bind(self, c: Context) -> None:
         for n, _ in self.columns:
             n.bind(c)
+        if self.source is not None:
+            self.source.bind(c)
         for j in self.joins:
             j.on.bind(c)
         if self.where is not None:
