@@ -41,21 +41,24 @@ class Tortoise:
         if cls._inited or connections.names():
             await connections.close_all(discard=True)
         timezone_settings.configure(use_tz=cfg.use_tz, timezone=cfg.timezone)
-        apps: dict[str, dict[str, type[Model]]] = {}
+        apps: dict[str, dict[str, type[Model]]] = {label: {} for label in cfg.apps}
         owner: dict[type[Model], str] = {}
-        for label, app in cfg.apps.items():
-            models = discover_models(label, list(app.models))
-            apps[label] = {}
-            for model in models:
+        discovered = {label: discover_models(label, list(app.models)) for label, app in cfg.apps.items()}
+        for label, (own, _) in discovered.items():
+            for model in own:
                 if model in owner:
                     raise ConfigurationError(
                         f"model {model.__name__} is listed in two apps: '{owner[model]}' and '{label}'; list its module in one app only"
                     )
                 owner[model] = label
-                model.check()
-                model._meta.app = label
-                model._meta.default_connection = app.default_connection
-                apps[label][model.__name__] = model
+        for label, (_, imported) in discovered.items():
+            for model in imported:
+                owner.setdefault(model, label)
+        for model, label in owner.items():
+            model.check()
+            model._meta.app = label
+            model._meta.default_connection = cfg.apps[label].default_connection
+            apps[label][model.__name__] = model
         wire_relations(apps)
         clients = {}
         try:

@@ -16,23 +16,31 @@ from tortoise.fields.relational import (
 from tortoise.models import Model, RelationManagerDescriptor
 
 
-def discover_models(label: str, modules: list[Any]) -> list[type[Model]]:
-    """The models of an app: each module's ``__models__`` or its concrete Model classes."""
-    found: list[type[Model]] = []
+def discover_models(label: str, modules: list[Any]) -> tuple[list[type[Model]], list[type[Model]]]:
+    """The models of an app: (models its modules define, models they only import).
+
+    A module's ``__models__`` list counts as defined.  Imported models (a package
+    ``__init__`` re-exporting submodules) belong to the app unless another app lists the
+    module defining them.
+    """
+    own: list[type[Model]] = []
+    imported: list[type[Model]] = []
     for entry in modules:
         module = entry if isinstance(entry, ModuleType) else _import(label, entry)
         declared = getattr(module, "__models__", None)
         if declared is not None:
-            candidates = list(declared)
+            candidates = [(m, True) for m in declared]
         else:
             candidates = [
-                obj for _, obj in inspect.getmembers(module, inspect.isclass)
-                if issubclass(obj, Model) and obj is not Model and obj.__module__ == module.__name__
+                (obj, obj.__module__ == module.__name__)
+                for _, obj in inspect.getmembers(module, inspect.isclass)
+                if issubclass(obj, Model) and obj is not Model
             ]
-        for model in candidates:
-            if not model._meta.abstract and model not in found:
-                found.append(model)
-    return found
+        for model, defined_here in candidates:
+            target = own if defined_here else imported
+            if not model._meta.abstract and model not in target:
+                target.append(model)
+    return own, imported
 
 
 def _import(label: str, name: str) -> ModuleType:

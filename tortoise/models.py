@@ -104,9 +104,16 @@ class MetaInfo:
     def finalise_columns(self) -> None:
         """Recompute column lists after fields change (relations resolved at init)."""
         self.db_fields = [f for f in self.fields_map.values() if f.has_db_field]
+        self.validated_fields = [f for f in self.db_fields if f.validators]
+        self._auto_on_create = [f for f in self.db_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+        self._auto_on_update = [f for f in self.db_fields if getattr(f, "auto_now", False)]
         self.column_to_field = {f.column: f.model_field_name for f in self.db_fields}
         self._statements.clear()
         self._hydrators.clear()
+
+    def auto_fields(self, creating: bool) -> list[Field]:
+        """Timestamp fields set on save (auto_now always, auto_now_add on create)."""
+        return self._auto_on_create if creating else self._auto_on_update
 
     def statements(self, dialect: "Dialect") -> "ModelStatements":
         st = self._statements.get(dialect.name)
@@ -481,18 +488,15 @@ class Model(metaclass=ModelMeta):
                 raise ValidationError(f"{type(self).__name__}.{name}: invalid value {value!r}: {exc}") from exc
         return values
 
-    def _run_validators(self, names: Iterable[str] | None = None) -> None:
-        fields_map = self._meta.fields_map
-        for field in self._meta.db_fields:
-            if field.validators and (names is None or field.model_field_name in names):
-                value = self.__dict__.get(field.model_field_name)
-                if value is not None:
-                    field.validate(value)
+    def _run_validators(self) -> None:
+        for field in self._meta.validated_fields:
+            value = self.__dict__.get(field.model_field_name)
+            if value is not None:
+                field.validate(value)
 
     def _touch_auto_fields(self, creating: bool) -> None:
-        for field in self._meta.db_fields:
-            if getattr(field, "auto_now", False) or (creating and getattr(field, "auto_now_add", False)):
-                field.to_db_value(self.__dict__.get(field.model_field_name), self)
+        for field in self._meta.auto_fields(creating):
+            field.to_db_value(self.__dict__.get(field.model_field_name), self)
 
     async def save(
         self,

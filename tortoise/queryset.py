@@ -361,10 +361,7 @@ class QuerySet(AwaitableQuery[MODEL]):
 
     def _hydrate_annotated(self, rows: list, hydrate: Any, n: int, resolver: Resolver, dialect: Any) -> list:
         names = list(self._annotations)
-        decoders = []
-        for expr in self._annotations.values():
-            field = expr.output_field(resolver)
-            decoders.append(dialect.decoder(field) if field is not None else None)
+        decoders = [_annotation_decoder(expr, resolver) for expr in self._annotations.values()]
         objs = []
         for row in rows:
             obj = hydrate(row[:n])
@@ -390,6 +387,12 @@ class QuerySet(AwaitableQuery[MODEL]):
 
     def _describe_filter(self) -> str:
         return _describe_q(self._filter) if self._filter is not None else "the query"
+
+
+def _annotation_decoder(expr: Expression, resolver: Resolver) -> Any:
+    """Annotations always convert: drivers differ in what aggregates return (AVG → Decimal)."""
+    field = expr.output_field(resolver)
+    return field.to_python_value if field is not None else None
 
 
 def _describe_q(q: Q) -> str:
@@ -468,7 +471,10 @@ class ValuesQuery(_Terminal):
             ref = self.model._meta.pk_attr if name == "pk" else name
             node, field = resolver.resolve_field_ref(ref)
             columns.append((node, None))
-            decoders.append(client.dialect.decoder(field) if field is not None else None)
+            if name in qs._annotations:
+                decoders.append(_annotation_decoder(qs._annotations[name], resolver))
+            else:
+                decoders.append(client.dialect.decoder(field) if field is not None else None)
             if not (name in qs._annotations and qs._annotations[name].is_aggregate):
                 plain.append(node)
         select.columns = columns
@@ -477,6 +483,8 @@ class ValuesQuery(_Terminal):
             select.group_by = [resolver.resolve_field_ref(n)[0] for n in qs._group_by]
         elif has_aggregate:
             select.group_by = plain
+            if qs._order is None:  # Meta.ordering would name columns outside the grouping
+                select.order_by = []
         if resolver.has_multi_join and not has_aggregate and not qs._group_by and not qs._distinct:
             pass  # values() across to-many relations returns one row per related row
         select.joins = resolver.joins

@@ -32,12 +32,17 @@ logger = logging.getLogger("tortoise.db_client")
 _CLEANUPS: set[asyncio.Future] = set()
 
 
-async def _shielded(coro: Awaitable[Any]) -> Any:
-    """Await ``coro`` to completion even if the awaiting task is cancelled meanwhile."""
+def run_in_background(coro: Awaitable[Any]) -> asyncio.Future:
+    """Start ``coro`` as a task that nothing awaits, keeping it alive until it is done."""
     task = asyncio.ensure_future(coro)
     _CLEANUPS.add(task)
     task.add_done_callback(_CLEANUPS.discard)
-    return await asyncio.shield(task)
+    return task
+
+
+async def _shielded(coro: Awaitable[Any]) -> Any:
+    """Await ``coro`` to completion even if the awaiting task is cancelled meanwhile."""
+    return await asyncio.shield(run_in_background(coro))
 
 
 def describe(exc: BaseException) -> str:
@@ -111,11 +116,23 @@ class PooledClient(BaseDBAsyncClient):
     def _translate(self, exc: BaseException) -> BaseException:
         raise NotImplementedError
 
+    def _interrupted(self, conn: Any) -> None:
+        """Called when a statement on ``conn`` was cancelled mid-flight."""
+
     # --- errors ------------------------------------------------------------------------------
     def _connection_error(self, exc: BaseException) -> DBConnectionError:
         return DBConnectionError(
             f"cannot connect to {self.server_name} at {self.host}:{self.port}: {describe(exc)}"
         )
+
+    async def _call(self, conn: Any, op: Callable[..., Awaitable[Any]], args: tuple) -> Any:
+        try:
+            return await op(conn, *args)
+        except self.driver_errors as exc:
+            raise self._translate(exc) from exc
+        except asyncio.CancelledError:
+            self._interrupted(conn)
+            raise
 
     async def _statement(self, conn: Any, sql: str) -> None:
         try:
@@ -178,8 +195,8 @@ class PooledClient(BaseDBAsyncClient):
         pool = self._pool or await self._ensure_pool()
         try:
             async with pool.acquire() as conn:
-                return await op(conn, *args)
-        except self.driver_errors as exc:
+                return await self._call(conn, op, args)
+        except self.driver_errors as exc:  # from acquire: the pool could not connect
             raise self._translate(exc) from exc
 
     @asynccontextmanager
@@ -240,12 +257,8 @@ class PooledTransactionClient(PooledClient):
     async def _run(self, op: Callable[..., Awaitable[Any]], *args: Any) -> Any:
         pinned = self._pinned
         async with pinned.lock:
-            conn = pinned.conn
-            if conn is not None:
-                try:
-                    return await op(conn, *args)
-                except self.driver_errors as exc:
-                    raise self._translate(exc) from exc
+            if pinned.conn is not None:
+                return await self._call(pinned.conn, op, args)
         return await self._root._run(op, *args)
 
     @asynccontextmanager

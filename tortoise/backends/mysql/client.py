@@ -26,7 +26,12 @@ except ImportError:  # pragma: no cover - the alternative driver
 
 
 from tortoise.backends.base.client import Capabilities
-from tortoise.backends.base.pooled import PooledClient, PooledTransactionClient
+from tortoise.backends.base.pooled import (
+    PooledClient,
+    PooledTransactionClient,
+    logger,
+    run_in_background,
+)
 from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.sql.dialects.mysql import MySQLDialect
 
@@ -117,11 +122,17 @@ class MySQLClient(PooledClient):
     ) -> None:
         super().__init__(connection_name, **credentials)
         self.charset = charset
-        #: engine for CREATE TABLE (see ``MySQLDialect.table_options``); None: server default
+        #: engine for CREATE TABLE (see ``table_options``); None: the server's default
         self.storage_engine = storage_engine
         self.connect_timeout = float(connect_timeout)
         self.ssl = _ssl_context(ssl)
         self.sql_mode = sql_mode
+
+    @property
+    def table_options(self) -> str:
+        """What CREATE TABLE ends with (passed to ``MySQLDialect.table_suffix``)."""
+        engine = f"ENGINE={self.storage_engine} " if self.storage_engine else ""
+        return f"{engine}DEFAULT CHARSET={self.charset}"
 
     # --- driver hooks --------------------------------------------------------------------------
     def _connect_options(self, database: str | None) -> dict[str, Any]:
@@ -132,12 +143,13 @@ class MySQLClient(PooledClient):
             "password": self.password or "",
             "db": database,
             "charset": self.charset,
-            "autocommit": True,
-            "client_flag": FOUND_ROWS | MULTI_STATEMENTS,
             "connect_timeout": self.connect_timeout,
             "ssl": self.ssl,
             "sql_mode": self.sql_mode,
             **self.extra,
+            # what the client relies on, whatever the credentials say
+            "autocommit": True,
+            "client_flag": self.extra.get("client_flag", 0) | FOUND_ROWS | MULTI_STATEMENTS,
         }
 
     async def _open_pool(self, with_db: bool) -> Any:
@@ -172,6 +184,17 @@ class MySQLClient(PooledClient):
 
     def _discard(self, conn: Any) -> None:
         conn.close()
+
+    def _interrupted(self, conn: Any) -> None:
+        # The driver drops a connection whose statement was cancelled, but the server
+        # runs the statement to its end, holding the transaction's locks: kill it.
+        run_in_background(self._kill(conn.thread_id()))
+
+    async def _kill(self, thread_id: int) -> None:
+        try:
+            await self._admin(f"KILL {int(thread_id)}")
+        except Exception as exc:  # already gone
+            logger.debug("could not kill MySQL thread %s: %s", thread_id, exc)
 
     def _translate(self, exc: BaseException) -> BaseException:
         code = _error_code(exc)

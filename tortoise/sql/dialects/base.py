@@ -181,13 +181,22 @@ class Dialect:
         """Adapt a neutral Python value to what the driver binds (per value, slow path)."""
         return value
 
+    #: field types whose values ``adapt_param`` changes; None: adapt every field's values
+    adapted_types: tuple[type, ...] | None = None
+
     def encoder(self, field: "Field") -> Callable[[Any], Any]:
         """Python value → driver parameter for ``field`` (field conversion + adaptation)."""
         to_db = field.to_db_value
         adapt = self.adapt_param
-        if adapt.__func__ is Dialect.adapt_param:  # type: ignore[attr-defined]
+        if adapt.__func__ is Dialect.adapt_param or not self._needs_adapting(field):  # type: ignore[attr-defined]
             return lambda value: to_db(value, None)
         return lambda value: adapt(to_db(value, None))
+
+    def _needs_adapting(self, field: "Field") -> bool:
+        if self.adapted_types is None:
+            return True
+        kind = field.field_type
+        return not isinstance(kind, type) or issubclass(kind, self.adapted_types)
 
     def decoder(self, field: "Field") -> Callable[[Any], Any] | None:
         """Driver value → Python for ``field``; None when the driver already returns it."""

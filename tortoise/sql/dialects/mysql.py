@@ -66,31 +66,23 @@ class MySQLDialect(Dialect):
     def insert_default_values(self, table: str) -> str:
         return f"INSERT INTO {table} () VALUES ()"
 
-    def insert_prefix(self, ignore_conflicts: bool) -> str:
-        return "INSERT IGNORE INTO" if ignore_conflicts else "INSERT INTO"
+    def insert_verb(self, ignore_conflicts: bool) -> str:
+        return "INSERT IGNORE" if ignore_conflicts else "INSERT"
 
-    def conflict_clause(
-        self, ignore_conflicts: bool, on_conflict: tuple[str, ...] = (), update_fields: tuple[str, ...] = ()
-    ) -> str:
-        """Tail of a bulk INSERT.  MySQL picks the conflicting key itself (``on_conflict``
-        is not needed); ignoring conflicts is ``INSERT IGNORE``, see ``insert_prefix``."""
-        if not update_fields:
+    def upsert(self, conflict: list[str], update: list[str], ignore: bool) -> str:
+        """MySQL finds the conflicting key itself (``conflict`` is not needed); ignoring
+        conflicts is ``INSERT IGNORE`` (see ``insert_verb``)."""
+        if not update:
             return ""
-        sets = ",".join(f"{self.quote(c)}=VALUES({self.quote(c)})" for c in update_fields)
+        sets = ",".join(f"{self.quote(c)}=VALUES({self.quote(c)})" for c in update)
         return f" ON DUPLICATE KEY UPDATE {sets}"
 
     def for_update(self, nowait: bool, skip_locked: bool, of: tuple[str, ...]) -> str:
         # MariaDB has no ``FOR UPDATE OF``; locking every joined table is the safe superset.
         return super().for_update(nowait, skip_locked, ())
 
-    def index_hints(self, force: tuple[str, ...] = (), use: tuple[str, ...] = ()) -> str:
-        """``FORCE INDEX (…)`` / ``USE INDEX (…)``, placed right after the table name."""
-        sql = ""
-        if force:
-            sql += f" FORCE INDEX ({','.join(self.quote(i) for i in force)})"
-        if use:
-            sql += f" USE INDEX ({','.join(self.quote(i) for i in use)})"
-        return sql
+    def index_hint(self, kind: str, names: tuple[str, ...]) -> str:
+        return f" {kind} INDEX ({','.join(self.quote(name) for name in names)})"
 
     def explain(self, sql: str) -> str:
         return f"EXPLAIN FORMAT=JSON {sql}"
@@ -101,17 +93,23 @@ class MySQLDialect(Dialect):
     def cast_text(self, sql: str) -> str:
         return f"CAST({sql} AS CHAR)"
 
-    def table_options(self, engine: str | None, charset: str | None) -> str:
-        """Suffix of CREATE TABLE: storage engine and default character set."""
-        sql = f" ENGINE={engine}" if engine else ""
-        if charset:
-            sql += f" DEFAULT CHARSET={charset}"
-        return sql
-
     # --- values -------------------------------------------------------------------------
     def adapt_param(self, value: Any) -> Any:
         return _adapt(value)
 
     # --- DDL ------------------------------------------------------------------------------
+    def table_suffix(self, description: str, options: str) -> str:
+        """``options`` is the client's ``table_options`` (engine and character set)."""
+        suffix = f" {options}" if options else ""
+        if description:
+            suffix += f" COMMENT={self.literal(description)}"
+        return suffix
+
+    def literal(self, value: Any) -> str:
+        if isinstance(value, (bool, int, float)):
+            return super().literal(value)
+        # backslash is an escape character in MySQL string literals
+        return super().literal(str(value).replace("\\", "\\\\"))
+
     def auto_pk_type(self, field: "Field") -> str:
         return f"{self.column_type(field)} NOT NULL PRIMARY KEY AUTO_INCREMENT"

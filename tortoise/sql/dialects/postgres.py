@@ -2,9 +2,9 @@
 
 asyncpg binds parameters in binary form and is strict about Python types: values must
 already be the field's type (``to_db_value`` takes care of that).  The one adaptation
-left here is datetimes: asyncpg reads a naive datetime bound to TIMESTAMPTZ as *local*
-time and refuses an aware one bound to TIMESTAMP, so each datetime field gets an encoder
-matching its column type.
+left here is datetimes: asyncpg reads a naive datetime bound to TIMESTAMPTZ in the
+*machine's* time zone and refuses an aware one bound to TIMESTAMP, so each datetime
+field gets an encoder matching its column type.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import decimal
 from typing import TYPE_CHECKING, Any, Callable
 
 from tortoise.sql.dialects.base import BASE_LOOKUPS, Dialect
+from tortoise.timezone import get_default_timezone
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.fields.base import Field
@@ -22,9 +23,9 @@ _SERIAL = {"BIGINT": "BIGSERIAL", "SMALLINT": "SMALLSERIAL"}
 
 
 def _as_aware(value: Any) -> Any:
-    """For TIMESTAMPTZ: a naive datetime means UTC (not the client machine's zone)."""
+    """For TIMESTAMPTZ: a naive datetime (``use_tz=False``) is in the configured zone."""
     if isinstance(value, datetime.datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=_UTC)
+        return value.replace(tzinfo=get_default_timezone())
     return value
 
 
@@ -79,20 +80,9 @@ class PostgresDialect(Dialect):
     def explain(self, sql: str) -> str:
         return f"EXPLAIN (FORMAT JSON, VERBOSE) {sql}"
 
-    def conflict_clause(
-        self, ignore_conflicts: bool, on_conflict: tuple[str, ...] = (), update_fields: tuple[str, ...] = ()
-    ) -> str:
-        """Tail of a bulk INSERT: ``ON CONFLICT … DO NOTHING`` or ``DO UPDATE SET``."""
-        target = f" ({','.join(self.quote(c) for c in on_conflict)})" if on_conflict else ""
-        if update_fields:
-            sets = ",".join(f"{self.quote(c)}=EXCLUDED.{self.quote(c)}" for c in update_fields)
-            return f" ON CONFLICT{target} DO UPDATE SET {sets}"
-        if ignore_conflicts:
-            return f" ON CONFLICT{target} DO NOTHING"
-        return ""
-
-    def insert_prefix(self, ignore_conflicts: bool) -> str:
-        return "INSERT INTO"
+    def case_cast(self, field: "Field") -> str:
+        # CASE … THEN $n leaves the parameters' type unknown (text): give the column's.
+        return f"CAST({{}} AS {self.column_type(field)})"
 
     # --- values -------------------------------------------------------------------------
     def encoder(self, field: "Field") -> Callable[[Any], Any]:
@@ -106,3 +96,20 @@ class PostgresDialect(Dialect):
     def auto_pk_type(self, field: "Field") -> str:
         serial = _SERIAL.get(self.column_type(field).upper(), "SERIAL")
         return f"{serial} NOT NULL PRIMARY KEY"
+
+    def comment_statements(self, model: Any) -> list[str]:
+        meta = model._meta
+        table = self.quote(meta.db_table)
+        statements = []
+        if meta.table_description:
+            statements.append(f"COMMENT ON TABLE {table} IS {self.literal(meta.table_description)}")
+        for field in meta.db_fields:
+            if field.description:
+                column = f"{table}.{self.quote(field.column)}"
+                statements.append(f"COMMENT ON COLUMN {column} IS {self.literal(field.description)}")
+        return statements
+
+    def literal(self, value: Any) -> str:
+        if isinstance(value, bool):  # a BOOL column does not take 1/0
+            return "TRUE" if value else "FALSE"
+        return super().literal(value)

@@ -48,6 +48,7 @@ class SqliteDialect(Dialect):
         "endswith": "{lhs} GLOB {rhs}",
     }
     native_types = frozenset({int, str, float, bytes})
+    adapted_types = (datetime.date, datetime.time, decimal.Decimal, uuid.UUID)
 
     def pattern_value(self, lookup: str, value: Any) -> str:
         glob = _GLOB_PATTERNS.get(lookup)
