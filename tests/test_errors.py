@@ -1,0 +1,170 @@
+"""Bad input: every error has the right type and names its culprit; nothing is left
+half-written; driver errors are chained."""
+from __future__ import annotations
+
+import pytest
+
+from tortoise.connection import connections
+from tortoise.exceptions import (
+    BaseORMException,
+    DoesNotExist,
+    FieldError,
+    IntegrityError,
+    MultipleObjectsReturned,
+    OperationalError,
+    ValidationError,
+)
+from tortoise.transactions import in_transaction
+
+from tests.testmodels import Author, Country, Item
+
+DRIVER_MODULES = {"sqlite3", "aiosqlite", "asyncpg", "asyncmy", "aiomysql", "pymysql", "psycopg"}
+
+
+def assert_chained_driver_error(exc: BaseException) -> None:
+    cause = exc.__cause__
+    assert cause is not None, "the driver exception must be chained as __cause__"
+    assert not isinstance(cause, BaseORMException)
+    assert type(cause).__module__.split(".")[0] in DRIVER_MODULES, type(cause)
+
+
+async def make_author(username="ann", **kwargs):
+    return await Author.create(username=username, password_hash="h", **kwargs)
+
+
+# --- unknown names ---------------------------------------------------------------------------
+async def test_unknown_field_in_filter():
+    with pytest.raises(FieldError) as info:
+        await Item.filter(nam="apple")
+    assert "nam" in str(info.value) and "Item" in str(info.value)
+
+
+async def test_unknown_field_in_order_by_values_and_update():
+    for make in (
+        lambda: Item.all().order_by("-nam"),
+        lambda: Item.all().values("nam"),
+        lambda: Item.all().values_list("nam", flat=True),
+        lambda: Item.all().update(nam=1),
+    ):
+        with pytest.raises(FieldError) as info:
+            await make()
+        assert "nam" in str(info.value)
+
+
+async def test_unknown_lookup():
+    with pytest.raises(FieldError) as info:
+        await Item.filter(name__sounds_like="apple")
+    assert "sounds_like" in str(info.value)
+
+
+# --- wrong values -----------------------------------------------------------------------------
+async def test_wrong_value_type_in_create():
+    with pytest.raises((ValidationError, ValueError)) as info:
+        await Item.create(name="apple", qty="lots")
+    assert "qty" in str(info.value)
+    assert await Item.all().count() == 0
+
+
+async def test_wrong_value_type_in_filter():
+    with pytest.raises((ValidationError, ValueError, FieldError)) as info:
+        await Item.filter(qty="lots")
+    assert "qty" in str(info.value)
+
+
+# --- constraint violations ----------------------------------------------------------------------
+async def test_unique_violation():
+    await make_author("ann")
+    with pytest.raises(IntegrityError) as info:
+        await make_author("ann")
+    assert "username" in str(info.value)
+    assert_chained_driver_error(info.value)
+    assert await Author.all().count() == 1
+
+
+async def test_create_without_required_field_names_it():
+    with pytest.raises(IntegrityError) as info:
+        await Author.create(username="ann")
+    assert "password_hash" in str(info.value)
+    assert await Author.all().count() == 0
+
+
+async def test_failed_save_leaves_instance_unsaved():
+    await make_author("ann")
+    dup = Author(username="ann", password_hash="h")
+    with pytest.raises(IntegrityError):
+        await dup.save()
+    assert dup.pk is None and dup._saved_in_db is False
+    assert await Author.all().count() == 1
+
+
+async def test_failed_update_changes_nothing():
+    ann = await make_author("ann", age=1)
+    bob = await make_author("bob", age=2)
+    bob.username = "ann"
+    bob.age = 99
+    with pytest.raises(IntegrityError):
+        await bob.save()
+    fresh = await Author.get(pk=bob.pk)
+    assert (fresh.username, fresh.age) == ("bob", 2)
+    with pytest.raises(IntegrityError):
+        await Author.all().update(username="same")
+    assert sorted(await Author.all().values_list("username", flat=True)) == ["ann", "bob"]
+    assert (await Author.get(pk=ann.pk)).age == 1
+
+
+async def test_failed_bulk_create_writes_nothing():
+    with pytest.raises(IntegrityError):
+        await Country.bulk_create(
+            [Country(code="FR", name="France"), Country(code="DE", name="Germany"), Country(code="FR", name="Dup")]
+        )
+    assert await Country.all().count() == 0
+
+
+async def test_integrity_error_rolls_back_the_whole_transaction():
+    with pytest.raises(IntegrityError):
+        async with in_transaction():
+            await make_author("ann")
+            await make_author("bob")
+            await make_author("ann")
+    assert await Author.all().count() == 0
+    await make_author("carl")  # the connection is usable afterwards
+    assert await Author.all().values_list("username", flat=True) == ["carl"]
+
+
+async def test_integrity_error_caught_inside_savepoint_keeps_outer_work():
+    async with in_transaction():
+        await make_author("ann")
+        with pytest.raises(IntegrityError):
+            async with in_transaction():
+                await make_author("bob")
+                await make_author("ann")
+        await make_author("carl")
+    assert sorted(await Author.all().values_list("username", flat=True)) == ["ann", "carl"]
+
+
+# --- get() with 0 and 2 rows ---------------------------------------------------------------------
+async def test_get_with_no_row_raises_does_not_exist_naming_the_model():
+    with pytest.raises(DoesNotExist) as info:
+        await Item.get(name="missing")
+    assert isinstance(info.value, Item.DoesNotExist)
+    assert "Item" in str(info.value)
+
+
+async def test_get_with_two_rows_raises_multiple_objects_returned_naming_the_model():
+    await Item.create(name="twin")
+    await Item.create(name="twin")
+    with pytest.raises(MultipleObjectsReturned) as info:
+        await Item.get(name="twin")
+    assert isinstance(info.value, Item.MultipleObjectsReturned)
+    assert "Item" in str(info.value)
+
+
+# --- driver errors -------------------------------------------------------------------------------
+async def test_bad_sql_is_operational_error_with_driver_cause():
+    with pytest.raises(OperationalError) as info:
+        await connections.get("default").execute_query("SELECT * FROM no_such_table_here")
+    assert not isinstance(info.value, IntegrityError)
+    assert "no_such_table_here" in str(info.value)
+    assert_chained_driver_error(info.value)
+    await Item.create(name="still works")
+    assert await Item.all().count() == 1
