@@ -369,3 +369,14 @@ async def test_repeated_shapes_with_new_values(items):
     assert await Item.filter(name__in=["apple"]).count() == 1
     assert await Item.filter(name__in=["apple", "banana", "date"]).count() == 3
     assert await Item.filter(name__in=["banana", "kiwi"]).count() == 1
+
+
+async def test_modulo_in_filter_and_update(items):
+    from tortoise.expressions import F
+
+    odd = await Item.annotate(rest=F("qty") % 2).filter(rest=1).values_list("qty", flat=True)
+    assert sorted(odd) == sorted(q for q in await Item.all().values_list("qty", flat=True) if q % 2 == 1)
+    before = {i.pk: i.qty for i in await Item.all()}
+    assert await Item.all().update(qty=F("qty") % 3) == len(before)
+    after = {i.pk: i.qty for i in await Item.all()}
+    assert after == {pk: qty % 3 for pk, qty in before.items()}

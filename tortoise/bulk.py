@@ -121,8 +121,8 @@ async def bulk_update(
                 params.append(pk_enc(obj.pk))
                 params.append(enc(value) if value is not None else None)
                 cases.append(f"WHEN {dialect.placeholder(len(params) - 2)} THEN {dialect.placeholder(len(params) - 1)}")
-            cast = dialect.case_cast(field)
-            sets.append(f"{q(field.column)}={cast.format('CASE ' + q(pk.column) + ' ' + ' '.join(cases) + ' END')}")
+            # ELSE the column itself gives the CASE the column's type (PostgreSQL needs it)
+            sets.append(f"{q(field.column)}=CASE {q(pk.column)} {' '.join(cases)} ELSE {q(field.column)} END")
         ids = []
         for obj in batch:
             params.append(pk_enc(obj.pk))

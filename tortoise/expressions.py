@@ -86,9 +86,7 @@ class CombinedExpression(Expression):
         return self.left.is_aggregate or self.right.is_aggregate
 
     def resolve(self, resolver: "Resolver") -> nodes.Node:
-        return nodes.Template(
-            "({0}" + self.operator + "{1})", [self.left.resolve(resolver), self.right.resolve(resolver)]
-        )
+        return nodes.Arithmetic(self.left.resolve(resolver), self.operator, self.right.resolve(resolver))
 
     def output_field(self, resolver: "Resolver") -> Any:
         return self.left.output_field(resolver) or self.right.output_field(resolver)

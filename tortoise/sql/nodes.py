@@ -168,6 +168,22 @@ class Template(Composite):
         return self.template.format(*(ch.sql(c) for ch in self.children))
 
 
+class Arithmetic(Composite):
+    """``(lhs <op> rhs)``; the dialect spells the operator (MySQL's driver needs ``%%``)."""
+
+    __slots__ = ("operator",)
+
+    def __init__(self, lhs: Node, operator: str, rhs: Node) -> None:
+        self.children, self.operator = (lhs, rhs), operator
+
+    def key(self) -> Hashable:
+        return ("op", self.operator, self.children[0].key(), self.children[1].key())
+
+    def sql(self, c: Context) -> str:
+        op = c.dialect.arithmetic(self.operator)
+        return f"({self.children[0].sql(c)}{op}{self.children[1].sql(c)})"
+
+
 class Lookup(Composite):
     """``lhs <op> rhs`` with the operator taken from the dialect's lookup templates."""
 

@@ -7,7 +7,9 @@ and by-name access).
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Sequence
+import datetime
+import decimal
+from typing import Any, Callable, Sequence
 
 import asyncpg
 from asyncpg import exceptions as pg_errors
@@ -16,6 +18,7 @@ from tortoise.backends.base.client import Capabilities
 from tortoise.backends.base.pooled import PooledClient, PooledTransactionClient
 from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.sql.dialects.postgres import PostgresDialect
+from tortoise.timezone import get_default_timezone, get_timezone, get_use_tz
 
 # Failures of the connection itself rather than of a statement.
 _CONNECTION_ERRORS = (
@@ -34,6 +37,59 @@ def _rowcount(status: str) -> int:
     """Row count from a status tag such as ``UPDATE 3`` or ``INSERT 0 1``."""
     tail = status.rpartition(" ")[2]
     return int(tail) if tail.isdigit() else 0
+
+
+def _session_timezone() -> str:
+    """The zone SQL functions (EXTRACT, CAST AS DATE) see datetimes in: UTC when values
+    are stored as UTC (``use_tz``), else the configured zone, as on the other databases."""
+    return "UTC" if get_use_tz() else get_timezone()
+
+
+# --- raw SQL with text parameters ------------------------------------------------------------
+# Other drivers let raw SQL pass "2026-01-01" for a timestamp parameter; asyncpg binds in
+# binary and wants the Python type.  Such text is parsed as the server would parse it.
+def _timestamp(text: str) -> datetime.datetime:
+    value = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def _timestamptz(text: str) -> datetime.datetime:
+    value = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=datetime.timezone.utc if get_use_tz() else get_default_timezone())
+
+
+_TEXT_PARSERS: dict[str, Callable[[str], Any]] = {
+    "date": datetime.date.fromisoformat,
+    "time": datetime.time.fromisoformat,
+    "timestamp": _timestamp,
+    "timestamptz": _timestamptz,
+    "int2": int,
+    "int4": int,
+    "int8": int,
+    "float4": float,
+    "float8": float,
+    "numeric": decimal.Decimal,
+    "bool": lambda text: text.strip().lower() in ("t", "true", "1", "yes", "on"),
+}
+
+
+def _parse_text(value: Any, type_name: str) -> Any:
+    parse = _TEXT_PARSERS.get(type_name)
+    if parse is None or not isinstance(value, str):
+        return value
+    try:
+        return parse(value)
+    except (ValueError, decimal.InvalidOperation):
+        return value  # asyncpg reports the bad value
+
+
+async def _typed_params(conn: Any, sql: str, params: Sequence[Any]) -> list[Any]:
+    statement = await conn.prepare(sql)
+    return [_parse_text(value, t.name) for value, t in zip(params, statement.get_parameters())]
 
 
 def _returns_status(sql: str) -> bool:
@@ -59,6 +115,15 @@ async def _many(conn: Any, sql: str, params_list: Sequence[Sequence[Any]]) -> No
 
 
 async def _query(conn: Any, sql: str, params: Sequence[Any]) -> tuple[int, list[dict]]:
+    try:
+        return await _query_once(conn, sql, params)
+    except pg_errors.DataError:  # raised before the statement runs: safe to retry
+        if not any(isinstance(value, str) for value in params):
+            raise
+    return await _query_once(conn, sql, await _typed_params(conn, sql, params))
+
+
+async def _query_once(conn: Any, sql: str, params: Sequence[Any]) -> tuple[int, list[dict]]:
     if _returns_status(sql):
         return _rowcount(await conn.execute(sql, *params)), []
     rows = await conn.fetch(sql, *params)
@@ -110,7 +175,7 @@ class AsyncpgDBClient(PooledClient):
             "user": self.user,
             "password": self.password,
             "database": database,
-            "server_settings": self.server_settings or None,
+            "server_settings": {"timezone": _session_timezone(), **self.server_settings},
             **self.extra,
         }
 

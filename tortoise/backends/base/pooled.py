@@ -12,8 +12,9 @@ cancellation, so a cancelled task still leaves a clean connection in the pool.
 A driver client supplies: ``driver_errors`` and ``_translate`` (driver exception →
 tortoise exception), ``_open_pool``/``_close_pool``, ``_connect_admin``/
 ``_close_connection`` (a connection outside the pool, for CREATE/DROP DATABASE),
-``_control`` (run a statement such as BEGIN), ``_usable``/``_discard`` and
-``transaction_class`` (``class X(PooledTransactionClient, TheDriverClient)``).
+``_control`` (run a statement such as BEGIN), ``_usable``/``_discard``, optionally
+``_interrupted`` (a statement was cancelled mid-flight) and ``transaction_class``
+(``class X(PooledTransactionClient, TheDriverClient)``).
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Awaitable, Callable
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.exceptions import DBConnectionError, TransactionManagementError
+from tortoise.exceptions import ConfigurationError, DBConnectionError, TransactionManagementError
 
 logger = logging.getLogger("tortoise.db_client")
 
@@ -122,7 +123,7 @@ class PooledClient(BaseDBAsyncClient):
     # --- errors ------------------------------------------------------------------------------
     def _connection_error(self, exc: BaseException) -> DBConnectionError:
         return DBConnectionError(
-            f"cannot connect to {self.server_name} at {self.host}:{self.port}: {describe(exc)}"
+            f"connection to {self.server_name} at {self.host}:{self.port} failed: {describe(exc)}"
         )
 
     async def _call(self, conn: Any, op: Callable[..., Awaitable[Any]], args: tuple) -> Any:
@@ -186,7 +187,7 @@ class PooledClient(BaseDBAsyncClient):
 
     def _database_name(self) -> str:
         if not self.database:
-            raise DBConnectionError(f"no database name configured for connection '{self.connection_name}'")
+            raise ConfigurationError(f"connection '{self.connection_name}' has no database name")
         return self.database
 
     # --- execution ---------------------------------------------------------------------------

@@ -163,9 +163,9 @@ class Dialect:
             return f" ON CONFLICT {target} DO NOTHING"
         return ""
 
-    def case_cast(self, field: "Field") -> str:
-        """Wrap a CASE expression so its type matches the column (``{}`` is the CASE)."""
-        return "{}"
+    def arithmetic(self, operator: str) -> str:
+        """The SQL text of an arithmetic operator (+ - * / %)."""
+        return operator
 
     def explain(self, sql: str) -> str:
         return f"EXPLAIN {sql}"

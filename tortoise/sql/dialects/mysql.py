@@ -90,6 +90,9 @@ class MySQLDialect(Dialect):
     def concat(self, parts: list[str]) -> str:
         return f"CONCAT({','.join(parts)})"
 
+    def arithmetic(self, operator: str) -> str:
+        return "%%" if operator == "%" else operator
+
     def cast_text(self, sql: str) -> str:
         return f"CAST({sql} AS CHAR)"
 

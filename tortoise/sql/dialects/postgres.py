@@ -62,7 +62,7 @@ class PostgresDialect(Dialect):
 
     def regex(self, lhs: str, rhs: str, case_insensitive: bool) -> str:
         operator = "~*" if case_insensitive else "~"
-        return f"{self.text_cast(lhs)} {operator} {rhs}"
+        return f"{lhs} {operator} {rhs}"
 
     def date_part(self, part: str, lhs: str) -> str:
         # EXTRACT returns numeric (double before PG 14): seconds carry the fraction and
@@ -79,10 +79,6 @@ class PostgresDialect(Dialect):
     # --- statements ---------------------------------------------------------------------
     def explain(self, sql: str) -> str:
         return f"EXPLAIN (FORMAT JSON, VERBOSE) {sql}"
-
-    def case_cast(self, field: "Field") -> str:
-        # CASE … THEN $n leaves the parameters' type unknown (text): give the column's.
-        return f"CAST({{}} AS {self.column_type(field)})"
 
     # --- values -------------------------------------------------------------------------
     def encoder(self, field: "Field") -> Callable[[Any], Any]:
