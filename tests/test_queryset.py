@@ -380,3 +380,21 @@ async def test_modulo_in_filter_and_update(items):
     assert await Item.all().update(qty=F("qty") % 3) == len(before)
     after = {i.pk: i.qty for i in await Item.all()}
     assert after == {pk: qty % 3 for pk, qty in before.items()}
+
+
+async def test_compiled_simple_shapes_bind_each_call_values(items):
+    """The compiled-once path for column=value filters must re-bind values every call."""
+    fruit = await Item.filter(category="fruit").order_by("name").values_list("name", flat=True)
+    everything = {i.category for i in await Item.all()}
+    other = next(c for c in everything if c != "fruit")
+    others = await Item.filter(category=other).order_by("name").values_list("name", flat=True)
+    assert fruit and others and not set(fruit) & set(others)
+    assert [i.name for i in await Item.filter(category="fruit").order_by("name")] == fruit
+    assert await Item.filter(category=other).order_by("name").values("name") == [{"name": n} for n in others]
+    first = await Item.filter(category="fruit").order_by("name").first()
+    assert first.name == fruit[0]
+    # None switches to IS NULL, which is a different shape
+    await Item.filter(pk=first.pk).update(note=None)
+    await Item.exclude(pk=first.pk).update(note="set")
+    assert [i.pk for i in await Item.filter(note=None)] == [first.pk]
+    assert len(await Item.filter(note="set")) == len(everything and await Item.all()) - 1

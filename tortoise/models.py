@@ -75,6 +75,8 @@ class MetaInfo:
         self._inited = False
         self._statements: dict[str, ModelStatements] = {}
         self._hydrators: dict[Any, Callable[[Sequence[Any]], Any]] = {}
+        #: compiled simple queries: (dialect, shape) → (sql, encoders, fields) or False
+        self._simple_queries: dict[Any, Any] = {}
 
     # --- derived views --------------------------------------------------------------------
     @property
@@ -110,6 +112,7 @@ class MetaInfo:
         self.column_to_field = {f.column: f.model_field_name for f in self.db_fields}
         self._statements.clear()
         self._hydrators.clear()
+        self._simple_queries.clear()
 
     def auto_fields(self, creating: bool) -> list[Field]:
         """Timestamp fields set on save (auto_now always, auto_now_add on create)."""
@@ -139,35 +142,34 @@ def _normalize_groups(groups: Any) -> tuple[tuple[str, ...], ...]:
 
 
 def _make_hydrator(model: Any, dialect: "Dialect", fields: tuple[Field, ...], partial: bool) -> Callable:
-    names = tuple(f.model_field_name for f in fields)
-    decoders = [(i, dec) for i, f in enumerate(fields) if (dec := dialect.decoder(f)) is not None]
-    new = object.__new__
+    """Generate ``row -> instance`` for this column list.
 
-    if not decoders:
-        def hydrate(row: Sequence[Any]) -> Any:
-            obj = new(model)
-            d = dict(zip(names, row))
-            d["_saved_in_db"] = True
-            if partial:
-                d["_partial"] = True
-            obj.__dict__ = d
-            return obj
-    else:
-        def hydrate(row: Sequence[Any]) -> Any:
-            values = list(row)
-            for i, dec in decoders:
-                v = values[i]
-                if v is not None:
-                    values[i] = dec(v)
-            obj = new(model)
-            d = dict(zip(names, values))
-            d["_saved_in_db"] = True
-            if partial:
-                d["_partial"] = True
-            obj.__dict__ = d
-            return obj
-
-    return hydrate
+    The function is written out as source once per (model, columns, dialect): unpack the
+    row, convert only the columns the driver does not return as Python values, and set
+    the instance dict in one assignment, without running ``__init__``.
+    """
+    env: dict[str, Any] = {"new": object.__new__, "model": model}
+    items = []
+    for i, field in enumerate(fields):
+        dec = dialect.decoder(field)
+        if dec is None:
+            items.append(f"{field.model_field_name!r}: v{i}")
+        else:
+            env[f"d{i}"] = dec
+            items.append(f"{field.model_field_name!r}: None if v{i} is None else d{i}(v{i})")
+    items.append("'_saved_in_db': True")
+    if partial:
+        items.append("'_partial': True")
+    unpack = ", ".join(f"v{i}" for i in range(len(fields))) + ","
+    source = (
+        "def hydrate(row):\n"
+        f"    {unpack} = row\n"
+        "    obj = new(model)\n"
+        f"    obj.__dict__ = {{{', '.join(items)}}}\n"
+        "    return obj\n"
+    )
+    exec(compile(source, f"<hydrate {model.__name__}>", "exec"), env)
+    return env["hydrate"]
 
 
 class ModelStatements:

@@ -16,7 +16,9 @@ from tortoise.exceptions import (
 )
 from tortoise.expressions import Expression, F, Q
 from tortoise.filters import Resolver
+from tortoise.models import Model
 from tortoise.sql import nodes
+from tortoise.sql.nodes import encoder_for
 from tortoise.sql.query import Delete, Select, Update, compile_query
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -339,18 +341,84 @@ class QuerySet(AwaitableQuery[MODEL]):
         select, _ = self._build_select(resolver)
         return select
 
+    def _simple_signature(self) -> tuple | None:
+        """The shape of a query whose filters are plain ``column=value`` terms, else None.
+
+        Such queries (``get(pk=…)``, ``filter(status=…).limit(20)``) are compiled once per
+        shape and model; executing one then only encodes its values.
+        """
+        if self._annotations or self._group_by or self._for_update or self._index_hint or self._distinct:
+            return None
+        q = self._filter
+        if q is None:
+            return ((), self._order, self._only, self._limit is not None, self._offset is not None)
+        if q.children or q._is_negated or q.join_type != Q.AND:
+            return None
+        for value in q.filters.values():
+            if value is None or isinstance(value, (Expression, AwaitableQuery, Model)):
+                return None
+        return (tuple(q.filters), self._order, self._only, self._limit is not None, self._offset is not None)
+
+    def _simple_encoders(self, names: tuple[str, ...], dialect: Any) -> list | None:
+        """Encoders for the filter values of a simple query; None if a name is not a column."""
+        meta = self.model._meta
+        encoders = []
+        for name in names:
+            field = meta.fields_map.get(meta.pk_attr if name == "pk" else name)
+            if field is None or field.relation_kind is not None:
+                return None
+            encoders.append(encoder_for(field, dialect))
+        return encoders
+
+    def _simple_params(self, encoders: list) -> list:
+        values = self._filter.filters.values() if self._filter is not None else ()
+        params = [enc(v) for enc, v in zip(encoders, values)]
+        if self._limit is not None:
+            params.append(self._limit)
+        if self._offset is not None:
+            params.append(self._offset)
+        return params
+
+    def _compile_simple(self, dialect: Any, key: tuple) -> Any:
+        """Compile a simple query's SQL and value encoders; False when it is not simple."""
+        encoders = self._simple_encoders(key[1][0], dialect)
+        if encoders is None:
+            self.model._meta._simple_queries[key] = False
+            return False
+        select, fields = self._build_select(Resolver(self.model))
+        sql, _ = compile_query(select, dialect)
+        entry = self.model._meta._simple_queries[key] = (sql, encoders, fields)
+        return entry
+
     async def _execute(self) -> Any:
         client = self._client()
         dialect = client.dialect
+        meta = self.model._meta
+        signature = self._simple_signature()
+        entry = None
+        if signature is not None:
+            key = (dialect.name, signature)
+            entry = meta._simple_queries.get(key)
+            if entry is None:
+                entry = self._compile_simple(dialect, key)
+        if entry:
+            sql, encoders, fields = entry
+            rows = await client.fetch_rows(sql, self._simple_params(encoders))
+            hydrate = meta.hydrator(dialect, fields)
+            objs = [hydrate(row) for row in rows]
+            return await self._finish(objs)
         resolver = Resolver(self.model, self._annotations)
         select, fields = self._build_select(resolver)
         sql, params = compile_query(select, dialect)
         rows = await client.fetch_rows(sql, params)
-        hydrate = self.model._meta.hydrator(dialect, fields)
+        hydrate = meta.hydrator(dialect, fields)
         if self._annotations:
             objs = self._hydrate_annotated(rows, hydrate, len(fields), resolver, dialect)
         else:
             objs = [hydrate(row) for row in rows]
+        return await self._finish(objs)
+
+    async def _finish(self, objs: list) -> Any:
         if self._prefetch and objs:
             from tortoise.prefetch import prefetch_instances
 
@@ -462,7 +530,7 @@ class ValuesQuery(_Terminal):
         self.as_tuples, self.flat = as_tuples, flat
         self._single = qs._single
 
-    def _resolve(self, client: "BaseDBAsyncClient") -> tuple[Select, list]:
+    def _resolve(self, dialect: Any) -> tuple[Select, list]:
         qs = self.qs
         resolver = Resolver(self.model, qs._annotations)
         select = qs._base_select(resolver)
@@ -474,7 +542,7 @@ class ValuesQuery(_Terminal):
             if name in qs._annotations:
                 decoders.append(_annotation_decoder(qs._annotations[name], resolver))
             else:
-                decoders.append(client.dialect.decoder(field) if field is not None else None)
+                decoders.append(dialect.decoder(field) if field is not None else None)
             if not (name in qs._annotations and qs._annotations[name].is_aggregate):
                 plain.append(node)
         select.columns = columns
@@ -491,27 +559,74 @@ class ValuesQuery(_Terminal):
         return select, decoders
 
     def _statement(self, client: "BaseDBAsyncClient") -> Any:
-        return self._resolve(client)[0]
+        return self._resolve(client.dialect)[0]
+
+    def _compiled(self, dialect: Any) -> tuple | None:
+        """(sql, value encoders, row maker) for a simple shape, compiled once; else None."""
+        qs = self.qs
+        signature = qs._simple_signature()
+        if signature is None:
+            return None
+        key = (dialect.name, "values", signature, tuple(self.names), self.as_tuples, self.flat)
+        cache = self.model._meta._simple_queries
+        entry = cache.get(key)
+        if entry is None:
+            encoders = qs._simple_encoders(signature[0], dialect)
+            if encoders is None:
+                entry = cache[key] = False
+            else:
+                select, decoders = self._resolve(dialect)
+                sql, _ = compile_query(select, dialect)
+                entry = cache[key] = (sql, encoders, _row_maker(self.names, decoders, self.as_tuples, self.flat))
+        return entry or None
 
     async def _execute(self) -> Any:
         client = self._client()
-        select, decoders = self._resolve(client)
-        sql, params = compile_query(select, client.dialect)
-        rows = await client.fetch_rows(sql, params)
-        if any(d is not None for d in decoders):
-            rows = [
-                [v if d is None or v is None else d(v) for v, d in zip(row, decoders)] for row in rows
-            ]
-        if self.flat:
-            result: list = [row[0] for row in rows]
-        elif self.as_tuples:
-            result = [tuple(row) for row in rows]
+        dialect = client.dialect
+        compiled = self._compiled(dialect)
+        if compiled is not None:
+            sql, encoders, make = compiled
+            rows = await client.fetch_rows(sql, self.qs._simple_params(encoders))
+            result = [make(row) for row in rows]
         else:
-            names = self.names
-            result = [dict(zip(names, row)) for row in rows]
+            select, decoders = self._resolve(dialect)
+            sql, params = compile_query(select, dialect)
+            result = self._convert(await client.fetch_rows(sql, params), decoders)
         if self._single is None:
             return result
         return self.qs._one(result)
+
+    def _convert(self, rows: list, decoders: list) -> list:
+        if any(d is not None for d in decoders):
+            rows = [[v if d is None or v is None else d(v) for v, d in zip(row, decoders)] for row in rows]
+        if self.flat:
+            return [row[0] for row in rows]
+        if self.as_tuples:
+            return [tuple(row) for row in rows]
+        names = self.names
+        return [dict(zip(names, row)) for row in rows]
+
+
+def _row_maker(names: list[str], decoders: list, as_tuples: bool, flat: bool) -> Any:
+    """Generate ``row -> dict | tuple | value`` converting only the columns that need it."""
+    env: dict[str, Any] = {}
+    values = []
+    for i, dec in enumerate(decoders):
+        if dec is None:
+            values.append(f"v{i}")
+        else:
+            env[f"d{i}"] = dec
+            values.append(f"(None if v{i} is None else d{i}(v{i}))")
+    if flat:
+        body = values[0]
+    elif as_tuples:
+        body = "(" + ", ".join(values) + ",)"
+    else:
+        body = "{" + ", ".join(f"{n!r}: {v}" for n, v in zip(names, values)) + "}"
+    unpack = ", ".join(f"v{i}" for i in range(len(decoders))) + ","
+    source = f"def make(row):\n    {unpack} = row\n    return {body}\n"
+    exec(compile(source, "<values row>", "exec"), env)
+    return env["make"]
 
 
 class CountQuery(_Terminal):
