@@ -398,3 +398,13 @@ async def test_compiled_simple_shapes_bind_each_call_values(items):
     await Item.exclude(pk=first.pk).update(note="set")
     assert [i.pk for i in await Item.filter(note=None)] == [first.pk]
     assert len(await Item.filter(note="set")) == len(everything and await Item.all()) - 1
+
+
+async def test_bulk_create_splits_statements_to_fit_the_parameter_limit():
+    """More values than one statement may bind (SQLite: 32766) still go in, all of them."""
+    rows = [Item(name=f"bulk{i}", qty=i) for i in range(5000)]  # 5000 rows x 9 columns
+    created = await Item.bulk_create(rows)
+    assert len(created) == 5000
+    assert await Item.filter(name__startswith="bulk").count() == 5000
+    assert all(o.pk is not None for o in created)
+    assert sorted(await Item.filter(name__in=["bulk0", "bulk4999"]).values_list("qty", flat=True)) == [0, 4999]

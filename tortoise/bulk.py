@@ -51,14 +51,13 @@ async def bulk_create(
     for obj in objects:
         obj._touch_auto_fields(creating=True)
         obj._run_validators()
+    per_statement = max(1, dialect.max_params // max(1, len(fields)))
+    batch_size = min(batch_size or per_statement, per_statement)
     for batch in _batches(objects, batch_size):
         params: list[Any] = []
-        groups = []
         for obj in batch:
-            start = len(params)
             params.extend(obj._check_and_encode(encoders))
-            groups.append("(" + ",".join(dialect.placeholder(start + i) for i in range(len(fields))) + ")")
-        sql = head + ",".join(groups) + tail
+        sql = head + _value_groups(dialect, len(batch), len(fields)) + tail
         if auto_pk and returning and not ignore_conflicts:
             rows = await db.fetch_rows(sql + returning, params)
             for obj, row in zip(batch, rows):
@@ -72,6 +71,16 @@ async def bulk_create(
         for obj in batch:
             obj._saved_in_db = obj.pk is not None
     return objects
+
+
+def _value_groups(dialect: Any, rows: int, width: int) -> str:
+    """``(?,?),(?,?)…`` for ``rows`` rows of ``width`` values."""
+    if dialect.param_style != "numeric":
+        mark = dialect.placeholder(0)
+        return ",".join(["(" + ",".join([mark] * width) + ")"] * rows)
+    return ",".join(
+        "(" + ",".join(dialect.placeholder(r * width + i) for i in range(width)) + ")" for r in range(rows)
+    )
 
 
 def _columns(model: "type[Model]", names: Iterable[str] | None) -> list[str]:

@@ -61,6 +61,8 @@ class Dialect:
     supports_for_update: bool = False
     supports_index_hints: bool = False
     lookups: dict[str, str] = BASE_LOOKUPS
+    #: most bound parameters one statement may carry (bulk inserts are split to fit)
+    max_params: int = 32766
     #: Python types the driver already returns for a column of that type
     native_types: frozenset[type] = frozenset({int, str, float})
 
