@@ -19,7 +19,6 @@ from tortoise.exceptions import (
 )
 from tortoise.fields.base import Field
 from tortoise.fields.relational import (
-    BackwardFKRelation,
     ForeignKeyFieldInstance,
     ManyToManyFieldInstance,
     RelationalField,

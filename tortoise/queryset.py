@@ -8,13 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, AsyncIterator, Generator, Generic, Iterable, Sequence, TypeVar
 
-from tortoise.exceptions import (
-    DoesNotExist,
-    FieldError,
-    MultipleObjectsReturned,
-    ParamsError,
-)
-from tortoise.expressions import Expression, F, Q
+from tortoise.exceptions import FieldError, ParamsError
+from tortoise.expressions import Expression, Q
 from tortoise.filters import Resolver
 from tortoise.models import Model
 from tortoise.sql import nodes
@@ -23,7 +18,6 @@ from tortoise.sql.query import Delete, Select, Update, compile_query
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.backends.base.client import BaseDBAsyncClient
-    from tortoise.models import Model
 
 MODEL = TypeVar("MODEL", bound="Model")
 

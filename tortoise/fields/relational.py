@@ -6,7 +6,7 @@ descriptor, and on ``Tortoise.init`` a ``posts`` reverse relation on User.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Awaitable, Generic, Optional, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Awaitable, Optional, TypeVar, Union
 
 from tortoise.exceptions import ConfigurationError
 from tortoise.fields.base import CASCADE, Field, OnDelete
@@ -178,5 +178,5 @@ __all__ = [
     "ForeignKeyFieldInstance", "OneToOneFieldInstance", "ManyToManyFieldInstance",
     "BackwardFKRelation", "BackwardOneToOneRelation",
     "ForeignKeyRelation", "ForeignKeyNullableRelation", "OneToOneRelation", "OneToOneNullableRelation",
-    "ReverseRelation", "ManyToManyRelation", "Generic",
+    "ReverseRelation", "ManyToManyRelation",
 ]

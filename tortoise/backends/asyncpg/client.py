@@ -14,7 +14,7 @@ from typing import Any, Callable, Sequence
 import asyncpg
 from asyncpg import exceptions as pg_errors
 
-from tortoise.backends.base.client import Capabilities
+from tortoise.backends.base.client import Capabilities, Jobs
 from tortoise.backends.base.pooled import PooledClient, PooledTransactionClient
 from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.sql.dialects.postgres import PostgresDialect
@@ -135,6 +135,7 @@ async def _script(conn: Any, sql: str) -> None:
 
 
 class AsyncpgDBClient(PooledClient):
+    jobs = Jobs(fetch=_fetch, write=_write, insert=_insert, many=_many, query=_query, script=_script)
     dialect = PostgresDialect()
     capabilities = Capabilities(
         "postgres",
@@ -218,24 +219,6 @@ class AsyncpgDBClient(PooledClient):
             return self._connection_error(exc)
         return OperationalError(str(exc))
 
-    # --- execution -----------------------------------------------------------------------------
-    async def fetch_rows(self, sql: str, params: Sequence[Any] = ()) -> list:
-        return await self._run(_fetch, sql, params)
-
-    async def execute_write(self, sql: str, params: Sequence[Any] = ()) -> int:
-        return await self._run(_write, sql, params)
-
-    async def execute_insert(self, sql: str, params: Sequence[Any]) -> Any:
-        return await self._run(_insert, sql, params)
-
-    async def execute_many(self, sql: str, params_list: Sequence[Sequence[Any]]) -> None:
-        await self._run(_many, sql, params_list)
-
-    async def execute_query(self, query: str, values: Sequence[Any] | None = None) -> tuple[int, list[dict]]:
-        return await self._run(_query, query, values or ())
-
-    async def execute_script(self, query: str) -> None:
-        await self._run(_script, query)
 
 
 class AsyncpgTransactionClient(PooledTransactionClient, AsyncpgDBClient):

@@ -35,11 +35,24 @@ class Capabilities:
     supports_returning: bool = False
 
 
+@dataclass(frozen=True)
+class Jobs:
+    """A backend's statement runners, each called as ``job(connection, *args)`` by ``_run``."""
+
+    fetch: Any  # (sql, params) → rows as sequences
+    write: Any  # (sql, params) → affected row count
+    insert: Any  # (sql, params) → generated primary key or None
+    many: Any  # (sql, list of params) → None
+    query: Any  # (sql, params) → (row count, rows as dicts)
+    script: Any  # (script) → None
+
+
 class BaseDBAsyncClient:
     """Base of every database client (and of transaction clients)."""
 
     dialect: Dialect
     capabilities: Capabilities
+    jobs: Jobs
     executor_class: Any = None
     #: set on transaction and savepoint clients
     in_transaction_block = False
@@ -61,31 +74,35 @@ class BaseDBAsyncClient:
     async def db_delete(self) -> None:
         raise NotImplementedError
 
-    # --- execution (backends implement) ------------------------------------------------
+    # --- execution: every statement is one job run by the backend's ``_run`` -------------
+    async def _run(self, job: Any, *args: Any) -> Any:
+        """Run ``job(connection, *args)`` on a connection; map driver errors."""
+        raise NotImplementedError
+
     async def fetch_rows(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
         """Run a SELECT; rows come back as positional sequences."""
-        raise NotImplementedError
+        return await self._run(self.jobs.fetch, sql, params)
 
     async def execute_write(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run an UPDATE/DELETE; return the number of affected rows."""
-        raise NotImplementedError
+        return await self._run(self.jobs.write, sql, params)
 
     async def execute_insert(self, sql: str, params: Sequence[Any]) -> Any:
         """Run an INSERT; return the generated primary key (or None)."""
-        raise NotImplementedError
+        return await self._run(self.jobs.insert, sql, params)
 
     async def execute_many(self, sql: str, params_list: Sequence[Sequence[Any]]) -> None:
-        raise NotImplementedError
+        await self._run(self.jobs.many, sql, params_list)
 
     async def execute_query(self, query: str, values: Sequence[Any] | None = None) -> tuple[int, list[dict]]:
         """Run any statement; return (affected or fetched row count, rows as dicts)."""
-        raise NotImplementedError
+        return await self._run(self.jobs.query, query, values or ())
 
     async def execute_query_dict(self, query: str, values: Sequence[Any] | None = None) -> list[dict]:
         return (await self.execute_query(query, values))[1]
 
     async def execute_script(self, query: str) -> None:
-        raise NotImplementedError
+        await self._run(self.jobs.script, query)
 
     # --- transactions ---------------------------------------------------------------------
     def _in_transaction(self) -> "TransactionContext":

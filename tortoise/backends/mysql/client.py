@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - the alternative driver
         return not conn.closed
 
 
-from tortoise.backends.base.client import Capabilities
+from tortoise.backends.base.client import Capabilities, Jobs
 from tortoise.backends.base.pooled import (
     PooledClient,
     PooledTransactionClient,
@@ -97,6 +97,7 @@ def _ssl_context(ssl: Any) -> Any:
 
 
 class MySQLClient(PooledClient):
+    jobs = Jobs(fetch=_fetch, write=_write, insert=_insert, many=_many, query=_query, script=_script)
     dialect = MySQLDialect()
     capabilities = Capabilities(
         "mysql",
@@ -209,25 +210,9 @@ class MySQLClient(PooledClient):
     def _database_options(self) -> str:
         return f" CHARACTER SET {self.charset}"
 
-    # --- execution -----------------------------------------------------------------------------
-    async def fetch_rows(self, sql: str, params: Sequence[Any] = ()) -> list:
-        return await self._run(_fetch, sql, params)
-
-    async def execute_write(self, sql: str, params: Sequence[Any] = ()) -> int:
-        return await self._run(_write, sql, params)
-
-    async def execute_insert(self, sql: str, params: Sequence[Any]) -> Any:
-        return await self._run(_insert, sql, params)
-
-    async def execute_many(self, sql: str, params_list: Sequence[Sequence[Any]]) -> None:
-        await self._run(_many, sql, params_list)
-
     async def execute_query(self, query: str, values: Sequence[Any] | None = None) -> tuple[int, list[dict]]:
         # raw SQL without values is sent as written (a literal % needs no doubling)
-        return await self._run(_query, query, values or None)
-
-    async def execute_script(self, query: str) -> None:
-        await self._run(_script, query)
+        return await self._run(self.jobs.query, query, values or None)
 
 
 class MySQLTransactionClient(PooledTransactionClient, MySQLClient):

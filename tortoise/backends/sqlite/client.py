@@ -4,10 +4,10 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from typing import Any, Sequence
+from typing import Any
 
-from tortoise.backends.base.client import BaseDBAsyncClient, Capabilities
-from tortoise.backends.sqlite import worker as jobs
+from tortoise.backends.base.client import BaseDBAsyncClient, Capabilities, Jobs
+from tortoise.backends.sqlite import worker as sqlite_jobs
 from tortoise.backends.sqlite.worker import SqliteWorker
 from tortoise.config import SQLITE_PRAGMAS
 from tortoise.exceptions import (
@@ -31,6 +31,14 @@ def _mapped(exc: BaseException) -> BaseException:
 
 
 class SqliteClient(BaseDBAsyncClient):
+    jobs = Jobs(
+        fetch=sqlite_jobs.fetch_all,
+        write=sqlite_jobs.execute_rowcount,
+        insert=sqlite_jobs.execute_insert,
+        many=sqlite_jobs.execute_many,
+        query=sqlite_jobs.execute_dicts,
+        script=sqlite_jobs.execute_script,
+    )
     dialect = _DIALECT
     capabilities = Capabilities(
         "sqlite",
@@ -97,30 +105,12 @@ class SqliteClient(BaseDBAsyncClient):
         except sqlite3.Error as exc:
             raise _mapped(exc) from exc
 
-    async def fetch_rows(self, sql: str, params: Sequence[Any] = ()) -> list:
-        return await self._run(jobs.fetch_all, sql, params)
-
-    async def execute_write(self, sql: str, params: Sequence[Any] = ()) -> int:
-        return await self._run(jobs.execute_rowcount, sql, params)
-
-    async def execute_insert(self, sql: str, params: Sequence[Any]) -> Any:
-        return await self._run(jobs.execute_insert, sql, params)
-
-    async def execute_many(self, sql: str, params_list: Sequence[Sequence[Any]]) -> None:
-        await self._run(jobs.execute_many, sql, params_list)
-
-    async def execute_query(self, query: str, values: Sequence[Any] | None = None) -> tuple[int, list[dict]]:
-        return await self._run(jobs.execute_dicts, query, values or ())
-
-    async def execute_script(self, query: str) -> None:
-        await self._run(jobs.execute_script, query)
-
     # --- transactions ------------------------------------------------------------------------
     async def _begin(self) -> "SqliteTransactionClient":
         await self._lock.acquire()
         tx = SqliteTransactionClient(self, savepoint=None)
         try:
-            await tx._run(jobs.execute_rowcount, "BEGIN", ())
+            await tx._run(sqlite_jobs.execute_rowcount, "BEGIN", ())
         except BaseException:
             self._lock.release()
             raise
@@ -153,7 +143,7 @@ class SqliteTransactionClient(SqliteClient):
     async def _begin(self) -> "SqliteTransactionClient":
         self._depth += 1
         name = f"aldabra_sp{id(self)}_{self._depth}"
-        await self._run(jobs.execute_rowcount, f'SAVEPOINT "{name}"', ())
+        await self._run(sqlite_jobs.execute_rowcount, f'SAVEPOINT "{name}"', ())
         return SqliteTransactionClient(self._root, savepoint=name)
 
     async def _finish(self, commit: bool) -> None:
@@ -164,11 +154,11 @@ class SqliteTransactionClient(SqliteClient):
         try:
             if sp is None:
                 sql = "COMMIT" if commit else "ROLLBACK"
-                await asyncio.shield(self._run(jobs.execute_rowcount, sql, ()))
+                await asyncio.shield(self._run(sqlite_jobs.execute_rowcount, sql, ()))
             elif commit:
-                await asyncio.shield(self._run(jobs.execute_rowcount, f'RELEASE SAVEPOINT "{sp}"', ()))
+                await asyncio.shield(self._run(sqlite_jobs.execute_rowcount, f'RELEASE SAVEPOINT "{sp}"', ()))
             else:
-                await asyncio.shield(self._run(jobs.execute_script, f'ROLLBACK TO SAVEPOINT "{sp}";\nRELEASE SAVEPOINT "{sp}";'))
+                await asyncio.shield(self._run(sqlite_jobs.execute_script, f'ROLLBACK TO SAVEPOINT "{sp}";\nRELEASE SAVEPOINT "{sp}";'))
         finally:
             if sp is None:
                 self._root._lock.release()
