@@ -125,28 +125,26 @@ class BackwardOneToOneRelation(BackwardFKRelation):
     relation_kind = "backward_o2o"
 
 
-def ForeignKeyField(
-    model_name: Any,
-    related_name: str | None | bool = None,
-    on_delete: OnDelete | str = CASCADE,
-    db_constraint: bool = True,
-    null: bool = False,
-    **kwargs: Any,
-) -> Any:
-    """A many-to-one relation to ``model_name`` ("app.Model")."""
-    return ForeignKeyFieldInstance(model_name, related_name, on_delete, db_constraint=db_constraint, null=null, **kwargs)
+def _relation_factory(instance_class: type, doc: str) -> Any:
+    def factory(
+        model_name: Any,
+        related_name: str | None | bool = None,
+        on_delete: OnDelete | str = CASCADE,
+        db_constraint: bool = True,
+        null: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        return instance_class(model_name, related_name, on_delete, db_constraint=db_constraint, null=null, **kwargs)
+
+    factory.__doc__ = doc
+    factory.__name__ = factory.__qualname__ = instance_class.__name__.replace("Instance", "")
+    return factory
 
 
-def OneToOneField(
-    model_name: Any,
-    related_name: str | None | bool = None,
-    on_delete: OnDelete | str = CASCADE,
-    db_constraint: bool = True,
-    null: bool = False,
-    **kwargs: Any,
-) -> Any:
-    """A one-to-one relation to ``model_name`` ("app.Model")."""
-    return OneToOneFieldInstance(model_name, related_name, on_delete, db_constraint=db_constraint, null=null, **kwargs)
+ForeignKeyField = _relation_factory(ForeignKeyFieldInstance, 'A many-to-one relation to ``model_name`` ("app.Model").')
+OneToOneField = _relation_factory(
+    OneToOneFieldInstance, 'A one-to-one relation to ``model_name`` ("app.Model"); its id column is unique.'
+)
 
 
 def ManyToManyField(
