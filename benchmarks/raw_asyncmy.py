@@ -7,10 +7,26 @@ transaction is BEGIN ... COMMIT on one acquired connection; bulk inserts use
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Awaitable, Callable, Sequence
 
 from benchmarks.raw_base import RawSide
-from benchmarks.workload import Plan, run_concurrently
+from benchmarks.workload import Plan
+
+#: what is counted for one executed statement, from its cursor
+CursorCount = Callable[[Any], Awaitable[int]]
+
+
+async def _read_new_id(cur: Any) -> int:
+    cur.lastrowid
+    return 1
+
+
+async def _fetch_rows(cur: Any) -> int:
+    return len(await cur.fetchall())
+
+
+async def _one_statement(cur: Any) -> int:
+    return 1  # MySQL reports *changed* rows; count statements
 
 
 class AsyncmySide(RawSide):
@@ -47,100 +63,42 @@ class AsyncmySide(RawSide):
                 await cur.execute(self.st.write_ids)
                 return [r[0] for r in await cur.fetchall()]
 
-    # --- timed operations --------------------------------------------------------------------
-    async def op_insert_single(self) -> int:
-        pool, sql = self.pool, self.st.insert
-
-        async def work(chunk):
-            for p in chunk:
-                async with pool.acquire() as conn:
-                    async with conn.cursor() as cur:
-                        await cur.execute(sql, p)
-                        cur.lastrowid
-
-        await run_concurrently(self.insert_params, self.plan.concurrency, work)
-        return len(self.insert_params)
-
-    async def op_insert_tx(self) -> int:
-        pool, sql = self.pool, self.st.insert
-
-        async def work(chunk):
-            async with pool.acquire() as conn:
-                await conn.begin()
-                try:
-                    async with conn.cursor() as cur:
-                        for p in chunk:
-                            await cur.execute(sql, p)
-                            cur.lastrowid
-                except BaseException:
-                    await conn.rollback()
-                    raise
-                await conn.commit()
-
-        await run_concurrently(self.insert_params, self.plan.concurrency, work)
-        return len(self.insert_params)
-
-    async def op_bulk_insert(self) -> int:
-        pool, sql = self.pool, self.st.insert_many
-
-        async def work(chunk):
+    # --- what one task does with its chunk (timed) ----------------------------------------------
+    async def _each_on_pooled_cursor(self, sql: str, chunk: Sequence[tuple], count: CursorCount) -> int:
+        """Per parameter tuple: acquire a connection, execute on a cursor, ``count(cur)``, release."""
+        pool, n = self.pool, 0
+        for p in chunk:
             async with pool.acquire() as conn:
                 async with conn.cursor() as cur:
-                    await cur.executemany(sql, chunk)
+                    await cur.execute(sql, p)
+                    n += await count(cur)
+        return n
 
-        await run_concurrently(self.bulk_params, self.plan.concurrency, work)
-        return len(self.bulk_params)
+    async def _insert_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        return await self._each_on_pooled_cursor(sql, chunk, _read_new_id)
 
-    async def _fetch_all(self, sql: str, params_list: list[tuple]) -> int:
-        pool, counts = self.pool, []
-
-        async def work(chunk):
-            n = 0
-            for p in chunk:
-                async with pool.acquire() as conn:
-                    async with conn.cursor() as cur:
+    async def _insert_tx_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        async with self.pool.acquire() as conn:
+            await conn.begin()
+            try:
+                async with conn.cursor() as cur:
+                    for p in chunk:
                         await cur.execute(sql, p)
-                        n += len(await cur.fetchall())
-            counts.append(n)
+                        cur.lastrowid
+            except BaseException:
+                await conn.rollback()
+                raise
+            await conn.commit()
+        return len(chunk)
 
-        await run_concurrently(params_list, self.plan.concurrency, work)
-        return sum(counts)
+    async def _insert_many_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        async with self.pool.acquire() as conn:
+            async with conn.cursor() as cur:
+                await cur.executemany(sql, chunk)
+        return len(chunk)
 
-    async def op_filter_large(self) -> int:
-        return await self._fetch_all(self.st.filter_large, self.large_params)
+    async def _fetch_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        return await self._each_on_pooled_cursor(sql, chunk, _fetch_rows)
 
-    async def op_filter_offset(self) -> int:
-        return await self._fetch_all(self.st.filter_offset, self.offset_params)
-
-    async def op_get_pk(self) -> int:
-        return await self._fetch_all(self.st.get_pk, self.get_params)
-
-    async def op_values(self) -> int:
-        return await self._fetch_all(self.st.filter_large, self.large_params)
-
-    async def op_values_list(self) -> int:
-        return await self._fetch_all(self.st.values_list, self.large_params)
-
-    async def _write_each(self, sql: str, params_list: list[tuple]) -> int:
-        pool, counts = self.pool, []
-
-        async def work(chunk):
-            n = 0
-            for p in chunk:
-                async with pool.acquire() as conn:
-                    async with conn.cursor() as cur:
-                        await cur.execute(sql, p)
-                        n += 1  # MySQL reports *changed* rows; count statements
-            counts.append(n)
-
-        await run_concurrently(params_list, self.plan.concurrency, work)
-        return sum(counts)
-
-    async def op_update_whole(self) -> int:
-        return await self._write_each(self.st.update_whole, self.update_whole_params)
-
-    async def op_update_fields(self) -> int:
-        return await self._write_each(self.st.update_fields, self.update_fields_params)
-
-    async def op_delete(self) -> int:
-        return await self._write_each(self.st.delete, self.delete_params)
+    async def _write_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        return await self._each_on_pooled_cursor(sql, chunk, _one_statement)

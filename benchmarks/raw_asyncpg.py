@@ -6,10 +6,10 @@ connection; bulk inserts use ``executemany`` (pipelined).
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 from benchmarks.raw_base import RawSide
-from benchmarks.workload import Plan, run_concurrently
+from benchmarks.workload import Plan
 
 
 def _affected(status: str) -> int:
@@ -43,83 +43,33 @@ class AsyncpgSide(RawSide):
             await con.executemany(self.st.insert_many, self.write_params)
             return [r[0] for r in await con.fetch(self.st.write_ids)]
 
-    # --- timed operations --------------------------------------------------------------------
-    async def op_insert_single(self) -> int:
-        fetchval, sql = self.pool.fetchval, self.st.insert
+    # --- what one task does with its chunk (timed) ----------------------------------------------
+    async def _insert_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        fetchval = self.pool.fetchval
+        for p in chunk:
+            await fetchval(sql, *p)
+        return len(chunk)
 
-        async def work(chunk):
-            for p in chunk:
-                await fetchval(sql, *p)
+    async def _insert_tx_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        async with self.pool.acquire() as con:
+            async with con.transaction():
+                for p in chunk:
+                    await con.fetchval(sql, *p)
+        return len(chunk)
 
-        await run_concurrently(self.insert_params, self.plan.concurrency, work)
-        return len(self.insert_params)
+    async def _insert_many_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        async with self.pool.acquire() as con:
+            await con.executemany(sql, chunk)
+        return len(chunk)
 
-    async def op_insert_tx(self) -> int:
-        pool, sql = self.pool, self.st.insert
+    async def _fetch_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        fetch, n = self.pool.fetch, 0
+        for p in chunk:
+            n += len(await fetch(sql, *p))
+        return n
 
-        async def work(chunk):
-            async with pool.acquire() as con:
-                async with con.transaction():
-                    for p in chunk:
-                        await con.fetchval(sql, *p)
-
-        await run_concurrently(self.insert_params, self.plan.concurrency, work)
-        return len(self.insert_params)
-
-    async def op_bulk_insert(self) -> int:
-        pool, sql = self.pool, self.st.insert_many
-
-        async def work(chunk):
-            async with pool.acquire() as con:
-                await con.executemany(sql, chunk)
-
-        await run_concurrently(self.bulk_params, self.plan.concurrency, work)
-        return len(self.bulk_params)
-
-    async def _fetch_all(self, sql: str, params_list: list[tuple]) -> int:
-        fetch, counts = self.pool.fetch, []
-
-        async def work(chunk):
-            n = 0
-            for p in chunk:
-                n += len(await fetch(sql, *p))
-            counts.append(n)
-
-        await run_concurrently(params_list, self.plan.concurrency, work)
-        return sum(counts)
-
-    async def op_filter_large(self) -> int:
-        return await self._fetch_all(self.st.filter_large, self.large_params)
-
-    async def op_filter_offset(self) -> int:
-        return await self._fetch_all(self.st.filter_offset, self.offset_params)
-
-    async def op_get_pk(self) -> int:
-        return await self._fetch_all(self.st.get_pk, self.get_params)
-
-    async def op_values(self) -> int:
-        return await self._fetch_all(self.st.filter_large, self.large_params)
-
-    async def op_values_list(self) -> int:
-        return await self._fetch_all(self.st.values_list, self.large_params)
-
-    async def _write_each(self, sql: str, params_list: list[tuple]) -> int:
-        execute, counts = self.pool.execute, []
-
-        async def work(chunk):
-            n = 0
-            for p in chunk:
-                n += _affected(await execute(sql, *p))
-            counts.append(n)
-
-        await run_concurrently(params_list, self.plan.concurrency, work)
-        return sum(counts)
-
-    async def op_update_whole(self) -> int:
-        return await self._write_each(self.st.update_whole, self.update_whole_params)
-
-    async def op_update_fields(self) -> int:
-        return await self._write_each(self.st.update_fields, self.update_fields_params)
-
-    async def op_delete(self) -> int:
-        return await self._write_each(self.st.delete, self.delete_params)
+    async def _write_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        execute, n = self.pool.execute, 0
+        for p in chunk:
+            n += _affected(await execute(sql, *p))
+        return n

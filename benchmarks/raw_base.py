@@ -7,13 +7,37 @@ the anchor the ORM is measured against.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Awaitable, Callable, Sequence
 
 from benchmarks.rawsql import row_params, statements, to_db
-from benchmarks.workload import LOADED_OPS, PAGE, RESET_OPS, Plan
+from benchmarks.workload import LOADED_OPS, PAGE, RESET_OPS, Plan, run_concurrently
+
+#: what one task does with its chunk of parameter tuples: ``work(sql, chunk) -> count``
+ChunkWork = Callable[[str, Sequence[tuple]], Awaitable[int]]
+
+#: operation -> (what one task does with its chunk, statement in ``Statements``, parameters):
+#: the timed operations, the same for every driver
+OP_WORK: dict[str, tuple[str, str, str]] = {
+    "insert_single": ("_insert_chunk", "insert", "insert_params"),
+    "insert_tx": ("_insert_tx_chunk", "insert", "insert_params"),
+    "bulk_insert": ("_insert_many_chunk", "insert_many", "bulk_params"),
+    "filter_large": ("_fetch_chunk", "filter_large", "large_params"),
+    "filter_offset": ("_fetch_chunk", "filter_offset", "offset_params"),
+    "get_pk": ("_fetch_chunk", "get_pk", "get_params"),
+    "values": ("_fetch_chunk", "filter_large", "large_params"),
+    "values_list": ("_fetch_chunk", "values_list", "large_params"),
+    "update_whole": ("_write_chunk", "update_whole", "update_whole_params"),
+    "update_fields": ("_write_chunk", "update_fields", "update_fields_params"),
+    "delete": ("_write_chunk", "delete", "delete_params"),
+}
 
 
 class RawSide:
+    """One raw driver.  The timed operations are the same for every driver (``OP_WORK``):
+    a statement over prepared parameters, split over ``plan.concurrency`` tasks.  A driver
+    supplies what one task does with its chunk of parameters (the ``_..._chunk`` methods),
+    plus opening, closing and the untimed preparation."""
+
     label = "raw"
     dialect = "sqlite"
 
@@ -69,7 +93,39 @@ class RawSide:
         self.delete_params = [(row_id,) for row_id in ids]
 
     async def run(self, op: str) -> int:
-        return await getattr(self, "op_" + op)()
+        work, sql, params = OP_WORK[op]
+        return await self._in_tasks(getattr(self, work), getattr(self.st, sql), getattr(self, params))
 
     def describe(self) -> dict[str, Any]:
         return {"label": self.label}
+
+    # --- what one task does with its chunk (driver-specific) ------------------------------------
+    async def _insert_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        """Each row alone (autocommit), reading its new id; return the rows inserted."""
+        raise NotImplementedError
+
+    async def _insert_tx_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        """The same inserts inside one transaction on one connection."""
+        raise NotImplementedError
+
+    async def _insert_many_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        """One ``executemany`` of the chunk."""
+        raise NotImplementedError
+
+    async def _fetch_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        """One query per parameter tuple, all rows fetched; return the rows fetched."""
+        raise NotImplementedError
+
+    async def _write_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        """One UPDATE/DELETE per parameter tuple; return the rows affected."""
+        raise NotImplementedError
+
+    async def _in_tasks(self, work: ChunkWork, sql: str, params_list: Sequence[tuple]) -> int:
+        """``work(sql, chunk)`` on ``plan.concurrency`` concurrent tasks; the sum of their counts."""
+        counts: list[int] = []
+
+        async def task(chunk: Sequence[tuple]) -> None:
+            counts.append(await work(sql, chunk))
+
+        await run_concurrently(params_list, self.plan.concurrency, task)
+        return sum(counts)

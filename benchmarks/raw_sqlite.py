@@ -8,7 +8,7 @@ transactions use BEGIN/COMMIT.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import Any, Sequence
 
 from benchmarks.raw_base import RawSide
 from benchmarks.workload import Plan
@@ -18,17 +18,22 @@ def _pragma_sql(pragmas: dict[str, Any]) -> list[str]:
     return [f"PRAGMA {k}={v}" for k, v in pragmas.items()]
 
 
-class Sqlite3Side(RawSide):
-    """The synchronous floor: no event loop, no thread hop."""
+class _SqliteFileSide(RawSide):
+    """One connection to the benchmark file, opened by ``open()`` into ``self.conn``."""
 
-    label = "sqlite3"
     dialect = "sqlite"
 
     def __init__(self, plan: Plan, path: str, pragmas: dict[str, Any]) -> None:
         super().__init__(plan)
         self.path = path
         self.pragmas = pragmas
-        self.conn: sqlite3.Connection | None = None
+        self.conn: Any = None
+
+
+class Sqlite3Side(_SqliteFileSide):
+    """The synchronous floor: no event loop, no thread hop."""
+
+    label = "sqlite3"
 
     async def open(self) -> None:
         self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -43,158 +48,97 @@ class Sqlite3Side(RawSide):
         self.conn.execute(self.st.reset)
 
     async def _load_write_rows(self) -> list[int]:
-        c = self.conn
-        c.execute("BEGIN")
-        c.executemany(self.st.insert_many, self.write_params)
-        c.execute("COMMIT")
-        return [r[0] for r in c.execute(self.st.write_ids).fetchall()]
+        await self._insert_many_chunk(self.st.insert_many, self.write_params)
+        return [r[0] for r in self.conn.execute(self.st.write_ids).fetchall()]
 
-    # --- timed operations --------------------------------------------------------------------
-    async def op_insert_single(self) -> int:
-        ex, sql = self.conn.execute, self.st.insert
-        for p in self.insert_params:
+    # --- what one task does with its chunk (timed; one task on SQLite) ---------------------------
+    async def _insert_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        ex = self.conn.execute
+        for p in chunk:
             ex(sql, p).lastrowid
-        return len(self.insert_params)
+        return len(chunk)
 
-    async def op_insert_tx(self) -> int:
-        ex, sql = self.conn.execute, self.st.insert
+    async def _insert_tx_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        ex = self.conn.execute
         ex("BEGIN")
-        for p in self.insert_params:
+        for p in chunk:
             ex(sql, p).lastrowid
         ex("COMMIT")
-        return len(self.insert_params)
+        return len(chunk)
 
-    async def op_bulk_insert(self) -> int:
+    async def _insert_many_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
         c = self.conn
         c.execute("BEGIN")
-        c.executemany(self.st.insert_many, self.bulk_params)
+        c.executemany(sql, chunk)
         c.execute("COMMIT")
-        return len(self.bulk_params)
+        return len(chunk)
 
-    def _fetch_all(self, sql: str, params_list: list[tuple]) -> int:
+    async def _fetch_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
         ex, n = self.conn.execute, 0
-        for p in params_list:
+        for p in chunk:
             n += len(ex(sql, p).fetchall())
         return n
 
-    async def op_filter_large(self) -> int:
-        return self._fetch_all(self.st.filter_large, self.large_params)
-
-    async def op_filter_offset(self) -> int:
-        return self._fetch_all(self.st.filter_offset, self.offset_params)
-
-    async def op_get_pk(self) -> int:
-        return self._fetch_all(self.st.get_pk, self.get_params)
-
-    async def op_values(self) -> int:
-        return self._fetch_all(self.st.filter_large, self.large_params)
-
-    async def op_values_list(self) -> int:
-        return self._fetch_all(self.st.values_list, self.large_params)
-
-    def _write_each(self, sql: str, params_list: list[tuple]) -> int:
+    async def _write_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
         ex, n = self.conn.execute, 0
-        for p in params_list:
+        for p in chunk:
             n += ex(sql, p).rowcount
         return n
 
-    async def op_update_whole(self) -> int:
-        return self._write_each(self.st.update_whole, self.update_whole_params)
 
-    async def op_update_fields(self) -> int:
-        return self._write_each(self.st.update_fields, self.update_fields_params)
-
-    async def op_delete(self) -> int:
-        return self._write_each(self.st.delete, self.delete_params)
-
-
-class AiosqliteSide(RawSide):
+class AiosqliteSide(_SqliteFileSide):
     """aiosqlite: one worker thread per connection, one hop per call (execute_fetchall)."""
 
     label = "aiosqlite"
-    dialect = "sqlite"
-
-    def __init__(self, plan: Plan, path: str, pragmas: dict[str, Any]) -> None:
-        super().__init__(plan)
-        self.path = path
-        self.pragmas = pragmas
-        self.db: Any = None
 
     async def open(self) -> None:
         import aiosqlite
 
-        self.db = await aiosqlite.connect(self.path, isolation_level=None)
+        self.conn = await aiosqlite.connect(self.path, isolation_level=None)
         for sql in _pragma_sql(self.pragmas):
-            await self.db.execute(sql)
+            await self.conn.execute(sql)
 
     async def close(self) -> None:
-        if self.db is not None:
-            await self.db.close()
+        if self.conn is not None:
+            await self.conn.close()
 
     async def _reset(self) -> None:
-        await self.db.execute(self.st.reset)
+        await self.conn.execute(self.st.reset)
 
     async def _load_write_rows(self) -> list[int]:
-        db = self.db
-        await db.execute("BEGIN")
-        await db.executemany(self.st.insert_many, self.write_params)
-        await db.execute("COMMIT")
-        return [r[0] for r in await db.execute_fetchall(self.st.write_ids)]
+        await self._insert_many_chunk(self.st.insert_many, self.write_params)
+        return [r[0] for r in await self.conn.execute_fetchall(self.st.write_ids)]
 
-    # --- timed operations --------------------------------------------------------------------
-    async def op_insert_single(self) -> int:
-        ex, sql = self.db.execute, self.st.insert
-        for p in self.insert_params:
+    # --- what one task does with its chunk (timed; one task on SQLite) ---------------------------
+    async def _insert_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        ex = self.conn.execute
+        for p in chunk:
             (await ex(sql, p)).lastrowid
-        return len(self.insert_params)
+        return len(chunk)
 
-    async def op_insert_tx(self) -> int:
-        ex, sql = self.db.execute, self.st.insert
+    async def _insert_tx_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        ex = self.conn.execute
         await ex("BEGIN")
-        for p in self.insert_params:
+        for p in chunk:
             (await ex(sql, p)).lastrowid
         await ex("COMMIT")
-        return len(self.insert_params)
+        return len(chunk)
 
-    async def op_bulk_insert(self) -> int:
-        db = self.db
-        await db.execute("BEGIN")
-        await db.executemany(self.st.insert_many, self.bulk_params)
-        await db.execute("COMMIT")
-        return len(self.bulk_params)
+    async def _insert_many_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        c = self.conn
+        await c.execute("BEGIN")
+        await c.executemany(sql, chunk)
+        await c.execute("COMMIT")
+        return len(chunk)
 
-    async def _fetch_all(self, sql: str, params_list: list[tuple]) -> int:
-        fetch, n = self.db.execute_fetchall, 0
-        for p in params_list:
+    async def _fetch_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        fetch, n = self.conn.execute_fetchall, 0
+        for p in chunk:
             n += len(await fetch(sql, p))
         return n
 
-    async def op_filter_large(self) -> int:
-        return await self._fetch_all(self.st.filter_large, self.large_params)
-
-    async def op_filter_offset(self) -> int:
-        return await self._fetch_all(self.st.filter_offset, self.offset_params)
-
-    async def op_get_pk(self) -> int:
-        return await self._fetch_all(self.st.get_pk, self.get_params)
-
-    async def op_values(self) -> int:
-        return await self._fetch_all(self.st.filter_large, self.large_params)
-
-    async def op_values_list(self) -> int:
-        return await self._fetch_all(self.st.values_list, self.large_params)
-
-    async def _write_each(self, sql: str, params_list: list[tuple]) -> int:
-        ex, n = self.db.execute, 0
-        for p in params_list:
+    async def _write_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        ex, n = self.conn.execute, 0
+        for p in chunk:
             n += (await ex(sql, p)).rowcount
         return n
-
-    async def op_update_whole(self) -> int:
-        return await self._write_each(self.st.update_whole, self.update_whole_params)
-
-    async def op_update_fields(self) -> int:
-        return await self._write_each(self.st.update_fields, self.update_fields_params)
-
-    async def op_delete(self) -> int:
-        return await self._write_each(self.st.delete, self.delete_params)

@@ -159,6 +159,11 @@ def _sqlite_dir(arg: str | None) -> str:
     return tempfile.gettempdir()
 
 
+def _fixture_params(dialect: str, plan: W.Plan) -> list[tuple]:
+    """The read fixture as driver parameters: explicit ids 1..rows, then the columns."""
+    return [(i, *row_params(dialect, r)) for i, r in enumerate(plan.fixture_rows(), 1)]
+
+
 def sqlite_prepare(path: str, plan: W.Plan) -> None:
     import sqlite3
 
@@ -166,10 +171,8 @@ def sqlite_prepare(path: str, plan: W.Plan) -> None:
     try:
         for stmt in ddl("sqlite"):
             conn.execute(stmt)
-        st = statements("sqlite")
         conn.execute("BEGIN")
-        conn.executemany(st.insert_fixture,
-                         [(i, *row_params("sqlite", r)) for i, r in enumerate(plan.fixture_rows(), 1)])
+        conn.executemany(statements("sqlite").insert_fixture, _fixture_params("sqlite", plan))
         conn.execute("COMMIT")
     finally:
         conn.close()
@@ -200,9 +203,7 @@ async def pg_create(url: str, name: str, plan: W.Plan) -> str:
     try:
         for stmt in ddl("postgres"):
             await con.execute(stmt)
-        st = statements("postgres")
-        await con.executemany(st.insert_fixture,
-                              [(i, *row_params("postgres", r)) for i, r in enumerate(plan.fixture_rows(), 1)])
+        await con.executemany(statements("postgres").insert_fixture, _fixture_params("postgres", plan))
         await con.execute("ANALYZE")
     finally:
         await con.close()
@@ -236,9 +237,7 @@ async def my_create(url: str, name: str, plan: W.Plan) -> dict[str, Any]:
             await cur.execute(f"USE `{name}`")
             for stmt in ddl("mysql"):
                 await cur.execute(stmt)
-            st = statements("mysql")
-            await cur.executemany(st.insert_fixture,
-                                  [(i, *row_params("mysql", r)) for i, r in enumerate(plan.fixture_rows(), 1)])
+            await cur.executemany(statements("mysql").insert_fixture, _fixture_params("mysql", plan))
             await cur.execute("ANALYZE TABLE `bench_item`")
             await cur.fetchall()
     finally:
@@ -281,6 +280,23 @@ async def _open_orm(plan: W.Plan, url: str, rep: DbReport):
     if problems:
         rep.notes.append("read-back check FAILED: " + "; ".join(problems[:5]))
     return orm
+
+
+async def _server_database(rep: DbReport, server: str, url: str, create: Any, drop: Any, plan: W.Plan):
+    """A fresh database on a server for this run: ``(name, what create() returned, cleanup)``,
+    or None (``rep.skipped`` set) if the server cannot be reached."""
+    name = f"aldabra_bench_{uuid.uuid4().hex[:10]}"
+    try:
+        made = await asyncio.wait_for(create(url, name, plan), 60)
+    except Exception as exc:
+        rep.skipped = f"cannot reach {server} at {url}: {exc}"
+        return None
+
+    async def cleanup() -> None:
+        await drop(url, name)
+
+    rep.notes.append(f"database: {name} (created for this run, dropped afterwards)")
+    return name, made, cleanup
 
 
 async def bench_db(db: str, args: argparse.Namespace, out_json: list) -> DbReport:
@@ -327,34 +343,20 @@ async def bench_db(db: str, args: argparse.Namespace, out_json: list) -> DbRepor
 
             sides = [Sqlite3Side(plan, path, apply), AiosqliteSide(plan, path, apply)]
         elif db == "postgres":
-            name = f"aldabra_bench_{uuid.uuid4().hex[:10]}"
-            try:
-                dsn = await asyncio.wait_for(pg_create(args.pg_url, name, plan), 60)
-            except Exception as exc:
-                rep.skipped = f"cannot reach PostgreSQL at {args.pg_url}: {exc}"
+            server = await _server_database(rep, "PostgreSQL", args.pg_url, pg_create, pg_drop, plan)
+            if server is None:
                 return rep
-
-            async def cleanup():  # noqa: F811
-                await pg_drop(args.pg_url, name)
-
-            rep.notes.append(f"database: {name} (created for this run, dropped afterwards)")
+            _, dsn, cleanup = server
             orm_url = tortoise_url = f"{dsn}?minsize={concurrency}&maxsize={concurrency}"
             from benchmarks.raw_asyncpg import AsyncpgSide
 
             sides = [AsyncpgSide(plan, dsn)]
             orm = await _open_orm(plan, orm_url, rep)
         else:
-            name = f"aldabra_bench_{uuid.uuid4().hex[:10]}"
-            try:
-                kw = await asyncio.wait_for(my_create(args.mysql_url, name, plan), 60)
-            except Exception as exc:
-                rep.skipped = f"cannot reach MySQL at {args.mysql_url}: {exc}"
+            server = await _server_database(rep, "MySQL", args.mysql_url, my_create, my_drop, plan)
+            if server is None:
                 return rep
-
-            async def cleanup():  # noqa: F811
-                await my_drop(args.mysql_url, name)
-
-            rep.notes.append(f"database: {name} (created for this run, dropped afterwards)")
+            name, kw, cleanup = server
             auth = kw["user"] + ":" + kw["password"]
             orm_url = tortoise_url = (f"mysql://{auth}@{kw['host']}:{kw['port']}/{name}"
                                       f"?minsize={concurrency}&maxsize={concurrency}&charset=utf8mb4")
