@@ -6,6 +6,7 @@ import asyncio
 import datetime
 import uuid
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -25,6 +26,7 @@ from tests.testmodels import (
 )
 
 UTC = datetime.timezone.utc
+PLUS_2 = datetime.timezone(datetime.timedelta(hours=2))
 DT = datetime.datetime(2024, 3, 10, 12, 30, 45, 123456)
 SAMPLE = {
     "int_f": -2_000_000_000,
@@ -216,3 +218,52 @@ async def test_source_field_is_the_column_name():
     assert await Renamed.filter(rank__gte=3).order_by("-rank").values_list("name", flat=True) == ["shown"]
     assert await Renamed.filter(pk=obj.pk).update(name="renamed") == 1
     assert (await Renamed.get(pk=obj.pk)).name == "renamed"
+
+
+async def test_decimals_read_back_with_all_their_decimal_places():
+    """SQLite returns 12.5 as a float and 7 as an int; every database gives 4 places back."""
+    short = await AllFields.create(**{**SAMPLE, "decimal_f": Decimal("12.5")})
+    whole = await AllFields.create(**{**SAMPLE, "decimal_f": 7})
+    rounded = await AllFields.create(**{**SAMPLE, "decimal_f": Decimal("0.00005")})
+    fetched = [(await AllFields.get(pk=obj.pk)).decimal_f for obj in (short, whole, rounded)]
+    listed = await AllFields.all().order_by("id").values_list("decimal_f", flat=True)
+    for values in (fetched, listed):
+        assert [str(value) for value in values] == ["12.5000", "7.0000", "0.0001"]
+        assert all(type(value) is Decimal for value in values)
+
+
+async def test_booleans_read_back_as_bool():
+    await AllFields.create(**{**SAMPLE, "bool_f": True})
+    await AllFields.create(**SAMPLE)
+    await NullableFields.create(bool_f=False)
+    await NullableFields.create()
+    for flags, expected in (
+        (await AllFields.all().order_by("id").values_list("bool_f", flat=True), [True, False]),
+        ([obj.bool_f for obj in await AllFields.all().order_by("id")], [True, False]),
+        ([row["bool_f"] for row in await NullableFields.all().order_by("id").values("bool_f")], [False, None]),
+    ):
+        assert flags == expected and [type(flag) for flag in flags] == [type(value) for value in expected]
+    assert [obj.bool_f for obj in await AllFields.filter(bool_f=True)] == [True]
+
+
+@pytest.mark.parametrize("use_tz, zone", [(False, "Asia/Shanghai"), (True, "America/New_York")])
+async def test_time_zone_settings_apply_to_values_read(other_orm, use_tz, zone):
+    """Decoders read the settings when built; Tortoise.init rebuilds them."""
+    await other_orm.init_models("tests.testmodels", use_tz=use_tz, timezone=zone)
+    local = ZoneInfo(zone)
+    moment = DT.replace(tzinfo=UTC)  # 12:30:45 UTC
+    naive = await AllFields.create(**{**SAMPLE, "datetime_f": DT})
+    aware = await AllFields.create(**{**SAMPLE, "datetime_f": moment.astimezone(PLUS_2)})
+    if use_tz:  # naive input means UTC; values come back aware in the zone
+        expected = [moment, moment]
+    else:  # naive input is local wall-clock time; values come back naive
+        expected = [DT, moment.astimezone(local).replace(tzinfo=None)]
+    fetched = [(await AllFields.get(pk=obj.pk)).datetime_f for obj in (naive, aware)]
+    listed = await AllFields.all().order_by("id").values_list("datetime_f", flat=True)
+    for values in (fetched, listed):
+        assert values == expected
+        for value in values:
+            assert value.tzinfo == (local if use_tz else None)
+            if use_tz:
+                assert value.utcoffset() == moment.astimezone(local).utcoffset()
+    assert await AllFields.filter(datetime_f=expected[1]).count() == (2 if use_tz else 1)  # same instant

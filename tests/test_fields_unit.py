@@ -639,6 +639,149 @@ def test_int_enum_field_checks_its_definition():
     assert IntEnumField(Level, primary_key=True).generated is False
 
 
+# --- per-driver decoders -------------------------------------------------------------------------
+# ``Dialect.decoder(field)`` gives ``field.db_decoder(dialect)``: a converter tuned for what
+# that driver returns.  It must give exactly what ``to_python_value`` gives, for driver
+# values and for anything else (which it hands over to the slow path).
+class LocalDatetime(datetime.datetime):
+    """A datetime subclass, as freezegun or pendulum give: its type must survive."""
+
+
+def _driver_uuid():
+    try:
+        from asyncpg.pgproto.pgproto import UUID as AsyncpgUUID
+    except ImportError:  # pragma: no cover - asyncpg is a dev dependency
+        return []
+    return [AsyncpgUUID("12345678-1234-5678-1234-567812345678")]
+
+
+PLUS_2 = datetime.timezone(datetime.timedelta(hours=2))
+DECODER_CASES = [
+    (DatetimeField, {}, [
+        "2024-03-10 12:30:45.123456+00:00", "2024-03-10 12:30:45.123456", "2024-03-10 12:30:45",
+        "2024-03-10T12:30:45Z", "2024-03-10 12:30:45z", " 2024-03-10 12:30:45 ", "2024-03-10 14:30:45+02:00",
+        "2024-11-03 05:30:00+00:00", "2024-11-03 06:30:00", "2024-03-31 01:30:00", "2024-03-10",
+        "yesterday", "", 1710073845, 1710073845.5, True,
+        datetime.datetime(2024, 3, 10, 12, 30), datetime.datetime(2024, 3, 10, 12, 30, tzinfo=UTC),
+        datetime.datetime(2024, 3, 10, 12, 30, tzinfo=PLUS_2), datetime.datetime(2024, 11, 3, 1, 30, fold=1),
+        datetime.datetime(2024, 3, 10, 12, 30, tzinfo=ZoneInfo("Asia/Shanghai")),
+        LocalDatetime(2024, 3, 10, 12, 30), LocalDatetime(2024, 3, 10, 12, 30, tzinfo=UTC),
+        datetime.date(2024, 3, 10), datetime.datetime.min, datetime.datetime.max,
+    ]),
+    (DateField, {}, [
+        "2024-03-10", " 2024-03-10 ", "20240310", "2024-03-10 12:30:45", "2024-03-10T23:30:00+00:00",
+        "bad", 5, datetime.date(2024, 3, 10), datetime.datetime(2024, 3, 10, 23, 0),
+    ]),
+    (TimeField, {}, [
+        "12:30:45.123456", "12:30:45", "12:30:45+02:00", "12:30Z", " 12:30 ", "bad", 5,
+        datetime.time(12, 30), datetime.time(12, 30, tzinfo=UTC), datetime.datetime(2024, 3, 10, 12, 30),
+        datetime.timedelta(hours=12, microseconds=5), datetime.timedelta(0), datetime.timedelta(days=1),
+        datetime.timedelta(seconds=-1),
+    ]),
+    (DecimalField, {"max_digits": 10, "decimal_places": 2}, [
+        1234.5, 1234, 0.125, 1.005, 2.675, -0.0, 0, -7, 1e-9, 12345678.995, "12.345", " 3.5 ",
+        Decimal("1.2"), Decimal("-0"), Decimal("NaN"), Decimal("sNaN"), Decimal("Infinity"),
+        float("inf"), float("nan"), 10**9, 1e20, "x", True, [1],
+    ]),
+    (BooleanField, {}, [0, 1, 2, -1, True, False, "true", " Yes ", "0", "", 1.0, 0.5, Decimal(1), "x", [1], b"1"]),
+    (UUIDField, {}, [
+        "12345678-1234-5678-1234-567812345678", "12345678-1234-5678-1234-56781234567A",
+        "123456781234567812345678123456ab", "{12345678-1234-5678-1234-567812345678}",
+        "urn:uuid:12345678-1234-5678-1234-567812345678", "1234567_-1234-5678-1234-567812345678",
+        "12345678_1234_5678_1234_567812345678", "0x345678-1234-5678-1234-567812345678",
+        " 2345678-1234-5678-1234-56781234567 ", "+2345678-1234-5678-1234-567812345678",
+        "12345678-1234-5678-1234-56781234567", "not-a-uuid", "", b"12345678-1234-5678-1234-567812345678",
+        uuid.UUID(int=7).bytes, uuid.UUID(int=7), 7, *_driver_uuid(),
+    ]),
+    (TimeDeltaField, {}, [123456789, 0, -5, 2**62, 1.5, Decimal(3), True, datetime.timedelta(1), "5"]),
+    (JSONField, {}, ['{"a":1,"b":[1,2]}', "[]", "null", '"s"', b'{"a":1}', bytearray(b"[1]"), "bad", {"a": 1}, 5]),
+    (CharEnumField, {"enum_type": Status}, ["pending", "shipped", "lost", Status.SHIPPED, 5, ""]),
+    (CharEnumField, {"enum_type": Size}, ["1", "10", 10, Size.LARGE, Status.PENDING]),
+    (IntEnumField, {"enum_type": Level}, [1, 2, 9, Level.HIGH, "2", 2.0, True, Size.SMALL]),
+]
+
+
+def _outcome(convert, value):
+    """(kind, details) to compare two conversions: their result, or the error they raise."""
+    try:
+        result = convert(value)
+    except Exception as exc:  # compared, not swallowed
+        return "error", (type(exc), str(exc))
+    details = (type(result), result)
+    if isinstance(result, (datetime.datetime, datetime.time)):
+        details += (result.tzinfo, result.fold)
+    if isinstance(result, Decimal):
+        details += (str(result),)  # the exponent and the sign of zero count
+    if isinstance(result, uuid.UUID):
+        details += (result.is_safe, hash(result))
+    return "value", details
+
+
+@pytest.mark.parametrize("use_tz, zone", [(True, "UTC"), (True, "America/New_York"), (False, "Europe/Paris"), (False, "UTC")])
+@pytest.mark.parametrize("cls, options, values", DECODER_CASES, ids=lambda c: getattr(c, "__name__", ""))
+def test_driver_decoders_give_what_to_python_value_gives(cls, options, values, use_tz, zone, far_system_timezone):
+    from tortoise.sql.dialects.mysql import MySQLDialect
+    from tortoise.sql.dialects.postgres import PostgresDialect
+    from tortoise.sql.dialects.sqlite import SqliteDialect
+
+    timezone.configure(use_tz=use_tz, timezone=zone)
+    field = bound(cls(**options))
+    for dialect in (SqliteDialect(), PostgresDialect(), MySQLDialect()):
+        decode = dialect.decoder(field)
+        if decode is None:  # the driver returns the field's type already
+            continue
+        for value in values:
+            assert _outcome(decode, value) == _outcome(field.to_python_value, value), (dialect.name, value)
+
+
+@pytest.mark.parametrize("use_tz", [True, False])
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Europe/Paris", "Asia/Shanghai", "Australia/Lord_Howe"])
+def test_datetime_reading_matches_replace_and_astimezone(use_tz, zone):
+    """The fast paths (combine, fromutc) against the rule spelled with replace/astimezone,
+    every 20 minutes around the 2024 daylight-saving changes, both folds."""
+    timezone.configure(use_tz=use_tz, timezone=zone)
+    local = timezone.get_default_timezone()
+    reading = UTC if zone == "UTC" else local
+
+    def expected(value):
+        if not use_tz:
+            return value if value.tzinfo is None else value.astimezone(local).replace(tzinfo=None)
+        value = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return value if value.tzinfo is reading else value.astimezone(reading)
+
+    field = bound(DatetimeField())
+    starts = [datetime.datetime(2024, month, day) for month, day in ((3, 9), (3, 30), (4, 6), (10, 5), (10, 26), (11, 2))]
+    moments = [start + datetime.timedelta(minutes=20 * step) for start in starts for step in range(3 * 24 * 3)]
+    moments += [datetime.datetime.min, datetime.datetime.max]
+    for naive in moments:
+        subclassed = LocalDatetime.combine(naive, naive.time())
+        for value in (
+            naive, naive.replace(fold=1), naive.replace(tzinfo=UTC), naive.replace(tzinfo=UTC, fold=1),
+            naive.replace(tzinfo=PLUS_2), naive.replace(tzinfo=local), subclassed, subclassed.replace(tzinfo=UTC),
+        ):
+            assert _outcome(field.to_python_value, value) == _outcome(expected, value), value
+
+
+def test_datetime_decoder_reads_the_time_zone_settings_when_built():
+    from tortoise.sql.dialects.sqlite import SqliteDialect
+
+    field = bound(DatetimeField())
+    decode = SqliteDialect().decoder(field)
+    timezone.configure(timezone="Asia/Shanghai")
+    assert decode("2024-03-01 12:00:00+00:00").tzinfo is UTC  # built for UTC
+    assert SqliteDialect().decoder(field)("2024-03-01 12:00:00+00:00").hour == 20
+    assert field.to_python_value("2024-03-01 12:00:00+00:00").hour == 20  # configure() applies at once
+
+
+def test_uuid_parsed_from_text_is_a_plain_uuid():
+    text = "12345678-1234-5678-1234-567812345678"
+    value = bound(UUIDField()).to_python_value(text)
+    assert type(value) is uuid.UUID and value == uuid.UUID(text) and value.is_safe is uuid.SafeUUID.unknown
+    assert str(value) == text and hash(value) == hash(uuid.UUID(text))
+    with pytest.raises(TypeError):
+        value.int = 1  # still immutable
+
+
 # --- validators ----------------------------------------------------------------------------------
 def test_validator_base_is_abstract():
     with pytest.raises(TypeError):

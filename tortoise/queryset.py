@@ -769,15 +769,18 @@ class RawSQLQuery(AwaitableQuery):
         rows = await client.execute_query_dict(sql, params)
         meta = self.model._meta
         dialect = client.dialect
+        columns: dict[str, tuple[str, Any]] = {}  # column → (attribute, decoder), per query
+        for column in rows[0] if rows else ():
+            name = meta.column_to_field.get(column, column)
+            field = meta.fields_map.get(name)
+            columns[column] = (name, dialect.decoder(field) if field is not None else None)
         objs = []
         for row in rows:
             obj = object.__new__(self.model)
             d = {}
             for column, value in row.items():
-                name = meta.column_to_field.get(column, column)
-                field = meta.fields_map.get(name)
-                dec = dialect.decoder(field) if field is not None and value is not None else None
-                d[name] = dec(value) if dec is not None else value
+                name, dec = columns[column]
+                d[name] = dec(value) if dec is not None and value is not None else value
             d["_saved_in_db"] = True
             obj.__dict__ = d
             objs.append(obj)

@@ -129,6 +129,13 @@ class Field(Generic[VALUE]):
         except (TypeError, ValueError) as exc:
             raise ValidationError(f"{self.qualified_name}: {value!r} is not a valid {self.field_type.__name__}") from exc
 
+    def db_decoder(self, dialect: str) -> Callable[[Any], Any]:
+        """A converter for values coming from ``dialect``'s driver; never called with None.
+
+        Overrides try first what that driver returns and read settings (time zone) here,
+        once, not per value; they must give what ``to_python_value`` gives."""
+        return self.to_python_value
+
     def validate(self, value: Any) -> None:
         """Run null checks and validators; raise ValidationError naming the field."""
         if value is None:

@@ -4,6 +4,9 @@
 datetime/date/time, bytes, JSON text); dialects adapt it further for their driver.
 ``to_python_value`` accepts whatever a driver returns (or what a user assigns) and gives
 the field's Python type.  Both check the common case first: they run once per value.
+``db_decoder(dialect)`` builds, once per query shape, a converter that tries first what
+that dialect's driver returns (ISO text from SQLite, 0/1 for booleans, timedelta for
+MySQL TIME…) and gives exactly what ``to_python_value`` gives, which it falls back to.
 Wrong values raise ValidationError naming the field and the value.
 """
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any, Callable
 from tortoise import timezone
 from tortoise.exceptions import ConfigurationError, ValidationError
 from tortoise.fields.base import Field
-from tortoise.timezone import UTC, _reading_timezone, get_default_timezone, get_use_tz
+from tortoise.timezone import UTC, _datetime_reader, get_default_timezone, get_use_tz
 
 __all__ = [
     "BigIntField",
@@ -56,6 +59,26 @@ def _short(value: Any) -> str:
 
 def _invalid(field: Field, value: Any, expected: str) -> ValidationError:
     return ValidationError(f"{field.qualified_name}: {_short(value)} is not {expected}")
+
+
+def _lookup_decoder(
+    table: dict[Any, Any], key_type: type, fallback: Callable[[Any], Any]
+) -> Callable[[Any], Any]:
+    """Decoder for values the driver gives as keys of ``table`` (0/1, enum values).
+
+    Only values of exactly ``key_type`` are looked up (an enum member hashes by name);
+    the rest, and unknown keys, go to ``fallback``, which converts or raises.
+    """
+    get = table.get
+
+    def decode(value: Any) -> Any:
+        if type(value) is key_type:
+            result = get(value)
+            if result is not None:
+                return result
+        return fallback(value)
+
+    return decode
 
 
 # --- integers -----------------------------------------------------------------------------
@@ -186,13 +209,18 @@ class DecimalField(Field[Decimal]):
     def to_python_value(self, value: Any) -> Decimal | None:
         return None if value is None else self._quantize(value)
 
+    def db_decoder(self, dialect: str) -> Callable[[Any], Decimal]:
+        """Drivers never give None here, so the quantizing itself (SQLite: float or int)."""
+        return self._quantize
+
     def _quantize(self, value: Any) -> Decimal:
         try:
             # repr() of a float is its shortest exact spelling: 0.1 -> "0.1"
             number = value if type(value) is Decimal else Decimal(
                 repr(value) if isinstance(value, float) else value
             )
-            result = number.quantize(self._quantum, context=self._context)
+            # x.quantize(q, context=c) without the keyword parsing: 120 ns instead of 340 ns
+            result = self._context.quantize(number, self._quantum)
         except (InvalidOperation, TypeError, ValueError):
             raise _invalid(self, value, f"a number that fits {self.SQL_TYPE}") from None
         if result.is_nan():
@@ -206,6 +234,7 @@ _BOOLEANS: dict[Any, bool] = {
     "true": True, "t": True, "yes": True, "y": True, "on": True, "1": True,
     "false": False, "f": False, "no": False, "n": False, "off": False, "0": False,
 }
+_INT_BOOLEANS = {0: False, 1: True}
 
 
 class BooleanField(Field[bool]):
@@ -224,6 +253,10 @@ class BooleanField(Field[bool]):
         if value is True or value is False or value is None:
             return value
         return self._coerce(value)
+
+    def db_decoder(self, dialect: str) -> Callable[[Any], bool]:
+        """SQLite and MySQL return 0/1 (PostgreSQL's bools need no decoder)."""
+        return _lookup_decoder(_INT_BOOLEANS, int, self.to_python_value)
 
     def _coerce(self, value: Any) -> bool:
         try:
@@ -304,6 +337,22 @@ class TextField(Field[str]):
     to_python_value = to_db_value  # type: ignore[assignment]
 
 
+# UUID is immutable through __setattr__; its __init__ fills the two slots directly.
+_UUID, _new_uuid = uuid.UUID, object.__new__
+_set_uuid_int = uuid.UUID.__dict__["int"].__set__
+_set_uuid_is_safe = uuid.UUID.__dict__["is_safe"].__set__
+_SAFE_UNKNOWN = uuid.SafeUUID.unknown
+
+
+def _uuid_from_int(number: int) -> uuid.UUID:
+    """``uuid.UUID(int=number)`` without its argument parsing (0.26 µs instead of 1 µs);
+    ``number`` must already be in range (from 32 hex digits or from another UUID)."""
+    value = _new_uuid(_UUID)
+    _set_uuid_int(value, number)
+    _set_uuid_is_safe(value, _SAFE_UNKNOWN)
+    return value
+
+
 class UUIDField(Field[uuid.UUID]):
     """UUID, stored as its 36-character text (native UUID on PostgreSQL).
 
@@ -330,10 +379,19 @@ class UUIDField(Field[uuid.UUID]):
         if type(value) is uuid.UUID or value is None:
             return value
         if isinstance(value, uuid.UUID):  # e.g. asyncpg's own UUID class
-            return uuid.UUID(int=value.int)
+            return _uuid_from_int(value.int)
         return self._parse(value)
 
     def _parse(self, value: Any) -> uuid.UUID:
+        if type(value) is str:
+            # What uuid.UUID(text) does once "urn:", "uuid:" and braces are gone, which
+            # they are when int() accepts the digits.
+            digits = value.replace("-", "")
+            if len(digits) == 32:
+                try:
+                    return _uuid_from_int(int(digits, 16))
+                except ValueError:
+                    pass
         try:
             if isinstance(value, (bytes, bytearray)) and len(value) == 16:
                 return uuid.UUID(bytes=bytes(value))
@@ -428,13 +486,28 @@ class DatetimeField(Field[datetime.datetime]):
             return None
         if type(value) is not datetime.datetime:
             value = self._coerce(value)
-        tz = value.tzinfo
-        if get_use_tz():
-            if tz is None:
-                value = value.replace(tzinfo=UTC)
-            zone = _reading_timezone()
-            return value if value.tzinfo is zone else value.astimezone(zone)
-        return value if tz is None else value.astimezone(get_default_timezone()).replace(tzinfo=None)
+        return _datetime_reader()(value)
+
+    def db_decoder(self, dialect: str) -> Callable[[Any], datetime.datetime]:
+        """Reads the time-zone settings once, here.  SQLite's ISO text goes straight to
+        ``fromisoformat``; ``_coerce`` takes the rest (padded text, dates, timestamps)."""
+        read, coerce = _datetime_reader(), self._coerce
+        if dialect == "sqlite":
+            parse = datetime.datetime.fromisoformat
+
+            def decode_text(value: Any) -> datetime.datetime:
+                try:
+                    value = parse(value)
+                except (TypeError, ValueError):
+                    value = coerce(value)
+                return read(value)
+
+            return decode_text
+
+        def decode(value: Any) -> datetime.datetime:
+            return read(value if type(value) is datetime.datetime else coerce(value))
+
+        return decode
 
     def _stamp(self, instance: Any) -> datetime.datetime:
         stamp = timezone.now()
@@ -477,6 +550,20 @@ class DateField(Field[datetime.date]):
             return value
         return self._coerce(value)
 
+    def db_decoder(self, dialect: str) -> Callable[[Any], datetime.date]:
+        """SQLite returns ISO text (the other drivers return dates, which need no decoder)."""
+        if dialect != "sqlite":
+            return self.to_python_value
+        parse, coerce = datetime.date.fromisoformat, self._coerce
+
+        def decode_text(value: Any) -> datetime.date:
+            try:
+                return parse(value)
+            except (TypeError, ValueError):
+                return coerce(value)
+
+        return decode_text
+
     def _coerce(self, value: Any) -> datetime.date:
         if isinstance(value, datetime.datetime):
             return value.date()
@@ -493,7 +580,7 @@ class DateField(Field[datetime.date]):
         raise _invalid(self, value, "a date or an ISO 8601 string")
 
 
-_DAY = datetime.timedelta(days=1)
+_MIDNIGHT = datetime.datetime.min
 
 
 class TimeField(Field[datetime.time]):
@@ -514,6 +601,30 @@ class TimeField(Field[datetime.time]):
 
     to_python_value = to_db_value  # type: ignore[assignment]
 
+    def db_decoder(self, dialect: str) -> Callable[[Any], datetime.time]:
+        """SQLite returns ISO text, MySQL a timedelta; asyncpg already returns naive times."""
+        convert = self.to_python_value
+        if dialect == "sqlite":
+            parse = datetime.time.fromisoformat
+
+            def decode_text(value: Any) -> datetime.time:
+                try:
+                    value = parse(value)
+                except (TypeError, ValueError):
+                    pass  # convert() explains
+                return convert(value)  # its first check passes a naive time
+
+            return decode_text
+        if dialect == "mysql":
+
+            def decode_delta(value: Any) -> datetime.time:
+                if type(value) is datetime.timedelta and not value.days:  # 0 <= value < 1 day
+                    return (_MIDNIGHT + value).time()
+                return convert(value)
+
+            return decode_delta
+        return convert
+
     def _coerce(self, value: Any) -> datetime.time:
         if isinstance(value, datetime.datetime):
             value = value.time()
@@ -522,8 +633,8 @@ class TimeField(Field[datetime.time]):
                 value = datetime.time.fromisoformat(value.strip())
             except ValueError:
                 raise _invalid(self, value, "a time or an ISO 8601 string") from None
-        elif isinstance(value, datetime.timedelta) and datetime.timedelta(0) <= value < _DAY:
-            return (datetime.datetime.min + value).time()
+        elif isinstance(value, datetime.timedelta) and not value.days:  # 0 <= value < 1 day
+            return (_MIDNIGHT + value).time()
         if isinstance(value, datetime.time):
             return value.replace(tzinfo=None)
         raise _invalid(self, value, "a time of day")
@@ -545,7 +656,7 @@ class TimeDeltaField(Field[datetime.timedelta]):
 
     def to_python_value(self, value: Any) -> datetime.timedelta | None:
         if type(value) is int:
-            return datetime.timedelta(microseconds=value)
+            return datetime.timedelta(0, 0, value)  # positional: 300 ns instead of 500 ns
         if value is None or isinstance(value, datetime.timedelta):
             return value
         if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
@@ -627,6 +738,13 @@ class JSONField(Field[Any]):
             return value
         return self._validate(value)
 
+    def db_decoder(self, dialect: str) -> Callable[[Any], Any]:
+        """Every driver returns JSON text (a str); without a pydantic type, only decode it."""
+        if self._adapter is not None:
+            return self.to_python_value
+        decode, convert = self._decode, self.to_python_value
+        return lambda value: decode(value) if type(value) is str else convert(value)
+
     def _decode(self, text: str | bytes | bytearray) -> Any:
         try:
             return self.decoder(text)
@@ -698,6 +816,11 @@ class CharEnumFieldInstance(CharField):
             return super().to_python_value(value)
         return self._member(value)
 
+    def db_decoder(self, dialect: str) -> Callable[[Any], Any]:
+        if self.enum_type is None:
+            return super().db_decoder(dialect)
+        return _lookup_decoder(self._members, str, self.to_python_value)
+
     def _member(self, value: Any) -> Enum:
         if isinstance(value, self.enum_type):  # type: ignore[arg-type]
             return value
@@ -742,6 +865,9 @@ class IntEnumFieldInstance(SmallIntField):
 
     def to_python_value(self, value: Any) -> Any:
         return None if value is None else self._member(value)
+
+    def db_decoder(self, dialect: str) -> Callable[[Any], Any]:
+        return _lookup_decoder(self._members, int, self.to_python_value)
 
     def _member(self, value: Any) -> Enum:
         if isinstance(value, self.enum_type):

@@ -201,10 +201,13 @@ class Dialect:
         return not isinstance(kind, type) or issubclass(kind, self.adapted_types)
 
     def decoder(self, field: "Field") -> Callable[[Any], Any] | None:
-        """Driver value → Python for ``field``; None when the driver already returns it."""
+        """Driver value → Python for ``field``; None when the driver already returns it.
+
+        The field's ``db_decoder`` specialises it for this driver; it is built per query
+        shape (hydrators are rebuilt by ``Tortoise.init``) and never given None."""
         if field.field_type in self.native_types:
             return None
-        return field.to_python_value
+        return field.db_decoder(self.name)
 
     # --- DDL ------------------------------------------------------------------------------
     def column_type(self, field: "Field") -> str:
