@@ -106,6 +106,14 @@ class MetaInfo:
         """Recompute column lists after fields change (relations resolved at init)."""
         self.db_fields = [f for f in self.fields_map.values() if f.has_db_field]
         self.validated_fields = [f for f in self.db_fields if f.validators]
+        # Model.__init__: defaults set in bulk, then one converter per plain data field
+        self._static_defaults = {f.model_field_name: f.default for f in self.db_fields if not callable(f.default)}
+        self._callable_defaults = [(f.model_field_name, f.default) for f in self.db_fields if callable(f.default)]
+        self._converters = {
+            f.model_field_name: f.to_python_value
+            for f in self.db_fields
+            if not (f.pk and f.generated)
+        }
         self._auto_on_create = [f for f in self.db_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
         self._auto_on_update = [f for f in self.db_fields if getattr(f, "auto_now", False)]
         self.column_to_field = {f.column: f.model_field_name for f in self.db_fields}
@@ -397,28 +405,37 @@ class Model(metaclass=ModelMeta):
         if meta.abstract:
             raise ConfigurationError(f"{type(self).__name__} is abstract and cannot be instantiated")
         d = self.__dict__
-        fields_map = meta.fields_map
-        for field in meta.db_fields:
-            default = field.default
-            d[field.model_field_name] = default() if callable(default) else default
+        d.update(meta._static_defaults)
+        for name, make_default in meta._callable_defaults:
+            d[name] = make_default()
+        converters = meta._converters
         for key, value in kwargs.items():
-            field = fields_map.get(key)
-            if field is None:
-                raise FieldError(
-                    f"unknown field '{key}' for {type(self).__name__}; fields are: {', '.join(fields_map)}"
-                )
-            kind = field.relation_kind
-            if kind is None:
-                d[key] = field.to_python_value(value) if value is not None else None
-                if field.pk and field.generated and value is not None:
-                    d["_custom_generated_pk"] = True
-            elif kind in ("fk", "o2o"):
-                setattr(self, key, value)
+            convert = converters.get(key)
+            if convert is not None:
+                d[key] = None if value is None else convert(value)
             else:
-                raise ConfigurationError(
-                    f"{type(self).__name__}.{key} is a {kind.replace('_', ' ')} relation and cannot be set in the "
-                    "constructor; save the object, then use the relation manager"
-                )
+                self._set_special(key, value)
+
+    def _set_special(self, key: str, value: Any) -> None:
+        """Constructor arguments other than plain data fields: relations, a custom pk."""
+        meta = self._meta
+        field = meta.fields_map.get(key)
+        if field is None:
+            raise FieldError(
+                f"unknown field '{key}' for {type(self).__name__}; fields are: {', '.join(meta.fields_map)}"
+            )
+        kind = field.relation_kind
+        if kind is None:  # a generated primary key given explicitly
+            self.__dict__[key] = None if value is None else field.to_python_value(value)
+            if value is not None:
+                self.__dict__["_custom_generated_pk"] = True
+        elif kind in ("fk", "o2o"):
+            setattr(self, key, value)
+        else:
+            raise ConfigurationError(
+                f"{type(self).__name__}.{key} is a {kind.replace('_', ' ')} relation and cannot be set in the "
+                "constructor; save the object, then use the relation manager"
+            )
 
     # --- identity ---------------------------------------------------------------------------
     @property
