@@ -42,21 +42,25 @@ class QuerySet(AwaitableQuery[MODEL]):
     _SINGLE_NONE = "none"  # first()/get_or_none(): None when empty
     _SINGLE_RAISE = "raise"  # get(): DoesNotExist when empty
 
+    # Query state lives in class-level defaults; a queryset's own dict holds only what was
+    # set on it, so creating and cloning one stays cheap.  Values are never mutated in place.
+    _db: "BaseDBAsyncClient | None" = None
+    _filter: Q | None = None
+    _annotations: dict[str, Expression] = {}
+    _order: tuple[str, ...] | None = None
+    _limit: int | None = None
+    _offset: int | None = None
+    _distinct = False
+    _only: tuple[str, ...] | None = None
+    _prefetch: tuple[Any, ...] = ()
+    _group_by: tuple[str, ...] = ()
+    _for_update: tuple[bool, bool, tuple[str, ...]] | None = None
+    _index_hint: tuple[str, tuple[str, ...]] | None = None
+    _single: str | None = None
+    _strict = False
+
     def __init__(self, model: "type[MODEL]") -> None:
         self.model = model
-        self._db = None
-        self._filter: Q | None = None
-        self._annotations: dict[str, Expression] = {}
-        self._order: tuple[str, ...] | None = None
-        self._limit: int | None = None
-        self._offset: int | None = None
-        self._distinct = False
-        self._only: tuple[str, ...] | None = None
-        self._prefetch: tuple[Any, ...] = ()
-        self._group_by: tuple[str, ...] = ()
-        self._for_update: tuple[bool, bool, tuple[str, ...]] | None = None
-        self._index_hint: tuple[str, tuple[str, ...]] | None = None
-        self._single: str | None = None
 
     def _clone(self) -> "QuerySet[MODEL]":
         qs = object.__new__(type(self))
@@ -208,14 +212,13 @@ class QuerySet(AwaitableQuery[MODEL]):
         return qs
 
     def get(self, *args: Q, **kwargs: Any) -> "QuerySet[MODEL]":
-        qs = self.filter(*args, **kwargs)._as_single(self._SINGLE_RAISE)
-        qs._limit = 2
+        qs = self.filter(*args, **kwargs)
+        qs._single, qs._limit = self._SINGLE_RAISE, 2
         return qs
 
     def get_or_none(self, *args: Q, **kwargs: Any) -> "QuerySet[MODEL]":
-        qs = self.filter(*args, **kwargs)._as_single(self._SINGLE_NONE)
-        qs._limit = 2
-        qs._strict = True  # type: ignore[attr-defined]
+        qs = self.filter(*args, **kwargs)
+        qs._single, qs._limit, qs._strict = self._SINGLE_NONE, 2, True
         return qs
 
     def latest(self, *fields: str) -> "QuerySet[MODEL]":
@@ -441,7 +444,7 @@ class QuerySet(AwaitableQuery[MODEL]):
                     f"{self.model.__name__} matching {self._describe_filter()} does not exist", model=self.model
                 )
             return None
-        if len(objs) > 1 and (self._single == self._SINGLE_RAISE or getattr(self, "_strict", False)):
+        if len(objs) > 1 and (self._single == self._SINGLE_RAISE or self._strict):
             raise self.model.MultipleObjectsReturned(
                 f"more than one {self.model.__name__} matches {self._describe_filter()}", model=self.model
             )
