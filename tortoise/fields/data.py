@@ -210,8 +210,23 @@ class DecimalField(Field[Decimal]):
         return None if value is None else self._quantize(value)
 
     def db_decoder(self, dialect: str) -> Callable[[Any], Decimal]:
-        """Drivers never give None here, so the quantizing itself (SQLite: float or int)."""
-        return self._quantize
+        """Drivers never give None here, so the quantizing itself (SQLite: float or int).
+
+        For SQLite's floats the same steps as ``_quantize`` run without its type dispatch.
+        """
+        if dialect != "sqlite":
+            return self._quantize
+        quantize, quantum, slow = self._context.quantize, self._quantum, self._quantize
+
+        def from_sqlite(value: Any) -> Decimal:
+            if type(value) is float and value == value:  # NaN is refused by the slow path
+                try:
+                    return quantize(Decimal(repr(value)), quantum)
+                except InvalidOperation:
+                    pass
+            return slow(value)
+
+        return from_sqlite
 
     def _quantize(self, value: Any) -> Decimal:
         try:
