@@ -87,6 +87,9 @@ class Field(Generic[VALUE]):
         self.db_default = kwargs.pop("db_default", None)
         self.model_field_name: str = kwargs.pop("model_field_name", "")
         self.metadata = {k: kwargs.pop(k) for k in _METADATA_OPTIONS if k in kwargs}
+        if self.metadata.get("blank") and default is None and not null and self.field_type is str:
+            # Django's meaning of blank=True on text: it may be left empty, i.e. ""
+            self.default = ""
         self.model: "type[Model]" = model  # type: ignore[assignment]
         if kwargs:
             raise ConfigurationError(
