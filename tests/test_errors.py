@@ -168,3 +168,30 @@ async def test_bad_sql_is_operational_error_with_driver_cause():
     assert_chained_driver_error(info.value)
     await Item.create(name="still works")
     assert await Item.all().count() == 1
+
+
+async def test_failed_bulk_create_in_batches_writes_nothing():
+    """The duplicate sits in the last batch: the batches before it are rolled back too."""
+    rows = [Country(code=c, name=c) for c in ("AA", "BB", "CC", "DD", "AA")]
+    with pytest.raises(IntegrityError):
+        await Country.bulk_create(rows, batch_size=2)
+    assert await Country.all().count() == 0
+
+
+async def test_bulk_create_checks_every_object_before_writing():
+    """A missing required value in a later batch fails before any batch is written."""
+    rows = [Country(code="AA", name="a"), Country(code="BB", name="b"), Country(code="CC")]
+    with pytest.raises(IntegrityError) as info:
+        await Country.bulk_create(rows, batch_size=1)
+    assert "Country.name" in str(info.value)
+    assert await Country.all().count() == 0
+
+
+async def test_failed_bulk_update_in_batches_changes_nothing():
+    rows = await Country.bulk_create([Country(code=c, name=c) for c in ("AA", "BB", "CC")])
+    for row in rows:
+        row.name = row.code.lower()
+    rows[-1].name = None  # NOT NULL violated in the last batch
+    with pytest.raises(IntegrityError):
+        await Country.bulk_update(rows, fields=["name"], batch_size=1)
+    assert sorted(await Country.all().values_list("name", flat=True)) == ["AA", "BB", "CC"]

@@ -106,11 +106,6 @@ class Tortoise:
         cls._inited = False
 
     @classmethod
-    async def _reset_apps(cls) -> None:
-        cls.apps = {}
-        cls._inited = False
-
-    @classmethod
     def describe_models(cls, models: list[type[Model]] | None = None, serializable: bool = True) -> dict[str, Any]:
         if models is None:
             models = [m for app in cls.apps.values() for m in app.values()]

@@ -42,7 +42,7 @@ async def bulk_create(
     encoders = [(f.model_field_name, encoder_for(f, dialect)) for f in fields]
     conflict_cols = _columns(model, on_conflict)
     update_cols = _columns(model, update_fields)
-    if update_cols and not conflict_cols and dialect.name != "mysql":
+    if update_cols and not conflict_cols and dialect.upsert_needs_target:
         raise ParamsError("bulk_create(update_fields=...) needs on_conflict=[unique fields]")
     q = dialect.quote
     head = f"{dialect.insert_verb(ignore_conflicts)} INTO {q(meta.db_table)} ({','.join(q(f.column) for f in fields)}) VALUES "
@@ -52,25 +52,41 @@ async def bulk_create(
         obj._touch_auto_fields(creating=True)
         obj._run_validators()
     per_statement = max(1, dialect.max_params // max(1, len(fields)))
-    batch_size = min(batch_size or per_statement, per_statement)
-    for batch in _batches(objects, batch_size):
-        params: list[Any] = []
-        for obj in batch:
-            params.extend(obj._check_and_encode(encoders))
-        sql = head + _value_groups(dialect, len(batch), len(fields)) + tail
-        if auto_pk and returning and not ignore_conflicts:
-            rows = await db.fetch_rows(sql + returning, params)
-            for obj, row in zip(batch, rows):
-                obj.pk = row[0]
-        elif auto_pk and not ignore_conflicts and dialect.name == "mysql":
-            first_id = await db.execute_insert(sql, params)
-            for offset, obj in enumerate(batch):  # InnoDB assigns consecutive ids to one INSERT
-                obj.pk = first_id + offset
-        else:
-            await db.execute_write(sql, params)
-        for obj in batch:
-            obj._saved_in_db = obj.pk is not None
+    # every object is checked and encoded before anything is written
+    batches = [
+        (batch, [v for obj in batch for v in obj._check_and_encode(encoders)])
+        for batch in _batches(objects, min(batch_size or per_statement, per_statement))
+    ]
+
+    async def insert(conn: Any) -> None:
+        for batch, params in batches:
+            sql = head + _value_groups(dialect, len(batch), len(fields)) + tail
+            if auto_pk and returning and not ignore_conflicts:
+                rows = await conn.fetch_rows(sql + returning, params)
+                for obj, row in zip(batch, rows):
+                    obj.pk = row[0]
+            elif auto_pk and not ignore_conflicts and dialect.first_insert_id:
+                first_id = await conn.execute_insert(sql, params)
+                for offset, obj in enumerate(batch):
+                    obj.pk = first_id + offset
+            else:
+                await conn.execute_write(sql, params)
+
+    await _all_or_nothing(db, len(batches), insert)
+    for obj in objects:
+        obj._saved_in_db = obj.pk is not None
     return objects
+
+
+async def _all_or_nothing(db: Any, statements: int, run: Any) -> None:
+    """Run ``run(connection)``; several statements share one transaction."""
+    if statements == 1:
+        await run(db)
+        return
+    from tortoise.transactions import in_transaction
+
+    async with in_transaction(db) as conn:
+        await run(conn)
 
 
 def _value_groups(dialect: Any, rows: int, width: int) -> str:
@@ -118,8 +134,9 @@ async def bulk_update(
         if field.relation_kind in ("fk", "o2o"):
             field = meta.fields_map[field.source_field_name]
         targets.append(field)
-    total = 0
-    for batch in _batches(objects, batch_size):
+    per_statement = max(1, dialect.max_params // (2 * len(targets) + 1))
+    statements = []  # built (and every value encoded) before anything is written
+    for batch in _batches(objects, min(batch_size or per_statement, per_statement)):
         params: list[Any] = []
         sets = []
         for field in targets:
@@ -137,5 +154,13 @@ async def bulk_update(
             params.append(pk_enc(obj.pk))
             ids.append(dialect.placeholder(len(params) - 1))
         sql = f"UPDATE {q(meta.db_table)} SET {','.join(sets)} WHERE {q(pk.column)} IN ({','.join(ids)})"
-        total += await db.execute_write(sql, params)
+        statements.append((sql, params))
+    total = 0
+
+    async def update(conn: Any) -> None:
+        nonlocal total
+        for sql, params in statements:
+            total += await conn.execute_write(sql, params)
+
+    await _all_or_nothing(db, len(statements), update)
     return total

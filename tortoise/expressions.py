@@ -153,8 +153,6 @@ class Case(Expression):
 def _operand(value: Any, resolver: "Resolver") -> nodes.Node:
     if isinstance(value, Expression):
         return value.resolve(resolver)
-    if isinstance(value, str):  # Tortoise treats a string `then` as a field name when it is one
-        return nodes.Param(value)
     return nodes.Param(value)
 
 

@@ -59,7 +59,7 @@ class Aggregate(Function):
         if self.filter is not None:
             condition = self.filter.resolve(resolver)
             args[0] = nodes.Template("CASE WHEN {0} THEN {1} ELSE NULL END", [condition, args[0]])
-        return nodes.Func(self.database_func, args, distinct=self.distinct, aggregate=True)
+        return nodes.Func(self.database_func, args, distinct=self.distinct)
 
 
 class Count(Aggregate):

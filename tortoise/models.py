@@ -18,6 +18,7 @@ from tortoise.exceptions import (
     ValidationError,
 )
 from tortoise.fields.base import Field
+from tortoise.router import router
 from tortoise.fields.relational import (
     ForeignKeyFieldInstance,
     ManyToManyFieldInstance,
@@ -474,8 +475,6 @@ class Model(metaclass=ModelMeta):
     # --- database selection -------------------------------------------------------------------
     @classmethod
     def _choose_db(cls, for_write: bool = False) -> "BaseDBAsyncClient":
-        from tortoise.router import router
-
         name = router.db_for(cls, for_write) or cls._meta.default_connection
         if name is None:
             raise ConfigurationError(

@@ -550,8 +550,6 @@ class ValuesQuery(_Terminal):
             select.group_by = plain
             if qs._order is None:  # Meta.ordering would name columns outside the grouping
                 select.order_by = []
-        if resolver.has_multi_join and not has_aggregate and not qs._group_by and not qs._distinct:
-            pass  # values() across to-many relations returns one row per related row
         select.joins = resolver.joins
         return select, decoders
 

@@ -277,12 +277,12 @@ class Not(Composite):
 
 
 class Func(Composite):
-    """``NAME([DISTINCT] args)``; an aggregate may carry a filter (CASE WHEN inside)."""
+    """``NAME([DISTINCT] args)``; an aggregate's filter arrives as a CASE WHEN argument."""
 
-    __slots__ = ("name", "distinct", "aggregate")
+    __slots__ = ("name", "distinct")
 
-    def __init__(self, name: str, args: Sequence[Node], distinct: bool = False, aggregate: bool = False) -> None:
-        self.name, self.children, self.distinct, self.aggregate = name, tuple(args), distinct, aggregate
+    def __init__(self, name: str, args: Sequence[Node], distinct: bool = False) -> None:
+        self.name, self.children, self.distinct = name, tuple(args), distinct
 
     def key(self) -> Hashable:
         return ("fn", self.name, self.distinct, *(ch.key() for ch in self.children))

@@ -53,9 +53,6 @@ class BaseDBAsyncClient:
     dialect: Dialect
     capabilities: Capabilities
     jobs: Jobs
-    executor_class: Any = None
-    #: set on transaction and savepoint clients
-    in_transaction_block = False
 
     def __init__(self, connection_name: str = "default", fetch_inserted: bool = True, **kwargs: Any) -> None:
         self.connection_name = connection_name

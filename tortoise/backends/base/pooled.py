@@ -246,7 +246,6 @@ class PooledTransactionClient(PooledClient):
     back to the pool, in autocommit mode.
     """
 
-    in_transaction_block = True
 
     def __init__(self, root: PooledClient, pinned: _Pinned, savepoint: str | None) -> None:
         vars(self).update(vars(root))  # credentials and settings, for errors and fallbacks

@@ -120,8 +120,6 @@ class SqliteClient(BaseDBAsyncClient):
 class SqliteTransactionClient(SqliteClient):
     """Runs on its parent's worker without the lock (it holds it), inside BEGIN or a SAVEPOINT."""
 
-    in_transaction_block = True
-
     def __init__(self, parent: SqliteClient, savepoint: str | None) -> None:
         self.connection_name = parent.connection_name
         self.fetch_inserted = parent.fetch_inserted

@@ -6,9 +6,6 @@ it for per-field value adapters (``encoder``/``decoder``), built once per field.
 """
 from __future__ import annotations
 
-import datetime
-import decimal
-import uuid
 from typing import TYPE_CHECKING, Any, Callable
 
 from tortoise.exceptions import FieldError
@@ -63,6 +60,10 @@ class Dialect:
     lookups: dict[str, str] = BASE_LOOKUPS
     #: most bound parameters one statement may carry (bulk inserts are split to fit)
     max_params: int = 32766
+    #: an upsert must name the conflicting columns (ON CONFLICT (…)); MySQL finds the key itself
+    upsert_needs_target = True
+    #: without RETURNING, a multi-row INSERT reports its *first* id and numbers rows on from it
+    first_insert_id = False
     #: Python types the driver already returns for a column of that type
     native_types: frozenset[type] = frozenset({int, str, float})
 
@@ -111,8 +112,6 @@ class Dialect:
         """SQL for the date part of a datetime (for ``__date``)."""
         return f"DATE({lhs})"
 
-    def like_string_value(self, value: Any) -> Any:
-        return value
 
     # --- statements ---------------------------------------------------------------------
     def limit_offset(self, limit_sql: str | None, offset_sql: str | None) -> str:
@@ -175,8 +174,6 @@ class Dialect:
     def concat(self, parts: list[str]) -> str:
         return "(" + "||".join(parts) + ")"
 
-    def cast_text(self, sql: str) -> str:
-        return f"CAST({sql} AS TEXT)"
 
     # --- values -------------------------------------------------------------------------
     def adapt_param(self, value: Any) -> Any:
@@ -242,12 +239,3 @@ class Dialect:
         if isinstance(value, (int, float)):
             return repr(value)
         return "'" + str(value).replace("'", "''") + "'"
-
-
-def json_default(value: Any) -> Any:
-    """Fallback for json.dumps: datetimes, decimals and UUIDs as strings."""
-    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
-        return value.isoformat()
-    if isinstance(value, (decimal.Decimal, uuid.UUID)):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")

@@ -69,6 +69,9 @@ class MySQLDialect(Dialect):
     def insert_verb(self, ignore_conflicts: bool) -> str:
         return "INSERT IGNORE" if ignore_conflicts else "INSERT"
 
+    upsert_needs_target = False
+    first_insert_id = True  # InnoDB assigns consecutive ids to the rows of one INSERT
+
     def upsert(self, conflict: list[str], update: list[str], ignore: bool) -> str:
         """MySQL finds the conflicting key itself (``conflict`` is not needed); ignoring
         conflicts is ``INSERT IGNORE`` (see ``insert_verb``)."""
@@ -93,8 +96,6 @@ class MySQLDialect(Dialect):
     def arithmetic(self, operator: str) -> str:
         return "%%" if operator == "%" else operator
 
-    def cast_text(self, sql: str) -> str:
-        return f"CAST({sql} AS CHAR)"
 
     # --- values -------------------------------------------------------------------------
     def adapt_param(self, value: Any) -> Any:

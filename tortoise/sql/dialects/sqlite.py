@@ -72,9 +72,6 @@ class SqliteDialect(Dialect):
     def adapt_param(self, value: Any) -> Any:
         return _adapt(value)
 
-    def insert_default_values(self, table: str) -> str:
-        return f"INSERT INTO {table} DEFAULT VALUES"
-
     def explain(self, sql: str) -> str:
         return f"EXPLAIN QUERY PLAN {sql}"
 
