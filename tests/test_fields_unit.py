@@ -682,6 +682,7 @@ DECODER_CASES = [
         1234.5, 1234, 0.125, 1.005, 2.675, -0.0, 0, -7, 1e-9, 12345678.995, "12.345", " 3.5 ",
         Decimal("1.2"), Decimal("-0"), Decimal("NaN"), Decimal("sNaN"), Decimal("Infinity"),
         float("inf"), float("nan"), 10**9, 1e20, "x", True, [1],
+        "12.34", "0.1", "-0.00", "1.e+5", "1E-3", "NaN", "-Infinity", "123456789.12", "1_0.5",
     ]),
     (BooleanField, {}, [0, 1, 2, -1, True, False, "true", " Yes ", "0", "", 1.0, 0.5, Decimal(1), "x", [1], b"1"]),
     (UUIDField, {}, [

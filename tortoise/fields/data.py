@@ -46,6 +46,8 @@ __all__ = [
 ]
 
 _DIALECTS = ("sqlite", "postgres", "mysql")
+#: tells whether the current time-zone settings read UTC datetimes back unchanged
+_UTC_PROBE = datetime.datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def _same_everywhere(sql_type: str) -> dict[str, str]:
@@ -210,21 +212,27 @@ class DecimalField(Field[Decimal]):
         return None if value is None else self._quantize(value)
 
     def db_decoder(self, dialect: str) -> Callable[[Any], Decimal]:
-        """Drivers never give None here, so the quantizing itself (SQLite: float or int).
+        """Drivers never give None here, so the quantizing itself (SQLite: text, float or int).
 
-        For SQLite's floats the same steps as ``_quantize`` run without its type dispatch.
+        For SQLite's text and floats the steps of ``_quantize`` run without its type
+        dispatch; anything they refuse goes to ``_quantize``, which converts or raises.
         """
         if dialect != "sqlite":
             return self._quantize
         quantize, quantum, slow = self._context.quantize, self._quantum, self._quantize
 
         def from_sqlite(value: Any) -> Decimal:
-            if type(value) is float and value == value:  # NaN is refused by the slow path
-                try:
-                    return quantize(Decimal(repr(value)), quantum)
-                except InvalidOperation:
-                    pass
-            return slow(value)
+            kind = type(value)
+            try:
+                if kind is str:
+                    result = quantize(Decimal(value), quantum)
+                elif kind is float:
+                    result = quantize(Decimal(repr(value)), quantum)
+                else:
+                    return slow(value)
+            except InvalidOperation:
+                return slow(value)
+            return result if result.is_finite() else slow(value)
 
         return from_sqlite
 
@@ -508,6 +516,7 @@ class DatetimeField(Field[datetime.datetime]):
         ``fromisoformat``; ``_coerce`` takes the rest (padded text, dates, timestamps)."""
         read, coerce = _datetime_reader(), self._coerce
         if dialect == "sqlite":
+            utc_unchanged = read(_UTC_PROBE) is _UTC_PROBE
             parse = datetime.datetime.fromisoformat
 
             def decode_text(value: Any) -> datetime.datetime:
@@ -515,6 +524,9 @@ class DatetimeField(Field[datetime.datetime]):
                     value = parse(value)
                 except (TypeError, ValueError):
                     value = coerce(value)
+                else:
+                    if value.tzinfo is UTC and utc_unchanged:  # what this field writes
+                        return value
                 return read(value)
 
             return decode_text
