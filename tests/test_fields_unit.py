@@ -735,6 +735,40 @@ def test_driver_decoders_give_what_to_python_value_gives(cls, options, values, u
             assert _outcome(decode, value) == _outcome(field.to_python_value, value), (dialect.name, value)
 
 
+ENCODER_CASES = [
+    (DatetimeField, {}, [
+        datetime.datetime(2024, 3, 10, 12, 30, tzinfo=UTC), datetime.datetime(2024, 3, 10, 12, 30, 0, 5, tzinfo=UTC),
+        datetime.datetime(2024, 11, 3, 1, 30, fold=1, tzinfo=UTC), datetime.datetime(2024, 3, 10, 12, 30),
+        datetime.datetime(2024, 3, 10, 12, 30, tzinfo=PLUS_2), LocalDatetime(2024, 3, 10, 12, 30, tzinfo=UTC),
+        "2024-03-10 12:30:45+00:00", datetime.date(2024, 3, 10), "bad",
+    ]),
+    (DecimalField, {"max_digits": 10, "decimal_places": 2}, [
+        Decimal("1.2"), Decimal("1.005"), Decimal("-0"), Decimal("NaN"), Decimal("Infinity"), Decimal("123456789.5"),
+        1.5, "3.25", "x",
+    ]),
+]
+
+
+@pytest.mark.parametrize("use_tz, zone", [(True, "UTC"), (True, "America/New_York"), (False, "Europe/Paris")])
+@pytest.mark.parametrize("cls, options, values", ENCODER_CASES, ids=lambda c: getattr(c, "__name__", ""))
+def test_driver_encoders_give_what_the_general_encoders_give(cls, options, values, use_tz, zone, monkeypatch):
+    """``db_encoder`` shortcuts against ``to_db_value`` + the dialect's adaptation."""
+    from tortoise.fields.base import Field
+    from tortoise.sql.dialects.mysql import MySQLDialect
+    from tortoise.sql.dialects.postgres import PostgresDialect
+    from tortoise.sql.dialects.sqlite import SqliteDialect
+
+    timezone.configure(use_tz=use_tz, timezone=zone)
+    field = bound(cls(**options))
+    for dialect in (SqliteDialect(), PostgresDialect(), MySQLDialect()):
+        encode = dialect.encoder(field)
+        with monkeypatch.context() as patch:
+            patch.setattr(cls, "db_encoder", Field.db_encoder)
+            general = dialect.encoder(field)
+        for value in values:
+            assert _outcome(encode, value) == _outcome(general, value), (dialect.name, value)
+
+
 @pytest.mark.parametrize("use_tz", [True, False])
 @pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Europe/Paris", "Asia/Shanghai", "Australia/Lord_Howe"])
 def test_datetime_reading_matches_replace_and_astimezone(use_tz, zone):

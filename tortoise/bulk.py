@@ -38,8 +38,8 @@ async def bulk_create(
     dialect = db.dialect
     pk = meta.pk
     auto_pk = pk.generated and all(o.pk is None for o in objects)
-    fields = [f for f in meta.db_fields if not (auto_pk and f is pk)]
-    encoders = [(f.model_field_name, encoder_for(f, dialect)) for f in fields]
+    st = meta.statements(dialect)
+    fields, encode = (st.insert_fields_auto, st.encode_auto) if auto_pk else (st.insert_fields_all, st.encode_all)
     conflict_cols = _columns(model, on_conflict)
     update_cols = _columns(model, update_fields)
     if update_cols and not conflict_cols and dialect.upsert_needs_target:
@@ -47,28 +47,31 @@ async def bulk_create(
     q = dialect.quote
     head = f"{dialect.insert_verb(ignore_conflicts)} INTO {q(meta.db_table)} ({','.join(q(f.column) for f in fields)}) VALUES "
     tail = dialect.upsert(conflict_cols, update_cols, ignore_conflicts)
-    returning = dialect.returning([pk.column]) if auto_pk else ""
+    # ids of the new rows: numbered on from the one the INSERT reports, else RETURNING
+    number_ids = auto_pk and not ignore_conflicts and not tail and dialect.multirow_insert_id
+    returning = dialect.returning([pk.column]) if auto_pk and not ignore_conflicts and not number_ids else ""
     for obj in objects:
         obj._touch_auto_fields(creating=True)
         obj._run_validators()
     per_statement = max(1, dialect.max_params // max(1, len(fields)))
     # every object is checked and encoded before anything is written
     batches = [
-        (batch, [v for obj in batch for v in obj._check_and_encode(encoders)])
+        (batch, [v for obj in batch for v in encode(obj)])
         for batch in _batches(objects, min(batch_size or per_statement, per_statement))
     ]
 
     async def insert(conn: Any) -> None:
         for batch, params in batches:
             sql = head + _value_groups(dialect, len(batch), len(fields)) + tail
-            if auto_pk and returning and not ignore_conflicts:
+            if number_ids:
+                reported = await conn.execute_insert(sql, params)
+                first_id = reported if number_ids == "first" else reported - len(batch) + 1
+                for offset, obj in enumerate(batch):
+                    obj.pk = first_id + offset
+            elif returning:
                 rows = await conn.fetch_rows(sql + returning, params)
                 for obj, row in zip(batch, rows):
                     obj.pk = row[0]
-            elif auto_pk and not ignore_conflicts and dialect.first_insert_id:
-                first_id = await conn.execute_insert(sql, params)
-                for offset, obj in enumerate(batch):
-                    obj.pk = first_id + offset
             else:
                 await conn.execute_write(sql, params)
 

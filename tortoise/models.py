@@ -24,6 +24,7 @@ from tortoise.fields.relational import (
     ManyToManyFieldInstance,
     RelationalField,
 )
+from tortoise.model_code import make_hydrator, make_initializer, make_row_encoder
 from tortoise.sql.nodes import encoder_for
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -107,14 +108,10 @@ class MetaInfo:
         """Recompute column lists after fields change (relations resolved at init)."""
         self.db_fields = [f for f in self.fields_map.values() if f.has_db_field]
         self.validated_fields = [f for f in self.db_fields if f.validators]
-        # Model.__init__: defaults set in bulk, then one converter per plain data field
-        self._static_defaults = {f.model_field_name: f.default for f in self.db_fields if not callable(f.default)}
-        self._callable_defaults = [(f.model_field_name, f.default) for f in self.db_fields if callable(f.default)]
-        self._converters = {
-            f.model_field_name: f.to_python_value
-            for f in self.db_fields
-            if not (f.pk and f.generated)
-        }
+        self._initialize = make_initializer(self)
+        own_init = self.model.__dict__.get("__init__")
+        if not self.abstract and (own_init is None or getattr(own_init, "generated_for", None) is self.model):
+            self.model.__init__ = self._initialize  # type: ignore[misc]
         self._auto_on_create = [f for f in self.db_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
         self._auto_on_update = [f for f in self.db_fields if getattr(f, "auto_now", False)]
         self.column_to_field = {f.column: f.model_field_name for f in self.db_fields}
@@ -137,7 +134,7 @@ class MetaInfo:
         key = (dialect.name, fields)
         fn = self._hydrators.get(key)
         if fn is None:
-            fn = self._hydrators[key] = _make_hydrator(self.model, dialect, fields, partial=len(fields) != len(self.db_fields))
+            fn = self._hydrators[key] = make_hydrator(self.model, dialect, fields, partial=len(fields) != len(self.db_fields))
         return fn
 
 
@@ -147,37 +144,6 @@ def _normalize_groups(groups: Any) -> tuple[tuple[str, ...], ...]:
     if isinstance(groups[0], str):
         return (tuple(groups),)
     return tuple(tuple(g) for g in groups)
-
-
-def _make_hydrator(model: Any, dialect: "Dialect", fields: tuple[Field, ...], partial: bool) -> Callable:
-    """Generate ``row -> instance`` for this column list.
-
-    The function is written out as source once per (model, columns, dialect): unpack the
-    row, convert only the columns the driver does not return as Python values, and set
-    the instance dict in one assignment, without running ``__init__``.
-    """
-    env: dict[str, Any] = {"new": object.__new__, "model": model}
-    items = []
-    for i, field in enumerate(fields):
-        dec = dialect.decoder(field)
-        if dec is None:
-            items.append(f"{field.model_field_name!r}: v{i}")
-        else:
-            env[f"d{i}"] = dec
-            items.append(f"{field.model_field_name!r}: None if v{i} is None else d{i}(v{i})")
-    items.append("'_saved_in_db': True")
-    if partial:
-        items.append("'_partial': True")
-    unpack = ", ".join(f"v{i}" for i in range(len(fields))) + ","
-    source = (
-        "def hydrate(row):\n"
-        f"    {unpack} = row\n"
-        "    obj = new(model)\n"
-        f"    obj.__dict__ = {{{', '.join(items)}}}\n"
-        "    return obj\n"
-    )
-    exec(compile(source, f"<hydrate {model.__name__}>", "exec"), env)
-    return env["hydrate"]
 
 
 class ModelStatements:
@@ -194,12 +160,12 @@ class ModelStatements:
         self.insert_fields_auto = [f for f in all_fields if not (f is pk and pk.generated)]
         self.insert_all = self._insert(table, self.insert_fields_all, dialect, returning=None)
         self.insert_auto = self._insert(table, self.insert_fields_auto, dialect, returning=pk.column)
-        self.encoders_all = [(f.model_field_name, encoder_for(f, dialect)) for f in self.insert_fields_all]
-        self.encoders_auto = [(f.model_field_name, encoder_for(f, dialect)) for f in self.insert_fields_auto]
+        self.encode_all = make_row_encoder(self.insert_fields_all, dialect)
+        self.encode_auto = make_row_encoder(self.insert_fields_auto, dialect)
         non_pk = [f for f in all_fields if f is not pk]
         sets = ",".join(f"{q(f.column)}={ph(i)}" for i, f in enumerate(non_pk))
         self.update_fields = non_pk
-        self.update_encoders = [(f.model_field_name, encoder_for(f, dialect)) for f in non_pk]
+        self.encode_update = make_row_encoder(non_pk, dialect)
         self.update_all = f"UPDATE {table} SET {sets} WHERE {q(pk.column)}={ph(len(non_pk))}" if non_pk else ""
         self.delete = f"DELETE FROM {table} WHERE {q(pk.column)}={ph(0)}"
         self.pk_encoder = encoder_for(pk, dialect)
@@ -405,17 +371,7 @@ class Model(metaclass=ModelMeta):
         meta = self._meta
         if meta.abstract:
             raise ConfigurationError(f"{type(self).__name__} is abstract and cannot be instantiated")
-        d = self.__dict__
-        d.update(meta._static_defaults)
-        for name, make_default in meta._callable_defaults:
-            d[name] = make_default()
-        converters = meta._converters
-        for key, value in kwargs.items():
-            convert = converters.get(key)
-            if convert is not None:
-                d[key] = None if value is None else convert(value)
-            else:
-                self._set_special(key, value)
+        meta._initialize(self, **kwargs)  # a model's own __init__ calls here; others use it directly
 
     def _set_special(self, key: str, value: Any) -> None:
         """Constructor arguments other than plain data fields: relations, a custom pk."""
@@ -551,10 +507,10 @@ class Model(metaclass=ModelMeta):
 
     async def _insert(self, db: "BaseDBAsyncClient", st: ModelStatements) -> None:
         if self.pk is None and self._meta.pk.generated:
-            values = self._check_and_encode(st.encoders_auto)
+            values = st.encode_auto(self)
             self.pk = await db.execute_insert(st.insert_auto, values)
         else:
-            values = self._check_and_encode(st.encoders_all)
+            values = st.encode_all(self)
             await db.execute_insert(st.insert_all, values)
 
     async def _update(
@@ -564,7 +520,7 @@ class Model(metaclass=ModelMeta):
         if update_fields is None:
             if not st.update_all:
                 return
-            values = self._check_and_encode(st.update_encoders)
+            values = st.encode_update(self)
             values.append(st.pk_encoder(self.pk))
             rows = await db.execute_write(st.update_all, values)
         else:

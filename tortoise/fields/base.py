@@ -52,6 +52,20 @@ class Field(Generic[VALUE]):
     allows_generated = False
     #: relational fields set this to "fk", "o2o", "m2m", "backward_fk", "backward_o2o"
     relation_kind: str | None = None
+    #: values of exactly this type come out of ``to_python_value`` unchanged (the
+    #: generated constructors skip the call for them); reset by a subclass that
+    #: overrides ``to_python_value`` without setting it again
+    python_type_unchanged: type | None = None
+    #: the same for ``to_db_value``, for a type that no dialect adapts either
+    db_type_unchanged: type | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__
+        if "to_python_value" in own and "python_type_unchanged" not in own:
+            cls.python_type_unchanged = None
+        if "to_db_value" in own and "db_type_unchanged" not in own:
+            cls.db_type_unchanged = None
 
     def __init__(
         self,
@@ -131,6 +145,13 @@ class Field(Generic[VALUE]):
             return self.field_type(value)
         except (TypeError, ValueError) as exc:
             raise ValidationError(f"{self.qualified_name}: {value!r} is not a valid {self.field_type.__name__}") from exc
+
+    def db_encoder(self, dialect: str, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """A converter of values to ``dialect``'s driver parameters; never called with None.
+
+        ``general`` is ``to_db_value`` followed by the dialect's adaptation; overrides try
+        first the values they can convert more directly and must give what it gives."""
+        return general
 
     def db_decoder(self, dialect: str) -> Callable[[Any], Any]:
         """A converter for values coming from ``dialect``'s driver; never called with None.

@@ -48,6 +48,7 @@ __all__ = [
 _DIALECTS = ("sqlite", "postgres", "mysql")
 #: tells whether the current time-zone settings read UTC datetimes back unchanged
 _UTC_PROBE = datetime.datetime(2000, 1, 1, tzinfo=UTC)
+_combine = datetime.datetime.combine
 
 
 def _same_everywhere(sql_type: str) -> dict[str, str]:
@@ -88,6 +89,7 @@ class _IntegerField(Field[int]):
     """Shared by the integer fields; a primary key is generated unless told otherwise."""
 
     field_type = int
+    python_type_unchanged = db_type_unchanged = int
     allows_generated = True
     MIN = 0
     MAX = 0
@@ -159,6 +161,7 @@ class FloatField(Field[float]):
     """Double-precision float."""
 
     field_type = float
+    python_type_unchanged = db_type_unchanged = float
     SQL_TYPE = "DOUBLE PRECISION"
     DB_TYPES = {"sqlite": "REAL", "postgres": "DOUBLE PRECISION", "mysql": "DOUBLE"}
 
@@ -210,6 +213,24 @@ class DecimalField(Field[Decimal]):
 
     def to_python_value(self, value: Any) -> Decimal | None:
         return None if value is None else self._quantize(value)
+
+    def db_encoder(self, dialect: str, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """SQLite stores the quantized Decimal as text (``general`` spells it the same)."""
+        if dialect != "sqlite":
+            return general
+        quantize, quantum = self._context.quantize, self._quantum
+
+        def to_sqlite(value: Any) -> Any:
+            if type(value) is Decimal:
+                try:
+                    result = quantize(value, quantum)
+                except InvalidOperation:
+                    return general(value)
+                if result.is_finite():
+                    return str(result)
+            return general(value)
+
+        return to_sqlite
 
     def db_decoder(self, dialect: str) -> Callable[[Any], Decimal]:
         """Drivers never give None here, so the quantizing itself (SQLite: text, float or int).
@@ -264,6 +285,7 @@ class BooleanField(Field[bool]):
     """Boolean; accepts 0/1 (SQLite, MySQL) and words such as "true"/"false"/"yes"/"no"."""
 
     field_type = bool
+    python_type_unchanged = db_type_unchanged = bool
     SQL_TYPE = "BOOL"
     DB_TYPES = {"sqlite": "INT", "postgres": "BOOL", "mysql": "BOOL"}
 
@@ -304,6 +326,7 @@ class CharField(Field[str]):
     """String of at most ``max_length`` characters (VARCHAR)."""
 
     field_type = str
+    python_type_unchanged = str
 
     def __init__(self, max_length: int, **kwargs: Any) -> None:
         max_length = int(max_length)
@@ -340,6 +363,7 @@ class TextField(Field[str]):
     """Unbounded text.  It cannot be unique or indexed (MySQL cannot index TEXT)."""
 
     field_type = str
+    python_type_unchanged = db_type_unchanged = str
     indexable = False
     SQL_TYPE = "TEXT"
     DB_TYPES = {"sqlite": "TEXT", "postgres": "TEXT", "mysql": "LONGTEXT"}
@@ -510,6 +534,28 @@ class DatetimeField(Field[datetime.datetime]):
         if type(value) is not datetime.datetime:
             value = self._coerce(value)
         return _datetime_reader()(value)
+
+    def db_encoder(self, dialect: str, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """Aware UTC datetimes under ``use_tz`` (what this field holds) skip the generic
+        steps: ISO text for SQLite, the naive UTC time for MySQL (as ``general`` gives)."""
+        plain = datetime.datetime
+        if dialect == "sqlite":
+
+            def to_sqlite(value: Any) -> Any:
+                if type(value) is plain and value.tzinfo is UTC and get_use_tz():
+                    return value.isoformat(" ", "microseconds")
+                return general(value)
+
+            return to_sqlite
+        if dialect == "mysql":
+
+            def to_mysql(value: Any) -> Any:
+                if type(value) is plain and value.tzinfo is UTC and get_use_tz():
+                    return _combine(value, value.time())
+                return general(value)
+
+            return to_mysql
+        return general
 
     def db_decoder(self, dialect: str) -> Callable[[Any], datetime.datetime]:
         """Reads the time-zone settings once, here.  SQLite's ISO text goes straight to

@@ -62,8 +62,9 @@ class Dialect:
     max_params: int = 32766
     #: an upsert must name the conflicting columns (ON CONFLICT (…)); MySQL finds the key itself
     upsert_needs_target = True
-    #: without RETURNING, a multi-row INSERT reports its *first* id and numbers rows on from it
-    first_insert_id = False
+    #: which id a plain multi-row INSERT reports ("first": MySQL, "last": SQLite): the rows
+    #: are numbered on from it, which saves RETURNING's result rows; None: use RETURNING
+    multirow_insert_id: str | None = None
     #: Python types the driver already returns for a column of that type
     native_types: frozenset[type] = frozenset({int, str, float})
 
@@ -188,8 +189,8 @@ class Dialect:
         to_db = field.to_db_value
         adapt = self.adapt_param
         if adapt.__func__ is Dialect.adapt_param or not self._needs_adapting(field):  # type: ignore[attr-defined]
-            return lambda value: to_db(value, None)
-        return lambda value: adapt(to_db(value, None))
+            return field.db_encoder(self.name, lambda value: to_db(value, None))
+        return field.db_encoder(self.name, lambda value: adapt(to_db(value, None)))
 
     def _needs_adapting(self, field: "Field") -> bool:
         if self.adapted_types is None:

@@ -70,7 +70,8 @@ class MySQLDialect(Dialect):
         return "INSERT IGNORE" if ignore_conflicts else "INSERT"
 
     upsert_needs_target = False
-    first_insert_id = True  # InnoDB assigns consecutive ids to the rows of one INSERT
+    adapted_types = (datetime.datetime,)
+    multirow_insert_id = "first"  # InnoDB assigns consecutive ids to the rows of one INSERT
 
     def upsert(self, conflict: list[str], update: list[str], ignore: bool) -> str:
         """MySQL finds the conflicting key itself (``conflict`` is not needed); ignoring

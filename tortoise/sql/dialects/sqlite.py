@@ -40,6 +40,7 @@ class SqliteDialect(Dialect):
     param_style = "qmark"
     requires_limit = True
     supports_returning = True
+    multirow_insert_id = "last"  # rowids of one INSERT's rows follow each other
     supports_for_update = False
     lookups = {
         **BASE_LOOKUPS,

@@ -1,0 +1,132 @@
+"""Per-model functions written out as Python source once, then run for every row.
+
+A loop over fields that looks up each field's name, converter and options costs more
+than the conversions themselves; these functions unroll that loop for one model (and
+one column list, one dialect): the field names are literals, the converters are
+globals of the generated code, and values whose type needs no conversion skip the call.
+They must behave exactly like the plain loops they stand for (``Model._check_and_encode``
+and the converters of each field); errors are left to those loops, which name the field.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tortoise.fields.base import Field
+    from tortoise.models import MetaInfo
+    from tortoise.sql.dialects.base import Dialect
+
+
+def _compile(source: str, name: str, env: dict[str, Any]) -> Callable:
+    exec(compile(source, f"<{name}>", "exec"), env)
+    return env[name.split()[0]]
+
+
+def make_hydrator(model: Any, dialect: "Dialect", fields: Sequence["Field"], partial: bool) -> Callable:
+    """``row -> instance`` for rows holding ``fields`` in order.
+
+    Unpack the row, convert only the columns the driver does not return as Python
+    values, and set the instance dict in one assignment, without running ``__init__``.
+    """
+    env: dict[str, Any] = {"new": object.__new__, "model": model}
+    items = []
+    for i, field in enumerate(fields):
+        dec = dialect.decoder(field)
+        if dec is None:
+            items.append(f"{field.model_field_name!r}: v{i}")
+        else:
+            env[f"d{i}"] = dec
+            items.append(f"{field.model_field_name!r}: None if v{i} is None else d{i}(v{i})")
+    items.append("'_saved_in_db': True")
+    if partial:
+        items.append("'_partial': True")
+    unpack = ", ".join(f"v{i}" for i in range(len(fields))) + ","
+    source = (
+        "def hydrate(row):\n"
+        f"    {unpack} = row\n"
+        "    obj = new(model)\n"
+        f"    obj.__dict__ = {{{', '.join(items)}}}\n"
+        "    return obj\n"
+    )
+    return _compile(source, f"hydrate {model.__name__}", env)
+
+
+def make_initializer(meta: "MetaInfo") -> Callable[..., None]:
+    """``__init__(instance, **kwargs)`` of the model: what ``Model.__init__`` does.
+
+    Each data field takes its argument (converted) or its default; a callable default is
+    called only when the argument is missing.  Arguments that are not data fields
+    (relations, an explicit generated primary key, unknown names) go to ``_set_special``.
+    """
+    env: dict[str, Any] = {"missing": object()}
+    lines = ["def __init__(obj, **kwargs):", "    d = obj.__dict__", "    left = len(kwargs)"]
+    data_names = []
+    for i, field in enumerate(meta.db_fields):
+        name = field.model_field_name
+        key = repr(name)
+        if field.pk and field.generated:  # only ever given explicitly: a special argument
+            lines.append(f"    d[{key}] = None")
+            continue
+        data_names.append(name)
+        env[f"default{i}"] = field.default
+        default = f"default{i}()" if callable(field.default) else f"default{i}"
+        env[f"convert{i}"] = field.to_python_value
+        convert = f"None if v is None else convert{i}(v)"
+        if field.python_type_unchanged is not None:
+            env[f"type{i}"] = field.python_type_unchanged
+            convert = f"v if type(v) is type{i} else {convert}"
+        lines += [
+            f"    v = kwargs.get({key}, missing)",
+            "    if v is missing:",
+            f"        d[{key}] = {default}",
+            "    else:",
+            "        left -= 1",
+            f"        d[{key}] = {convert}",
+        ]
+    env["data_names"] = frozenset(data_names)
+    lines += [
+        "    if left:",
+        "        for key, value in kwargs.items():",
+        "            if key not in data_names:",
+        "                obj._set_special(key, value)",
+    ]
+    init = _compile("\n".join(lines) + "\n", f"__init__ {meta.model.__name__}", env)
+    init.generated_for = meta.model  # type: ignore[attr-defined]
+    init.__qualname__ = f"{meta.model.__name__}.__init__"
+    return init
+
+
+def make_row_encoder(fields: Sequence["Field"], dialect: "Dialect") -> Callable[[Any], list[Any]]:
+    """``encode(instance) -> [parameter, ...]`` for ``fields``, in order.
+
+    A missing required value or a value an encoder refuses sends the instance to
+    ``_check_and_encode``, which raises the error that names the field.
+    """
+    from tortoise.sql.nodes import encoder_for
+
+    env: dict[str, Any] = {}
+    lines = ["def encode(obj):", "    d = obj.__dict__"]
+    required, items = [], []
+    for i, field in enumerate(fields):
+        lines.append(f"    v{i} = d.get({field.model_field_name!r})")
+        env[f"e{i}"] = encoder_for(field, dialect)
+        item = f"e{i}(v{i})"
+        if field.db_type_unchanged is not None:
+            env[f"t{i}"] = field.db_type_unchanged
+            item = f"v{i} if type(v{i}) is t{i} else {item}"
+        if field.null or (field.pk and field.generated):
+            item = f"None if v{i} is None else {item}"
+        else:
+            required.append(f"v{i} is None")
+        items.append(item)
+    env["pairs"] = [(f.model_field_name, encoder_for(f, dialect)) for f in fields]
+    if required:
+        lines.append(f"    if {' or '.join(required)}:")
+        lines.append("        return obj._check_and_encode(pairs)")
+    lines += [
+        "    try:",
+        f"        return [{', '.join(items)}]",
+        "    except Exception:",
+        "        return obj._check_and_encode(pairs)",
+    ]
+    return _compile("\n".join(lines) + "\n", "encode", env)
