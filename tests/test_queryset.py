@@ -12,7 +12,7 @@ from tortoise.expressions import F, Q
 from tortoise.functions import Count, Max, Sum
 
 from tests.conftest import requires_dialect
-from tests.testmodels import Article, Item
+from tests.testmodels import Article, Author, Item
 
 D = datetime.datetime
 ROWS = [
@@ -282,6 +282,29 @@ async def test_bulk_create_with_batch_size():
     for obj in created:
         assert obj.pk is not None
         assert (await Item.get(pk=obj.pk)).name == obj.name
+
+
+async def test_bulk_create_upserts_on_conflict():
+    await Author.create(username="ann", email="old@example.com", password_hash="x")
+    objs = [
+        Author(username="ann", email="new@example.com", password_hash="y"),
+        Author(username="bob", email="bob@example.com", password_hash="z"),
+    ]
+    await Author.bulk_create(objs, on_conflict=["username"], update_fields=["email"])
+    rows = await Author.all().order_by("username").values_list("username", "email", "password_hash")
+    assert rows == [("ann", "new@example.com", "x"), ("bob", "bob@example.com", "z")]
+    for obj in objs:  # where the database reports ids (RETURNING), they are the right rows'
+        if obj.pk is not None:
+            assert (await Author.get(pk=obj.pk)).username == obj.username
+
+
+async def test_bulk_create_ignores_conflicts():
+    await Author.create(username="ann", email="old@example.com", password_hash="x")
+    objs = [Author(username=name, password_hash="y") for name in ("ann", "bob", "cy")]
+    await Author.bulk_create(objs, ignore_conflicts=True)
+    assert await Author.all().order_by("username").values_list("username", "password_hash") == [
+        ("ann", "x"), ("bob", "y"), ("cy", "y")
+    ]
 
 
 async def test_bulk_update(items):

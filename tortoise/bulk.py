@@ -45,7 +45,7 @@ async def bulk_create(
     if update_cols and not conflict_cols and dialect.upsert_needs_target:
         raise ParamsError("bulk_create(update_fields=...) needs on_conflict=[unique fields]")
     q = dialect.quote
-    head = f"{dialect.insert_verb(ignore_conflicts)} INTO {q(meta.db_table)} ({','.join(q(f.column) for f in fields)}) VALUES "
+    head = f"{dialect.insert_verb(ignore_conflicts)} INTO {q(meta.db_table)} ({','.join(q(f.column) for f in fields)}) "
     tail = dialect.upsert(conflict_cols, update_cols, ignore_conflicts)
     # ids of the new rows: numbered on from the one the INSERT reports, else RETURNING
     number_ids = auto_pk and not ignore_conflicts and not tail and dialect.multirow_insert_id
@@ -53,16 +53,27 @@ async def bulk_create(
     for obj in objects:
         obj._touch_auto_fields(creating=True)
         obj._run_validators()
-    per_statement = max(1, dialect.max_params // max(1, len(fields)))
+    array_types = dialect.column_array_types(fields)
+    if array_types:  # one array per column: one statement text, whatever the batch size
+        sql = head + dialect.unnest(array_types) + tail
+        size = batch_size
+
+        def statement(batch: list["Model"]) -> tuple[str, list]:
+            return sql, [list(column) for column in zip(*[encode(obj) for obj in batch])]
+
+    else:
+        per_statement = max(1, dialect.max_params // max(1, len(fields)))
+        size = min(batch_size or per_statement, per_statement)
+
+        def statement(batch: list["Model"]) -> tuple[str, list]:
+            values = "VALUES " + _value_groups(dialect, len(batch), len(fields))
+            return head + values + tail, [v for obj in batch for v in encode(obj)]
+
     # every object is checked and encoded before anything is written
-    batches = [
-        (batch, [v for obj in batch for v in encode(obj)])
-        for batch in _batches(objects, min(batch_size or per_statement, per_statement))
-    ]
+    batches = [(batch, *statement(batch)) for batch in _batches(objects, size)]
 
     async def insert(conn: Any) -> None:
-        for batch, params in batches:
-            sql = head + _value_groups(dialect, len(batch), len(fields)) + tail
+        for batch, sql, params in batches:
             if number_ids:
                 reported = await conn.execute_insert(sql, params)
                 first_id = reported if number_ids == "first" else reported - len(batch) + 1

@@ -154,6 +154,15 @@ class Dialect:
     def insert_verb(self, ignore_conflicts: bool) -> str:
         return "INSERT"
 
+    def column_array_types(self, fields: list["Field"]) -> list[str] | None:
+        """Types of one array parameter per column for a multi-row INSERT (``unnest``);
+        None: the dialect or one of these columns takes rows as VALUES groups."""
+        return None
+
+    def unnest(self, array_types: list[str]) -> str:
+        """The row source of an INSERT that takes one array parameter per column."""
+        raise NotImplementedError
+
     def upsert(self, conflict: list[str], update: list[str], ignore: bool) -> str:
         """ON CONFLICT clause for bulk_create (columns already resolved)."""
         q = self.quote

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import re
 from typing import TYPE_CHECKING, Any, Callable
 
 from tortoise.sql.dialects.base import BASE_LOOKUPS, Dialect
@@ -20,6 +21,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _UTC = datetime.timezone.utc
 _SERIAL = {"BIGINT": "BIGSERIAL", "SMALLINT": "SMALLSERIAL"}
+#: a column type whose array type is spelled by appending [] (not an array itself)
+_PLAIN_TYPE = re.compile(r"[A-Za-z_][A-Za-z_ ]*(\(\d+(,\s*\d+)?\))?")
 
 
 def _as_aware(value: Any) -> Any:
@@ -55,6 +58,19 @@ class PostgresDialect(Dialect):
     # What asyncpg returns as exactly the field's type.  Not UUID (asyncpg returns its
     # own subclass), datetime/time (time-zone handling lives in the field) or JSON (text).
     native_types = frozenset({int, str, float, bool, decimal.Decimal, datetime.date, bytes})
+
+    # --- bulk inserts -------------------------------------------------------------------
+    def column_array_types(self, fields: list["Field"]) -> list[str] | None:
+        """``INSERT … SELECT * FROM unnest($1::t1[], …)``: one prepared statement for any
+        number of rows, and PostgreSQL plans it once (a long VALUES list costs more)."""
+        types = [self.column_type(f) for f in fields]
+        if not types or not all(_PLAIN_TYPE.fullmatch(t) for t in types):
+            return None
+        return types
+
+    def unnest(self, array_types: list[str]) -> str:
+        arrays = ",".join(f"{self.placeholder(i)}::{t}[]" for i, t in enumerate(array_types))
+        return f"SELECT * FROM unnest({arrays})"
 
     # --- lookups ------------------------------------------------------------------------
     def text_cast(self, lhs: str) -> str:
