@@ -560,9 +560,9 @@ class DatetimeField(Field[datetime.datetime]):
     def db_decoder(self, dialect: str) -> Callable[[Any], datetime.datetime]:
         """Reads the time-zone settings once, here.  SQLite's ISO text goes straight to
         ``fromisoformat``; ``_coerce`` takes the rest (padded text, dates, timestamps)."""
-        read, coerce = _datetime_reader(), self._coerce
+        read, coerce, plain = _datetime_reader(), self._coerce, datetime.datetime
+        utc_unchanged = read(_UTC_PROBE) is _UTC_PROBE
         if dialect == "sqlite":
-            utc_unchanged = read(_UTC_PROBE) is _UTC_PROBE
             parse = datetime.datetime.fromisoformat
 
             def decode_text(value: Any) -> datetime.datetime:
@@ -577,8 +577,17 @@ class DatetimeField(Field[datetime.datetime]):
 
             return decode_text
 
+        if utc_unchanged and dialect == "mysql":  # DATETIME comes back naive, in UTC
+
+            def from_mysql(value: Any) -> datetime.datetime:
+                if type(value) is plain and value.tzinfo is None:
+                    return _combine(value, value.time(), UTC)
+                return read(value if type(value) is plain else coerce(value))
+
+            return from_mysql
+
         def decode(value: Any) -> datetime.datetime:
-            return read(value if type(value) is datetime.datetime else coerce(value))
+            return read(value if type(value) is plain else coerce(value))
 
         return decode
 
