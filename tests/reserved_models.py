@@ -10,3 +10,14 @@ class Reserved(Model):
 
     class Meta:
         table = "order"
+
+
+class PythonNames(Model):
+    """Field names that are Python builtins or plain local names: generated code must not mind."""
+
+    type = fields.CharField(max_length=20)
+    obj = fields.IntField(default=7)
+    value = fields.DecimalField(max_digits=6, decimal_places=2, null=True)
+    key = fields.BooleanField(default=False)
+    kwargs = fields.CharField(max_length=20, default="k")
+    d = fields.DatetimeField(null=True)

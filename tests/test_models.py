@@ -1,12 +1,14 @@
 """SPEC §2: model classes and instances."""
 from __future__ import annotations
 
+import datetime
 import uuid
+from decimal import Decimal
 
 import pytest
 
 from tortoise.connection import connections
-from tortoise.exceptions import DoesNotExist, IntegrityError, MultipleObjectsReturned, ParamsError
+from tortoise.exceptions import DoesNotExist, FieldError, IntegrityError, MultipleObjectsReturned, ParamsError
 from tortoise.expressions import F
 
 from tests.testmodels import Article, Author, Country, Gadget, Item, Membership, NamedBase, Token
@@ -203,6 +205,20 @@ async def test_repr_and_str():
     assert repr(item) == f"<Item: {item.pk}>"
     assert repr(Item(name="unsaved")) == "<Item>"
     assert str(item) == "<Item>"
+
+
+async def test_fields_named_like_python_builtins_and_locals(other_orm):
+    await other_orm.init_models("tests.reserved_models")
+    from tests.reserved_models import PythonNames
+
+    made = PythonNames(type="t", value="1.5", key=1)
+    assert (made.type, made.obj, made.value, made.key, made.kwargs, made.d) == ("t", 7, Decimal("1.50"), True, "k", None)
+    await made.save()
+    await PythonNames.create(type=5, obj="8", kwargs="x", d=datetime.datetime(2024, 1, 2, 3, 4))
+    rows = await PythonNames.all().order_by("obj").values_list("type", "obj", "value", "key", "kwargs")
+    assert rows == [("t", 7, Decimal("1.50"), True, "k"), ("5", 8, None, False, "x")]
+    with pytest.raises(FieldError, match="unknown field 'nope' for PythonNames"):
+        PythonNames(type="t", nope=1)
 
 
 async def test_instance_defaults_before_saving():

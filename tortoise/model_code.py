@@ -54,41 +54,43 @@ def make_hydrator(model: Any, dialect: "Dialect", fields: Sequence["Field"], par
 def make_initializer(meta: "MetaInfo") -> Callable[..., None]:
     """``__init__(instance, **kwargs)`` of the model: what ``Model.__init__`` does.
 
-    Each data field takes its argument (converted) or its default; a callable default is
-    called only when the argument is missing.  Arguments that are not data fields
-    (relations, an explicit generated primary key, unknown names) go to ``_set_special``.
+    Each data field is a keyword-only parameter (Python binds them without a dict
+    lookup per field); it takes its argument, converted, or its default, and a
+    callable default is called only when the argument is missing.  The other
+    arguments (relations, an explicit generated primary key, unknown names) go to
+    ``_set_special``.  Names of the generated code start with ``_aldabra_`` so that
+    they cannot meet a field's name.
     """
-    env: dict[str, Any] = {"missing": object()}
-    lines = ["def __init__(obj, **kwargs):", "    d = obj.__dict__", "    left = len(kwargs)"]
-    data_names = []
+    env: dict[str, Any] = {"_aldabra_missing": object(), "_aldabra_type_of": type}
+    params, body = [], []
     for i, field in enumerate(meta.db_fields):
         name = field.model_field_name
         key = repr(name)
         if field.pk and field.generated:  # only ever given explicitly: a special argument
-            lines.append(f"    d[{key}] = None")
+            body.append(f"    _aldabra_d[{key}] = None")
             continue
-        data_names.append(name)
-        env[f"default{i}"] = field.default
-        default = f"default{i}()" if callable(field.default) else f"default{i}"
-        env[f"convert{i}"] = field.to_python_value
-        convert = f"None if v is None else convert{i}(v)"
+        params.append(f"{name}=_aldabra_missing")
+        env[f"_aldabra_default{i}"] = field.default
+        default = f"_aldabra_default{i}" + ("()" if callable(field.default) else "")
+        env[f"_aldabra_convert{i}"] = field.to_python_value
+        convert = f"None if {name} is None else _aldabra_convert{i}({name})"
         if field.python_type_unchanged is not None:
-            env[f"type{i}"] = field.python_type_unchanged
-            convert = f"v if type(v) is type{i} else {convert}"
-        lines += [
-            f"    v = kwargs.get({key}, missing)",
-            "    if v is missing:",
-            f"        d[{key}] = {default}",
+            env[f"_aldabra_type{i}"] = field.python_type_unchanged
+            convert = f"{name} if _aldabra_type_of({name}) is _aldabra_type{i} else {convert}"
+        body += [
+            f"    if {name} is _aldabra_missing:",
+            f"        _aldabra_d[{key}] = {default}",
             "    else:",
-            "        left -= 1",
-            f"        d[{key}] = {convert}",
+            f"        _aldabra_d[{key}] = {convert}",
         ]
-    env["data_names"] = frozenset(data_names)
-    lines += [
-        "    if left:",
-        "        for key, value in kwargs.items():",
-        "            if key not in data_names:",
-        "                obj._set_special(key, value)",
+    head = ", ".join(["_aldabra_obj", "*", *params, "**_aldabra_other"]).replace("*, **", "**")
+    lines = [
+        f"def __init__({head}):",
+        "    _aldabra_d = _aldabra_obj.__dict__",
+        *body,
+        "    if _aldabra_other:",
+        "        for _aldabra_key, _aldabra_value in _aldabra_other.items():",
+        "            _aldabra_obj._set_special(_aldabra_key, _aldabra_value)",
     ]
     init = _compile("\n".join(lines) + "\n", f"__init__ {meta.model.__name__}", env)
     init.generated_for = meta.model  # type: ignore[attr-defined]
