@@ -187,6 +187,19 @@ async def test_bulk_create_checks_every_object_before_writing():
     assert await Country.all().count() == 0
 
 
+async def test_too_long_text_fails_before_writing_and_names_the_field():
+    with pytest.raises(ValidationError, match=r"Country\.name: .* max_length is 50"):
+        await Country.create(code="AA", name="x" * 51)
+    rows = [Country(code="BB", name="b"), Country(code="CC", name="y" * 51)]
+    with pytest.raises(ValidationError, match=r"Country\.name: .* max_length is 50"):
+        await Country.bulk_create(rows)
+    saved = await Country.create(code="DD", name="d")
+    saved.name = "z" * 51
+    with pytest.raises(ValidationError, match=r"Country\.name"):
+        await saved.save()
+    assert await Country.all().values_list("code", "name") == [("DD", "d")]
+
+
 async def test_failed_bulk_update_in_batches_changes_nothing():
     rows = await Country.bulk_create([Country(code=c, name=c) for c in ("AA", "BB", "CC")])
     for row in rows:

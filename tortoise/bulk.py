@@ -1,6 +1,7 @@
 """bulk_create and bulk_update: many rows per statement, in batches."""
 from __future__ import annotations
 
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Iterable
 
 from tortoise.exceptions import FieldError, ParamsError
@@ -67,7 +68,7 @@ async def bulk_create(
 
         def statement(batch: list["Model"]) -> tuple[str, list]:
             values = "VALUES " + _value_groups(dialect, len(batch), len(fields))
-            return head + values + tail, [v for obj in batch for v in encode(obj)]
+            return head + values + tail, list(chain.from_iterable(map(encode, batch)))
 
     # every object is checked and encoded before anything is written
     batches = [(batch, *statement(batch)) for batch in _batches(objects, size)]

@@ -115,7 +115,9 @@ def make_row_encoder(fields: Sequence["Field"], dialect: "Dialect") -> Callable[
         item = f"e{i}(v{i})"
         if field.db_type_unchanged is not None:
             env[f"t{i}"] = field.db_type_unchanged
-            item = f"v{i} if type(v{i}) is t{i} else {item}"
+            limit = getattr(field, "max_length", None)
+            check = f" and len(v{i}) <= {int(limit)}" if limit else ""
+            item = f"v{i} if type(v{i}) is t{i}{check} else {item}"
         if field.null or (field.pk and field.generated):
             item = f"None if v{i} is None else {item}"
         else:

@@ -56,7 +56,8 @@ class Field(Generic[VALUE]):
     #: generated constructors skip the call for them); reset by a subclass that
     #: overrides ``to_python_value`` without setting it again
     python_type_unchanged: type | None = None
-    #: the same for ``to_db_value``, for a type that no dialect adapts either
+    #: the same for ``to_db_value``, for a type that no dialect adapts either (a field
+    #: with ``max_length`` passes them on only within that length)
     db_type_unchanged: type | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

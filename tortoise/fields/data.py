@@ -326,7 +326,7 @@ class CharField(Field[str]):
     """String of at most ``max_length`` characters (VARCHAR)."""
 
     field_type = str
-    python_type_unchanged = str
+    python_type_unchanged = db_type_unchanged = str
 
     def __init__(self, max_length: int, **kwargs: Any) -> None:
         max_length = int(max_length)
