@@ -22,6 +22,31 @@ def _compile(source: str, name: str, env: dict[str, Any]) -> Callable:
     return env[name.split()[0]]
 
 
+def _decoded(i: int, dec: Callable[[Any], Any] | None, env: dict[str, Any]) -> str:
+    """The expression for column ``i`` of a row: as the driver gave it, or decoded."""
+    if dec is None:
+        return f"v{i}"
+    env[f"d{i}"] = dec
+    return f"(None if v{i} is None else d{i}(v{i}))"
+
+
+def _unpack(width: int) -> str:
+    return "    " + ", ".join(f"v{i}" for i in range(width)) + ", = row\n"
+
+
+def make_row_maker(names: list[str], decoders: list, as_tuples: bool, flat: bool) -> Callable:
+    """``row -> dict | tuple | value`` for values()/values_list(), decoding what needs it."""
+    env: dict[str, Any] = {}
+    values = [_decoded(i, dec, env) for i, dec in enumerate(decoders)]
+    if flat:
+        body = values[0]
+    elif as_tuples:
+        body = "(" + ", ".join(values) + ",)"
+    else:
+        body = "{" + ", ".join(f"{n!r}: {v}" for n, v in zip(names, values)) + "}"
+    return _compile(f"def make(row):\n{_unpack(len(decoders))}    return {body}\n", "make values row", env)
+
+
 def make_hydrator(model: Any, dialect: "Dialect", fields: Sequence["Field"], partial: bool) -> Callable:
     """``row -> instance`` for rows holding ``fields`` in order.
 
@@ -29,21 +54,13 @@ def make_hydrator(model: Any, dialect: "Dialect", fields: Sequence["Field"], par
     values, and set the instance dict in one assignment, without running ``__init__``.
     """
     env: dict[str, Any] = {"new": object.__new__, "model": model}
-    items = []
-    for i, field in enumerate(fields):
-        dec = dialect.decoder(field)
-        if dec is None:
-            items.append(f"{field.model_field_name!r}: v{i}")
-        else:
-            env[f"d{i}"] = dec
-            items.append(f"{field.model_field_name!r}: None if v{i} is None else d{i}(v{i})")
+    items = [f"{f.model_field_name!r}: {_decoded(i, dialect.decoder(f), env)}" for i, f in enumerate(fields)]
     items.append("'_saved_in_db': True")
     if partial:
         items.append("'_partial': True")
-    unpack = ", ".join(f"v{i}" for i in range(len(fields))) + ","
     source = (
         "def hydrate(row):\n"
-        f"    {unpack} = row\n"
+        f"{_unpack(len(fields))}"
         "    obj = new(model)\n"
         f"    obj.__dict__ = {{{', '.join(items)}}}\n"
         "    return obj\n"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Generator, Generic, Iterab
 from tortoise.exceptions import FieldError, ParamsError
 from tortoise.expressions import Expression, Q
 from tortoise.filters import Resolver
+from tortoise.model_code import make_row_maker
 from tortoise.models import Model
 from tortoise.sql import nodes
 from tortoise.sql.nodes import encoder_for
@@ -572,7 +573,7 @@ class ValuesQuery(_Terminal):
             else:
                 select, decoders = self._resolve(dialect)
                 sql, _ = compile_query(select, dialect)
-                entry = cache[key] = (sql, encoders, _row_maker(self.names, decoders, self.as_tuples, self.flat))
+                entry = cache[key] = (sql, encoders, make_row_maker(self.names, decoders, self.as_tuples, self.flat))
         return entry or None
 
     async def _execute(self) -> Any:
@@ -600,28 +601,6 @@ class ValuesQuery(_Terminal):
             return [tuple(row) for row in rows]
         names = self.names
         return [dict(zip(names, row)) for row in rows]
-
-
-def _row_maker(names: list[str], decoders: list, as_tuples: bool, flat: bool) -> Any:
-    """Generate ``row -> dict | tuple | value`` converting only the columns that need it."""
-    env: dict[str, Any] = {}
-    values = []
-    for i, dec in enumerate(decoders):
-        if dec is None:
-            values.append(f"v{i}")
-        else:
-            env[f"d{i}"] = dec
-            values.append(f"(None if v{i} is None else d{i}(v{i}))")
-    if flat:
-        body = values[0]
-    elif as_tuples:
-        body = "(" + ", ".join(values) + ",)"
-    else:
-        body = "{" + ", ".join(f"{n!r}: {v}" for n, v in zip(names, values)) + "}"
-    unpack = ", ".join(f"v{i}" for i in range(len(decoders))) + ","
-    source = f"def make(row):\n    {unpack} = row\n    return {body}\n"
-    exec(compile(source, "<values row>", "exec"), env)
-    return env["make"]
 
 
 class CountQuery(_Terminal):
