@@ -718,16 +718,20 @@ def _outcome(convert, value):
     return "value", details
 
 
-@pytest.mark.parametrize("use_tz, zone", [(True, "UTC"), (True, "America/New_York"), (False, "Europe/Paris"), (False, "UTC")])
-@pytest.mark.parametrize("cls, options, values", DECODER_CASES, ids=lambda c: getattr(c, "__name__", ""))
-def test_driver_decoders_give_what_to_python_value_gives(cls, options, values, use_tz, zone, far_system_timezone):
+def _dialects():
     from tortoise.sql.dialects.mysql import MySQLDialect
     from tortoise.sql.dialects.postgres import PostgresDialect
     from tortoise.sql.dialects.sqlite import SqliteDialect
 
+    return SqliteDialect(), PostgresDialect(), MySQLDialect()
+
+
+@pytest.mark.parametrize("use_tz, zone", [(True, "UTC"), (True, "America/New_York"), (False, "Europe/Paris"), (False, "UTC")])
+@pytest.mark.parametrize("cls, options, values", DECODER_CASES, ids=lambda c: getattr(c, "__name__", ""))
+def test_driver_decoders_give_what_to_python_value_gives(cls, options, values, use_tz, zone, far_system_timezone):
     timezone.configure(use_tz=use_tz, timezone=zone)
     field = bound(cls(**options))
-    for dialect in (SqliteDialect(), PostgresDialect(), MySQLDialect()):
+    for dialect in _dialects():
         decode = dialect.decoder(field)
         if decode is None:  # the driver returns the field's type already
             continue
@@ -754,13 +758,10 @@ ENCODER_CASES = [
 def test_driver_encoders_give_what_the_general_encoders_give(cls, options, values, use_tz, zone, monkeypatch):
     """``db_encoder`` shortcuts against ``to_db_value`` + the dialect's adaptation."""
     from tortoise.fields.base import Field
-    from tortoise.sql.dialects.mysql import MySQLDialect
-    from tortoise.sql.dialects.postgres import PostgresDialect
-    from tortoise.sql.dialects.sqlite import SqliteDialect
 
     timezone.configure(use_tz=use_tz, timezone=zone)
     field = bound(cls(**options))
-    for dialect in (SqliteDialect(), PostgresDialect(), MySQLDialect()):
+    for dialect in _dialects():
         encode = dialect.encoder(field)
         with monkeypatch.context() as patch:
             patch.setattr(cls, "db_encoder", Field.db_encoder)
