@@ -1,4 +1,4 @@
-"""Per-model functions written out as Python source once, then run for every row.
+"""Functions written out as Python source once per model (or query shape), run per row.
 
 A loop over fields that looks up each field's name, converter and options costs more
 than the conversions themselves; these functions unroll that loop for one model (and
@@ -10,6 +10,8 @@ and the converters of each field); errors are left to those loops, which name th
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from tortoise.sql.nodes import encoder_for
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.fields.base import Field
@@ -121,8 +123,6 @@ def make_row_encoder(fields: Sequence["Field"], dialect: "Dialect") -> Callable[
     A missing required value or a value an encoder refuses sends the instance to
     ``_check_and_encode``, which raises the error that names the field.
     """
-    from tortoise.sql.nodes import encoder_for
-
     env: dict[str, Any] = {}
     lines = ["def encode(obj):", "    d = obj.__dict__"]
     required, items = [], []
