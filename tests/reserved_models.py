@@ -21,3 +21,32 @@ class PythonNames(Model):
     key = fields.BooleanField(default=False)
     kwargs = fields.CharField(max_length=20, default="k")
     d = fields.DatetimeField(null=True)
+
+
+class GreetingBase(Model):
+    """An abstract parent with its own ``__init__``, calling the ORM's through super()."""
+
+    name = fields.CharField(max_length=20)
+    rank = fields.IntField(default=1)
+
+    class Meta:
+        abstract = True
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("name", "unnamed")
+        super().__init__(**kwargs)
+        self.greeting = f"hello {self.name}"
+
+
+class OwnInit(GreetingBase):
+    """Defines ``__init__`` itself as well."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.own = True
+
+
+class InheritedInit(GreetingBase):
+    """Inherits the parent's ``__init__``; its fields are its own model's."""
+
+    extra = fields.IntField(default=0)

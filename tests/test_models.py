@@ -221,6 +221,19 @@ async def test_fields_named_like_python_builtins_and_locals(other_orm):
         PythonNames(type="t", nope=1)
 
 
+async def test_a_model_may_define_its_own_init(other_orm):
+    await other_orm.init_models("tests.reserved_models")
+    from tests.reserved_models import InheritedInit, OwnInit
+
+    made = OwnInit(rank="3")
+    assert (made.name, made.rank, made.greeting, made.own) == ("unnamed", 3, "hello unnamed", True)
+    await made.save()
+    child = await InheritedInit.create(name="kid", extra=2)
+    assert (child.rank, child.extra, child.greeting) == (1, 2, "hello kid")
+    assert (await OwnInit.get(pk=made.pk)).rank == 3  # rows read back skip __init__
+    assert await InheritedInit.all().values_list("name", "rank", "extra") == [("kid", 1, 2)]
+
+
 async def test_instance_defaults_before_saving():
     item = Item(name="x")
     assert item.qty == 0 and item.category == "misc" and item.note is None

@@ -109,8 +109,10 @@ class MetaInfo:
         self.db_fields = [f for f in self.fields_map.values() if f.has_db_field]
         self.validated_fields = [f for f in self.db_fields if f.validators]
         self._initialize = make_initializer(self)
-        own_init = self.model.__dict__.get("__init__")
-        if not self.abstract and (own_init is None or getattr(own_init, "generated_for", None) is self.model):
+        # the model's __init__ becomes the generated one unless the model or a parent
+        # defines its own (which reaches it through Model.__init__)
+        current = self.model.__init__
+        if not self.abstract and (current is Model.__init__ or hasattr(current, "generated_for")):
             self.model.__init__ = self._initialize  # type: ignore[misc]
         self._auto_on_create = [f for f in self.db_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
         self._auto_on_update = [f for f in self.db_fields if getattr(f, "auto_now", False)]
