@@ -50,3 +50,17 @@ class InheritedInit(GreetingBase):
     """Inherits the parent's ``__init__``; its fields are its own model's."""
 
     extra = fields.IntField(default=0)
+
+
+STAMPS = []
+
+
+def next_stamp():
+    STAMPS.append(len(STAMPS) + 1)
+    return STAMPS[-1]
+
+
+class Stamped(Model):
+    """A callable default that records its calls."""
+
+    stamp = fields.IntField(default=next_stamp)

@@ -215,6 +215,19 @@ async def test_validators_run_on_save_and_nothing_is_written():
     assert (await Validated.get(pk=ok.pk)).age == 150
 
 
+async def test_enum_fields_convert_plain_values_and_refuse_others():
+    """Enum fields override the conversions, so ints and strs do not pass through unchanged."""
+    made = AllFields(**{**SAMPLE, "intenum_f": 1, "charenum_f": "red"})
+    assert made.intenum_f is Priority.LOW and made.charenum_f is Color.RED
+    await made.save()
+    made.intenum_f = 9
+    with pytest.raises(ValidationError, match="intenum_f"):
+        await made.save()
+    with pytest.raises(ValidationError, match="charenum_f"):
+        await AllFields.bulk_create([AllFields(**{**SAMPLE, "charenum_f": "purple"})])
+    assert await AllFields.all().values_list("intenum_f", "charenum_f") == [(Priority.LOW, Color.RED)]
+
+
 async def test_char_field_max_length_is_validated():
     with pytest.raises(ValidationError) as info:
         await Country.create(code="FRA", name="France")

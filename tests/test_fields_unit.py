@@ -967,3 +967,18 @@ def test_localtime():
     assert timezone.localtime().tzinfo == ZoneInfo("America/New_York")
     with pytest.raises(ValueError):
         timezone.localtime(datetime.datetime(2024, 1, 1))
+
+
+def test_subclasses_that_convert_differently_lose_the_unchanged_type_shortcuts():
+    class Cents(IntField):
+        def db_encoder(self, dialect, general):
+            return lambda value: general(value) * 100
+
+    class Lowered(CharField):
+        def to_python_value(self, value):
+            return None if value is None else str(value).lower()
+
+    assert IntField.db_type_unchanged is int and Cents.db_type_unchanged is None
+    assert Cents.python_type_unchanged is int  # its to_python_value is IntField's
+    assert CharField.python_type_unchanged is str and Lowered.python_type_unchanged is None
+    assert Lowered.db_type_unchanged is str

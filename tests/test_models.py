@@ -234,6 +234,18 @@ async def test_a_model_may_define_its_own_init(other_orm):
     assert await InheritedInit.all().values_list("name", "rank", "extra") == [("kid", 1, 2)]
 
 
+async def test_callable_default_is_called_only_when_the_value_is_missing(other_orm):
+    await other_orm.init_models("tests.reserved_models")
+    from tests.reserved_models import STAMPS, Stamped
+
+    STAMPS.clear()
+    given = await Stamped.create(stamp=50)
+    assert STAMPS == [] and given.stamp == 50
+    made = await Stamped.create()
+    assert STAMPS == [1] and made.stamp == 1
+    assert await Stamped.all().order_by("stamp").values_list("stamp", flat=True) == [1, 50]
+
+
 async def test_instance_defaults_before_saving():
     item = Item(name="x")
     assert item.qty == 0 and item.category == "misc" and item.note is None

@@ -114,6 +114,7 @@ def make_initializer(meta: "MetaInfo") -> Callable[..., None]:
     init = _compile("\n".join(lines) + "\n", f"__init__ {meta.model.__name__}", env)
     init.generated_for = meta.model  # type: ignore[attr-defined]
     init.__qualname__ = f"{meta.model.__name__}.__init__"
+    init.__module__ = meta.model.__module__
     return init
 
 

@@ -56,8 +56,8 @@ class Field(Generic[VALUE]):
     #: generated constructors skip the call for them); reset by a subclass that
     #: overrides ``to_python_value`` without setting it again
     python_type_unchanged: type | None = None
-    #: the same for ``to_db_value``, for a type that no dialect adapts either (a field
-    #: with ``max_length`` passes them on only within that length)
+    #: the same for ``to_db_value`` and ``db_encoder``, for a type that no dialect adapts
+    #: either (a field with ``max_length`` passes them on only within that length)
     db_type_unchanged: type | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -65,7 +65,7 @@ class Field(Generic[VALUE]):
         own = cls.__dict__
         if "to_python_value" in own and "python_type_unchanged" not in own:
             cls.python_type_unchanged = None
-        if "to_db_value" in own and "db_type_unchanged" not in own:
+        if ("to_db_value" in own or "db_encoder" in own) and "db_type_unchanged" not in own:
             cls.db_type_unchanged = None
 
     def __init__(
