@@ -5,10 +5,12 @@ resolver knows the model, its joins and annotations (see tortoise/filters.py).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Hashable
 
 from tortoise.exceptions import FieldError, OperationalError
+from tortoise.filters import filter_value_shape
 from tortoise.sql import nodes
+from tortoise.sql.cache import Uncacheable, Walker
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.filters import Resolver
@@ -25,6 +27,13 @@ class Expression:
     def output_field(self, resolver: "Resolver") -> Any:
         """The field whose conversion applies to this expression's values (or None)."""
         return None
+
+    def shape(self, w: Walker) -> Hashable:
+        """What decides this expression's SQL; its values go to ``w`` (see sql/cache.py).
+
+        An expression that does not know its shape cannot be cached: its queries take the
+        plain path (compiled on every run)."""
+        raise Uncacheable(type(self).__name__)
 
     def _combine(self, other: Any, op: str, reverse: bool = False) -> "CombinedExpression":
         other = other if isinstance(other, Expression) else Value(other)
@@ -73,6 +82,9 @@ class F(Expression):
     def output_field(self, resolver: "Resolver") -> Any:
         return resolver.resolve_field_ref(self.name)[1]
 
+    def shape(self, w: Walker) -> Hashable:
+        return ("F", self.name)
+
     def __repr__(self) -> str:
         return f"F({self.name!r})"
 
@@ -91,6 +103,9 @@ class CombinedExpression(Expression):
     def output_field(self, resolver: "Resolver") -> Any:
         return self.left.output_field(resolver) or self.right.output_field(resolver)
 
+    def shape(self, w: Walker) -> Hashable:
+        return ("op", self.operator, self.left.shape(w), self.right.shape(w))
+
 
 class Value(Expression):
     """A constant, always sent as a bound parameter."""
@@ -99,7 +114,11 @@ class Value(Expression):
         self.value = value
 
     def resolve(self, resolver: "Resolver") -> nodes.Node:
-        return nodes.Param(self.value)
+        return nodes.Param(resolver.sub(id(self), self.value))
+
+    def shape(self, w: Walker) -> Hashable:
+        w.leaf(id(self), self.value)
+        return "value"
 
 
 class RawSQL(Expression):
@@ -110,6 +129,9 @@ class RawSQL(Expression):
 
     def resolve(self, resolver: "Resolver") -> nodes.Node:
         return nodes.Raw(self.sql)
+
+    def shape(self, w: Walker) -> Hashable:
+        return ("raw", self.sql)
 
 
 class Subquery(Expression):
@@ -144,16 +166,27 @@ class Case(Expression):
         for when in self.whens:
             template += " WHEN {%d} THEN {%d}" % (len(children), len(children) + 1)
             children.append(when.condition.resolve(resolver))
-            children.append(_operand(when.then, resolver))
+            children.append(_operand(when.then, resolver, id(when)))
         template += " ELSE {%d} END" % len(children)
-        children.append(_operand(self.default, resolver))
+        children.append(_operand(self.default, resolver, id(self)))
         return nodes.Template(template, children)
 
+    def shape(self, w: Walker) -> Hashable:
+        whens = tuple((when.condition.shape(w), _operand_shape(when.then, id(when), w)) for when in self.whens)
+        return ("case", whens, _operand_shape(self.default, id(self), w))
 
-def _operand(value: Any, resolver: "Resolver") -> nodes.Node:
+
+def _operand(value: Any, resolver: "Resolver", owner: int) -> nodes.Node:
     if isinstance(value, Expression):
         return value.resolve(resolver)
-    return nodes.Param(value)
+    return nodes.Param(resolver.sub(owner, value))
+
+
+def _operand_shape(value: Any, owner: int, w: Walker) -> Hashable:
+    if isinstance(value, Expression):
+        return value.shape(w)
+    w.leaf(owner, value)
+    return "value"
 
 
 class Q:
@@ -193,7 +226,11 @@ class Q:
 
     def resolve(self, resolver: "Resolver") -> nodes.Node:
         parts = [child.resolve(resolver) for child in self.children]
-        parts.extend(resolver.resolve_filter(key, value) for key, value in self.filters.items())
+        if resolver.slots is None:
+            parts.extend(resolver.resolve_filter(key, value) for key, value in self.filters.items())
+        else:
+            me = id(self)
+            parts.extend(resolver.resolve_filter(key, resolver.sub((me, key), value)) for key, value in self.filters.items())
         if not parts:
             node: nodes.Node = nodes.TRUE
         elif len(parts) == 1:
@@ -201,6 +238,13 @@ class Q:
         else:
             node = nodes.Junction(self.join_type, parts)
         return nodes.Not(node) if self._is_negated else node
+
+    def shape(self, w: Walker) -> Hashable:
+        """The tree's structure, keys and value kinds (None, list lengths …); values to ``w``."""
+        me = id(self)
+        filters = tuple([(key, filter_value_shape((me, key), key, value, w)) for key, value in self.filters.items()])
+        children = tuple([child.shape(w) for child in self.children]) if self.children else ()
+        return (self.join_type, self._is_negated, children, filters)
 
     def __repr__(self) -> str:
         inner = ", ".join([repr(c) for c in self.children] + [f"{k}={v!r}" for k, v in self.filters.items()])

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from tortoise.exceptions import FieldError
 from tortoise.sql import nodes
+from tortoise.sql.cache import Uncacheable, Walker
 from tortoise.sql.query import Join
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,9 +33,19 @@ def _rhs(value: Any, field: "Field | None", resolver: "Resolver") -> nodes.Node:
 
 
 def _pk_of(value: Any) -> Any:
-    from tortoise.models import Model
+    return value.pk if isinstance(value, _model_class()) else value
 
-    return value.pk if isinstance(value, Model) else value
+
+def _model_class() -> type:
+    global _MODEL
+    if _MODEL is None:
+        from tortoise.models import Model
+
+        _MODEL = Model
+    return _MODEL
+
+
+_MODEL: Any = None
 
 
 def _compare(name: str) -> Callable[..., nodes.Node]:
@@ -109,7 +120,8 @@ def _pattern(name: str) -> Callable[..., nodes.Node]:
 
 def _regex(insensitive: bool) -> Callable[..., nodes.Node]:
     def build(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> nodes.Node:
-        return nodes.Regex(lhs, nodes.Param(str(value)), insensitive)
+        value = value if isinstance(value, nodes.Slot) else str(value)
+        return nodes.Regex(lhs, nodes.Param(value), insensitive)
 
     return build
 
@@ -153,8 +165,12 @@ def _label(field: Any) -> str:
 class Resolver:
     """Resolves names of one query's model into nodes; collects the joins it needs."""
 
-    def __init__(self, model: "type[Model]", annotations: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, model: "type[Model]", annotations: dict[str, Any] | None = None, slots: dict[Any, Any] | None = None
+    ) -> None:
         self.model = model
+        #: while compiling for the statement cache: owner → Slot(s) standing for its values
+        self.slots = slots
         self.alias = model._meta.db_table
         self.annotations = annotations or {}
         self.joins: list[Join] = []
@@ -162,6 +178,11 @@ class Resolver:
         self.has_multi_join = False  # a reverse FK / M2M join may repeat base rows
 
     # -- public API used by expressions and the queryset --------------------------------
+    def sub(self, owner: Any, value: Any) -> Any:
+        """``value``, or the slot standing for it while compiling for the cache."""
+        slots = self.slots
+        return value if slots is None else slots.get(owner, value)
+
     def resolve_field_ref(self, name: str) -> tuple[nodes.Node, Any]:
         """A field/annotation path (``"views"``, ``"author__name"``) → (node, field)."""
         if name in self.annotations:
@@ -173,13 +194,8 @@ class Resolver:
         return node, field
 
     def resolve_filter(self, key: str, value: Any) -> nodes.Node:
-        parts = key.split("__")
-        lookup = "exact"
-        if len(parts) > 1 and parts[-1] in LOOKUPS:
-            lookup = parts.pop()
-        transform = None
-        if len(parts) > 1 and parts[-1] in TRANSFORMS:
-            transform = parts.pop()
+        parts, lookup, transform = split_key(key)
+        parts = list(parts)
         if parts[0] in self.annotations and len(parts) == 1:
             expr = self.annotations[parts[0]]
             lhs, field = expr.resolve(self), expr.output_field(self)
@@ -270,9 +286,83 @@ class Resolver:
 def _as_int(value: Any, key: str) -> Any:
     from tortoise.expressions import Expression
 
-    if isinstance(value, Expression):
+    if isinstance(value, (Expression, nodes.Slot)):
         return value
     try:
         return int(value)
     except (TypeError, ValueError):
         raise FieldError(f"filter '{key}' needs an integer, got {value!r}") from None
+
+
+# --- filter keys and their shapes (for the statement cache) ------------------------------
+_KEYS: dict[str, tuple[tuple[str, ...], str, str | None]] = {}
+_LIST_LOOKUPS = frozenset({"in", "not_in"})
+_BOOL_LOOKUPS = frozenset({"isnull", "not_isnull"})
+_RAW_LOOKUPS = frozenset({"contains", "icontains", "startswith", "istartswith", "endswith", "iendswith", "search"})
+_STR_LOOKUPS = frozenset({"regex", "posix_regex", "iregex", "iposix_regex"})
+
+
+def split_key(key: str) -> tuple[tuple[str, ...], str, str | None]:
+    """``"created__year__gte"`` → (("created",), "gte", "year"); parsed once per key."""
+    found = _KEYS.get(key)
+    if found is None:
+        parts = key.split("__")
+        lookup = "exact"
+        if len(parts) > 1 and parts[-1] in LOOKUPS:
+            lookup = parts.pop()
+        transform = None
+        if len(parts) > 1 and parts[-1] in TRANSFORMS:
+            transform = parts.pop()
+        if len(_KEYS) > 4096:
+            _KEYS.clear()
+        found = _KEYS[key] = (tuple(parts), lookup, transform)
+    return found
+
+
+def filter_value_shape(owner: Any, key: str, value: Any, w: Walker) -> Any:
+    """The part of a filter's value that decides its SQL; its parameters go to ``w``.
+
+    Mirrors what ``resolve_filter`` and the lookups do to the value, so that the leaves
+    are the values the statement's parameters are encoded from.
+    """
+    if value is None:
+        return None
+    from tortoise.expressions import Expression
+
+    if isinstance(value, Expression):
+        return ("E", value.shape(w))
+    if hasattr(value, "__await__") and not isinstance(value, _model_class()):  # a queryset: a subquery
+        raise Uncacheable(key)
+    _, lookup, transform = split_key(key)
+    if lookup in _BOOL_LOOKUPS:
+        return bool(value)
+    if transform is not None and lookup not in _LIST_LOOKUPS and lookup != "range":
+        if transform == "date":
+            if isinstance(value, datetime.datetime):
+                value = value.date()
+        else:
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                raise Uncacheable(key) from None
+    if lookup in _LIST_LOOKUPS:
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+            raise Uncacheable(key)
+        values = [_pk_of(v) for v in value]
+        w.leaf_group(owner, values)
+        return len(values)
+    if lookup == "range":
+        try:
+            low, high = value
+        except (TypeError, ValueError):
+            raise Uncacheable(key) from None
+        if low is None or high is None or isinstance(low, Expression) or isinstance(high, Expression):
+            raise Uncacheable(key)
+        w.leaf_group(owner, [_pk_of(low), _pk_of(high)])
+        return "range"
+    if lookup in _STR_LOOKUPS:
+        value = str(value)
+    elif lookup not in _RAW_LOOKUPS:
+        value = _pk_of(value)
+    w.leaf(owner, value)
+    return ""

@@ -1,10 +1,11 @@
 """SQL functions and aggregates usable in annotate(), values() and aggregate()."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Hashable
 
 from tortoise.expressions import Expression, F, Q, Value
 from tortoise.sql import nodes
+from tortoise.sql.cache import Uncacheable, Walker
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.filters import Resolver
@@ -34,6 +35,12 @@ class Function(Expression):
     def resolve(self, resolver: "Resolver") -> nodes.Node:
         return nodes.Func(self.database_func, self._arg_nodes(resolver))
 
+    def shape(self, w: Walker) -> Hashable:
+        cls = type(self)
+        if cls.resolve not in _SHAPED_RESOLVES:  # its SQL may depend on more than its args
+            raise Uncacheable(cls.__name__)
+        return (cls, cls.database_func, tuple([arg.shape(w) for arg in self.args]))
+
     def output_field(self, resolver: "Resolver") -> Any:
         from tortoise.fields import data
 
@@ -60,6 +67,9 @@ class Aggregate(Function):
             condition = self.filter.resolve(resolver)
             args[0] = nodes.Template("CASE WHEN {0} THEN {1} ELSE NULL END", [condition, args[0]])
         return nodes.Func(self.database_func, args, distinct=self.distinct)
+
+    def shape(self, w: Walker) -> Hashable:
+        return (super().shape(w), self.distinct, self.filter.shape(w) if self.filter is not None else None)
 
 
 class Count(Aggregate):
@@ -118,6 +128,9 @@ class Concat(Function):
     def resolve(self, resolver: "Resolver") -> nodes.Node:
         args = self._arg_nodes(resolver)
         return _DialectConcat(args)
+
+
+_SHAPED_RESOLVES = (Function.resolve, Aggregate.resolve, Concat.resolve)
 
 
 class _DialectConcat(nodes.Composite):

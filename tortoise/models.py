@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, TypeVar
 
 from tortoise import signals
@@ -76,8 +77,9 @@ class MetaInfo:
         self._inited = False
         self._statements: dict[str, ModelStatements] = {}
         self._hydrators: dict[Any, Callable[[Sequence[Any]], Any]] = {}
-        #: compiled simple queries: (dialect, shape) → (sql, encoders, fields) or False
-        self._simple_queries: dict[Any, Any] = {}
+        #: part of every statement-cache key: renewed when the columns change, so that a
+        #: model re-initialised with other fields never meets its old statements
+        self._generation = next(_GENERATIONS)
 
     # --- derived views --------------------------------------------------------------------
     @property
@@ -119,7 +121,7 @@ class MetaInfo:
         self.column_to_field = {f.column: f.model_field_name for f in self.db_fields}
         self._statements.clear()
         self._hydrators.clear()
-        self._simple_queries.clear()
+        self._generation = next(_GENERATIONS)
 
     def auto_fields(self, creating: bool) -> list[Field]:
         """Timestamp fields set on save (auto_now always, auto_now_add on create)."""
@@ -138,6 +140,9 @@ class MetaInfo:
         if fn is None:
             fn = self._hydrators[key] = make_hydrator(self.model, dialect, fields, partial=len(fields) != len(self.db_fields))
         return fn
+
+
+_GENERATIONS = itertools.count()
 
 
 def _normalize_groups(groups: Any) -> tuple[tuple[str, ...], ...]:

@@ -1,8 +1,10 @@
 """QuerySet: an immutable, lazy, re-usable query builder, and its terminal queries.
 
 Each method returns a new QuerySet; nothing touches the database until the query is
-awaited.  On execution a ``Resolver`` turns names and Q trees into SQL nodes, a
-``Select``/``Update``/``Delete`` description is compiled (cached per shape) and run.
+awaited.  On execution the query's shape is read from its state and looked up in the
+statement cache (tortoise/sql/cache.py); on a hit only the parameters are extracted.  On a
+miss a ``Resolver`` turns names and Q trees into SQL nodes and the ``Select``/``Update``/
+``Delete`` description is compiled once for the shape.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from tortoise.filters import Resolver
 from tortoise.model_code import make_row_maker
 from tortoise.models import Model
 from tortoise.sql import nodes
-from tortoise.sql.nodes import encoder_for
+from tortoise.sql.cache import UNCACHEABLE, Uncacheable, Walker, bind_plan, compile_plan, statements
 from tortoise.sql.query import Delete, Select, Update, compile_query
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -309,7 +311,8 @@ class QuerySet(AwaitableQuery[MODEL]):
         select.where, select.having = self._where(resolver)
         if with_order:
             select.order_by = self._order_nodes(resolver)
-        select.limit, select.offset = self._limit, self._offset
+        select.limit = resolver.sub("limit", self._limit)
+        select.offset = resolver.sub("offset", self._offset)
         select.distinct = self._distinct
         select.for_update = self._for_update
         select.index_hint = self._index_hint
@@ -339,79 +342,48 @@ class QuerySet(AwaitableQuery[MODEL]):
         select, _ = self._build_select(resolver)
         return select
 
-    def _simple_signature(self) -> tuple | None:
-        """The shape of a query whose filters are plain ``column=value`` terms, else None.
+    def _shape(self, w: Walker) -> tuple:
+        """The query's shape (see sql/cache.py); filter values, limit and offset go to ``w``."""
+        f = self._filter
+        annotations = self._annotations
+        limited = self._limit is not None
+        if limited:
+            w.leaf("limit", self._limit)
+        offset = self._offset is not None
+        if offset:
+            w.leaf("offset", self._offset)
+        return (
+            f.shape(w) if f is not None else None,
+            tuple([(n, e.shape(w)) for n, e in annotations.items()]) if annotations else (),
+            self._order, self._only, self._group_by, limited, offset,
+            self._distinct, self._for_update, self._index_hint,
+        )
 
-        Such queries (``get(pk=…)``, ``filter(status=…).limit(20)``) are compiled once per
-        shape and model; executing one then only encodes its values.
-        """
-        if self._annotations or self._group_by or self._for_update or self._index_hint or self._distinct:
-            return None
-        q = self._filter
-        if q is None:
-            return ((), self._order, self._only, self._limit is not None, self._offset is not None)
-        if q.children or q._is_negated or q.join_type != Q.AND:
-            return None
-        for value in q.filters.values():
-            if value is None or isinstance(value, (Expression, AwaitableQuery, Model)):
-                return None
-        return (tuple(q.filters), self._order, self._only, self._limit is not None, self._offset is not None)
-
-    def _simple_encoders(self, names: tuple[str, ...], dialect: Any) -> list | None:
-        """Encoders for the filter values of a simple query; None if a name is not a column."""
-        meta = self.model._meta
-        encoders = []
-        for name in names:
-            field = meta.fields_map.get(meta.pk_attr if name == "pk" else name)
-            if field is None or field.relation_kind is not None:
-                return None
-            encoders.append(encoder_for(field, dialect))
-        return encoders
-
-    def _simple_params(self, encoders: list) -> list:
-        values = self._filter.filters.values() if self._filter is not None else ()
-        params = [enc(v) for enc, v in zip(encoders, values)]
-        if self._limit is not None:
-            params.append(self._limit)
-        if self._offset is not None:
-            params.append(self._offset)
-        return params
-
-    def _compile_simple(self, dialect: Any, key: tuple) -> Any:
-        """Compile a simple query's SQL and value encoders; False when it is not simple."""
-        encoders = self._simple_encoders(key[1][0], dialect)
-        if encoders is None:
-            self.model._meta._simple_queries[key] = False
-            return False
-        select, fields = self._build_select(Resolver(self.model))
-        sql, _ = compile_query(select, dialect)
-        entry = self.model._meta._simple_queries[key] = (sql, encoders, fields)
-        return entry
+    def _compile(self, dialect: Any, slots: dict) -> tuple:
+        resolver = Resolver(self.model, self._annotations, slots)
+        select, fields = self._build_select(resolver)
+        sql, plan = compile_plan(select, dialect)
+        names = tuple(self._annotations)
+        decoders = tuple(_annotation_decoder(e, resolver) for e in self._annotations.values())
+        return sql, plan, self.model._meta.hydrator(dialect, fields), len(fields), names, decoders
 
     async def _execute(self) -> Any:
         client = self._client()
         dialect = client.dialect
-        meta = self.model._meta
-        signature = self._simple_signature()
-        entry = None
-        if signature is not None:
-            key = (dialect.name, signature)
-            entry = meta._simple_queries.get(key)
-            if entry is None:
-                entry = self._compile_simple(dialect, key)
-        if entry:
-            sql, encoders, fields = entry
-            rows = await client.fetch_rows(sql, self._simple_params(encoders))
-            hydrate = meta.hydrator(dialect, fields)
-            objs = [hydrate(row) for row in rows]
-            return await self._finish(objs)
-        resolver = Resolver(self.model, self._annotations)
-        select, fields = self._build_select(resolver)
-        sql, params = compile_query(select, dialect)
-        rows = await client.fetch_rows(sql, params)
-        hydrate = meta.hydrator(dialect, fields)
-        if self._annotations:
-            objs = self._hydrate_annotated(rows, hydrate, len(fields), resolver, dialect)
+        found = _cached(self, dialect)
+        if found is not None:
+            (sql, plan, hydrate, n, names, decoders), leaves = found
+            rows = await client.fetch_rows(sql, bind_plan(plan, leaves))
+        else:
+            resolver = Resolver(self.model, self._annotations)
+            select, fields = self._build_select(resolver)
+            sql, params = compile_query(select, dialect)
+            rows = await client.fetch_rows(sql, params)
+            hydrate, n = self.model._meta.hydrator(dialect, fields), len(fields)
+            names = tuple(self._annotations)
+            decoders = tuple(_annotation_decoder(e, resolver) for e in self._annotations.values())
+        if names:
+            objs = _hydrate_annotated(rows, hydrate, n, names, decoders)
         else:
             objs = [hydrate(row) for row in rows]
         return await self._finish(objs)
@@ -424,19 +396,6 @@ class QuerySet(AwaitableQuery[MODEL]):
         if self._single is None:
             return objs
         return self._one(objs)
-
-    def _hydrate_annotated(self, rows: list, hydrate: Any, n: int, resolver: Resolver, dialect: Any) -> list:
-        names = list(self._annotations)
-        decoders = [_annotation_decoder(expr, resolver) for expr in self._annotations.values()]
-        objs = []
-        for row in rows:
-            obj = hydrate(row[:n])
-            for i, name in enumerate(names):
-                value = row[n + i]
-                dec = decoders[i]
-                obj.__dict__[name] = dec(value) if dec is not None and value is not None else value
-            objs.append(obj)
-        return objs
 
     def _one(self, objs: list) -> Any:
         if not objs:
@@ -453,6 +412,41 @@ class QuerySet(AwaitableQuery[MODEL]):
 
     def _describe_filter(self) -> str:
         return _describe_q(self._filter) if self._filter is not None else "the query"
+
+
+def _cached(query: Any, dialect: Any) -> tuple[Any, list] | None:
+    """(compiled entry, leaf values) of ``query`` from the statement cache, compiling it on
+    a miss; None when its shape cannot be cached and the plain path must run."""
+    w = Walker()
+    try:
+        key = (type(query), query.model, query.model._meta._generation, dialect.name, query._shape(w))
+    except Uncacheable:
+        return None
+    entry = statements.get(key)
+    if entry is None:
+        recorder = Walker(record=True)
+        query._shape(recorder)
+        try:
+            entry = query._compile(dialect, recorder.slots)
+        except Uncacheable:
+            entry = UNCACHEABLE
+        except Exception:  # the plain path reports it, with the real values
+            return None
+        statements.put(key, entry)
+    return None if entry is UNCACHEABLE else (entry, w.leaves)
+
+
+def _hydrate_annotated(rows: list, hydrate: Any, n: int, names: tuple, decoders: tuple) -> list:
+    objs = []
+    for row in rows:
+        obj = hydrate(row[:n])
+        d = obj.__dict__
+        for i, name in enumerate(names):
+            value = row[n + i]
+            dec = decoders[i]
+            d[name] = dec(value) if dec is not None and value is not None else value
+        objs.append(obj)
+    return objs
 
 
 def _annotation_decoder(expr: Expression, resolver: Resolver) -> Any:
@@ -528,9 +522,9 @@ class ValuesQuery(_Terminal):
         self.as_tuples, self.flat = as_tuples, flat
         self._single = qs._single
 
-    def _resolve(self, dialect: Any) -> tuple[Select, list]:
+    def _resolve(self, dialect: Any, resolver: Resolver | None = None) -> tuple[Select, list]:
         qs = self.qs
-        resolver = Resolver(self.model, qs._annotations)
+        resolver = resolver or Resolver(self.model, qs._annotations)
         select = qs._base_select(resolver)
         columns, decoders, plain = [], [], []
         for name in self.names:
@@ -540,7 +534,7 @@ class ValuesQuery(_Terminal):
             if name in qs._annotations:
                 decoders.append(_annotation_decoder(qs._annotations[name], resolver))
             else:
-                decoders.append(dialect.decoder(field) if field is not None else None)
+                decoders.append(dialect.decoder(field) if field is not None and dialect is not None else None)
             if not (name in qs._annotations and qs._annotations[name].is_aggregate):
                 plain.append(node)
         select.columns = columns
@@ -557,32 +551,25 @@ class ValuesQuery(_Terminal):
     def _statement(self, client: "BaseDBAsyncClient") -> Any:
         return self._resolve(client.dialect)[0]
 
-    def _compiled(self, dialect: Any) -> tuple | None:
-        """(sql, value encoders, row maker) for a simple shape, compiled once; else None."""
-        qs = self.qs
-        signature = qs._simple_signature()
-        if signature is None:
-            return None
-        key = (dialect.name, "values", signature, tuple(self.names), self.as_tuples, self.flat)
-        cache = self.model._meta._simple_queries
-        entry = cache.get(key)
-        if entry is None:
-            encoders = qs._simple_encoders(signature[0], dialect)
-            if encoders is None:
-                entry = cache[key] = False
-            else:
-                select, decoders = self._resolve(dialect)
-                sql, _ = compile_query(select, dialect)
-                entry = cache[key] = (sql, encoders, make_row_maker(self.names, decoders, self.as_tuples, self.flat))
-        return entry or None
+    def _as_subquery(self, outer: Resolver) -> Select:
+        """The SELECT of these columns, used as a value (``filter(id__in=qs.values("id"))``)."""
+        return self._resolve(None)[0]
+
+    def _shape(self, w: Walker) -> tuple:
+        return (self.qs._shape(w), tuple(self.names), self.as_tuples, self.flat)
+
+    def _compile(self, dialect: Any, slots: dict) -> tuple:
+        select, decoders = self._resolve(dialect, Resolver(self.model, self.qs._annotations, slots))
+        sql, plan = compile_plan(select, dialect)
+        return sql, plan, make_row_maker(self.names, decoders, self.as_tuples, self.flat)
 
     async def _execute(self) -> Any:
         client = self._client()
         dialect = client.dialect
-        compiled = self._compiled(dialect)
-        if compiled is not None:
-            sql, encoders, make = compiled
-            rows = await client.fetch_rows(sql, self.qs._simple_params(encoders))
+        found = _cached(self, dialect)
+        if found is not None:
+            (sql, plan, make), leaves = found
+            rows = await client.fetch_rows(sql, bind_plan(plan, leaves))
             result = [make(row) for row in rows]
         else:
             select, decoders = self._resolve(dialect)
@@ -603,10 +590,33 @@ class ValuesQuery(_Terminal):
         return [dict(zip(names, row)) for row in rows]
 
 
-class CountQuery(_Terminal):
+class _CachedTerminal(_Terminal):
+    """A terminal query run through the statement cache: (sql, plan) per shape."""
+
+    def _shape(self, w: Walker) -> Any:
+        return self.qs._shape(w)
+
+    def _compile(self, dialect: Any, slots: dict) -> tuple:
+        return compile_plan(self._build(Resolver(self.model, self.qs._annotations, slots)), dialect)
+
     def _statement(self, client: "BaseDBAsyncClient") -> Any:
+        return self._build(Resolver(self.model, self.qs._annotations))
+
+    def _build(self, resolver: Resolver) -> Any:
+        raise NotImplementedError
+
+    def _prepared(self, client: "BaseDBAsyncClient") -> tuple[str, list]:
+        dialect = client.dialect
+        found = _cached(self, dialect)
+        if found is not None:
+            (sql, plan), leaves = found
+            return sql, bind_plan(plan, leaves)
+        return compile_query(self._statement(client), dialect)
+
+
+class CountQuery(_CachedTerminal):
+    def _build(self, resolver: Resolver) -> Any:
         qs = self.qs
-        resolver = Resolver(self.model, qs._annotations)
         if qs._limit is None and qs._offset is None and not qs._distinct and not qs._annotations and not qs._group_by:
             select = qs._base_select(resolver, with_order=False)
             select.joins = resolver.joins
@@ -623,25 +633,26 @@ class CountQuery(_Terminal):
 
     async def _execute(self) -> int:
         client = self._client()
-        sql, params = compile_query(self._statement(client), client.dialect)
-        rows = await client.fetch_rows(sql, params)
+        rows = await client.fetch_rows(*self._prepared(client))
         return int(rows[0][0]) if rows else 0
 
 
-class ExistsQuery(_Terminal):
-    def _statement(self, client: "BaseDBAsyncClient") -> Any:
+class ExistsQuery(_CachedTerminal):
+    def _shape(self, w: Walker) -> Any:
+        w.leaf("exists_limit", 1)
+        return self.qs._shape(w)
+
+    def _build(self, resolver: Resolver) -> Any:
         qs = self.qs
-        resolver = Resolver(self.model, qs._annotations)
         select = qs._base_select(resolver, with_order=False)
         select.columns = [(nodes.Literal("1"), None)]
         select.joins = resolver.joins
-        select.limit = 1
+        select.limit = resolver.sub("exists_limit", 1)
         return select
 
     async def _execute(self) -> bool:
         client = self._client()
-        sql, params = compile_query(self._statement(client), client.dialect)
-        return bool(await client.fetch_rows(sql, params))
+        return bool(await client.fetch_rows(*self._prepared(client)))
 
 
 class AggregateQuery(_Terminal):
@@ -680,7 +691,7 @@ def _restricting(qs: QuerySet, resolver: Resolver, where: nodes.Node | None) -> 
     return nodes.Template("{0} IN {1}", [nodes.Column(meta.db_table, meta.pk.column), nodes.Subquery(wrapper)])
 
 
-class UpdateQuery(_Terminal):
+class UpdateQuery(_CachedTerminal):
     def __init__(self, qs: QuerySet, values: dict[str, Any]) -> None:
         super().__init__(qs)
         self.values = values
@@ -702,20 +713,34 @@ class UpdateQuery(_Terminal):
             else:
                 if value is None and not field.null:
                     raise FieldError(f"update(): {field.qualified_name} is not nullable and cannot be set to None")
-                node = nodes.Param(value, field)
+                node = nodes.Param(resolver.sub(("set", name), value), field)
             sets.append((field.column, node))
         return sets
 
-    def _statement(self, client: "BaseDBAsyncClient") -> Any:
-        resolver = Resolver(self.model, self.qs._annotations)
+    def _shape(self, w: Walker) -> Any:
+        fields_map = self.model._meta.fields_map
+        sets = []
+        for name, value in self.values.items():
+            field = fields_map.get(name)
+            if field is None:
+                raise Uncacheable(name)
+            if isinstance(value, Expression):
+                sets.append((name, value.shape(w)))
+                continue
+            if field.relation_kind in ("fk", "o2o"):
+                value = getattr(value, "pk", value)
+            w.leaf(("set", name), value)
+            sets.append((name, value is None))
+        return (tuple(sets), self.qs._shape(w))
+
+    def _build(self, resolver: Resolver) -> Any:
         sets = self._sets(resolver)
         where, _ = self.qs._where(resolver)
         return Update(self.model._meta.db_table, sets, _restricting(self.qs, resolver, where))
 
     async def _execute(self) -> int:
         client = self._client(for_write=True)
-        sql, params = compile_query(self._statement(client), client.dialect)
-        return await client.execute_write(sql, params)
+        return await client.execute_write(*self._prepared(client))
 
     @classmethod
     def for_instance(cls, instance: "Model", names: list[str], db: "BaseDBAsyncClient") -> "UpdateQuery":
@@ -723,16 +748,14 @@ class UpdateQuery(_Terminal):
         return cls(qs, {n: instance.__dict__.get(n) for n in names})
 
 
-class DeleteQuery(_Terminal):
-    def _statement(self, client: "BaseDBAsyncClient") -> Any:
-        resolver = Resolver(self.model, self.qs._annotations)
+class DeleteQuery(_CachedTerminal):
+    def _build(self, resolver: Resolver) -> Any:
         where, _ = self.qs._where(resolver)
         return Delete(self.model._meta.db_table, _restricting(self.qs, resolver, where))
 
     async def _execute(self) -> int:
         client = self._client(for_write=True)
-        sql, params = compile_query(self._statement(client), client.dialect)
-        return await client.execute_write(sql, params)
+        return await client.execute_write(*self._prepared(client))
 
 
 class RawSQLQuery(AwaitableQuery):

@@ -36,6 +36,21 @@ class Context:
             return self.dialect.adapt_param(value)
         return encoder_for(field, self.dialect)(value)
 
+    def pattern(self, lookup: str, value: Any) -> Any:
+        return self.dialect.pattern_value(lookup, value)
+
+
+class Slot:
+    """Stands for the query value at ``index`` while a statement is compiled for the cache."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+    def __repr__(self) -> str:
+        return f"Slot({self.index})"
+
 
 def encoder_for(field: "Field", dialect: "Dialect") -> Callable[[Any], Any]:
     """The cached encoder of ``field`` for ``dialect``."""
@@ -106,7 +121,7 @@ class PatternParam(Node):
         return c.ph()
 
     def bind(self, c: Context) -> None:
-        c.params.append(c.dialect.pattern_value(self.lookup, self.value))
+        c.params.append(c.pattern(self.lookup, self.value))
 
 
 class Literal(Node):

@@ -1,7 +1,7 @@
 """Statement descriptions (SELECT, UPDATE, DELETE) built from nodes, and their compiler.
 
-``compile_query`` renders a statement once per shape and dialect, caches the text, and on
-every call only binds the parameters.
+``compile_query`` renders a statement and binds its parameters; the statement cache
+(tortoise/sql/cache.py) compiles each query shape once and then only binds.
 """
 from __future__ import annotations
 
@@ -10,19 +10,11 @@ from typing import Any, Hashable, Sequence
 from tortoise.sql.dialects.base import Dialect
 from tortoise.sql.nodes import Context, Node, Param
 
-_CACHE: dict[Hashable, str] = {}
-_CACHE_LIMIT = 4096
-
 
 def compile_query(query: "Statement", dialect: Dialect) -> tuple[str, list[Any]]:
-    key = (dialect.name, query.key())
+    """Render ``query`` and bind its parameters (the path of shapes the cache cannot hold)."""
     c = Context(dialect)
-    sql = _CACHE.get(key)
-    if sql is None:
-        sql = query.sql(c)
-        if len(_CACHE) >= _CACHE_LIMIT:
-            _CACHE.clear()
-        _CACHE[key] = sql
+    sql = query.sql(c)
     query.bind(c)
     return sql, c.params
 

@@ -1,0 +1,138 @@
+"""The one statement cache: a compiled statement per query shape.
+
+A query's *shape* (which filters, lookups, joins, ordering …, never the values) is read
+from the query's state by a ``Walker``, which also collects the values ("leaves") in a
+fixed order.  On a miss the statement is built once with ``Slot`` stand-ins for the
+leaves, rendered, and its *plan* recorded: for each bound parameter, which leaf it comes
+from and the encoder that turns it into a driver value.  On a hit only the plan runs:
+``bind_plan(plan, leaves)`` — no nodes are built and nothing is rendered.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any, Callable, Hashable
+
+from tortoise.sql.nodes import Context, Slot, encoder_for
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tortoise.sql.dialects.base import Dialect
+    from tortoise.sql.query import Statement
+
+
+class Uncacheable(Exception):
+    """The query has a part whose SQL depends on more than its shape (a subquery …)."""
+
+
+class Walker:
+    """Collects a query's leaf values while its shape is read.
+
+    With ``record=True`` it also remembers, per owner (a Q filter, a Value …), the
+    ``Slot`` each leaf was given; the resolver substitutes those while compiling.
+    """
+
+    __slots__ = ("leaves", "slots")
+
+    def __init__(self, record: bool = False) -> None:
+        self.leaves: list[Any] = []
+        self.slots: dict[Hashable, Any] | None = {} if record else None
+
+    def leaf(self, owner: Hashable, value: Any) -> None:
+        if self.slots is not None:
+            self.slots[owner] = Slot(len(self.leaves))
+        self.leaves.append(value)
+
+    def leaf_group(self, owner: Hashable, values: list[Any]) -> None:
+        """Several leaves standing for one value (an ``__in`` list, a range pair)."""
+        if self.slots is not None:
+            start = len(self.leaves)
+            self.slots[owner] = [Slot(start + i) for i in range(len(values))]
+        self.leaves.extend(values)
+
+
+class PlanContext(Context):
+    """Binds a statement built from slots: records (leaf index, encoder) per parameter."""
+
+    __slots__ = ()
+
+    def encode(self, field: Any, value: Any) -> Any:
+        if not isinstance(value, Slot):
+            raise Uncacheable("a parameter not taken from the query's values")
+        if field is None:
+            return (value.index, self.dialect.adapt_param)
+        return (value.index, encoder_for(field, self.dialect))
+
+    def pattern(self, lookup: str, value: Any) -> Any:
+        if not isinstance(value, Slot):
+            raise Uncacheable("a pattern not taken from the query's values")
+        pattern_value = self.dialect.pattern_value
+        return (value.index, lambda v: pattern_value(lookup, v))
+
+    def plan(self) -> tuple[tuple[int, Callable[[Any], Any] | None], ...]:
+        plan = []
+        for item in self.params:
+            if isinstance(item, Slot):  # limit / offset: sent as they are
+                plan.append((item.index, None))
+            elif isinstance(item, tuple):
+                plan.append(item)
+            else:
+                raise Uncacheable("a parameter not taken from the query's values")
+        return tuple(plan)
+
+
+Plan = tuple[tuple[int, Any], ...]
+
+
+def compile_plan(statement: "Statement", dialect: "Dialect") -> tuple[str, Plan]:
+    """Render ``statement`` (built from slots) once: its SQL text and its parameter plan."""
+    statements.compiles += 1
+    sql = statement.sql(Context(dialect))
+    pc = PlanContext(dialect)
+    statement.bind(pc)
+    return sql, pc.plan()
+
+
+def bind_plan(plan: Plan, leaves: list[Any]) -> list[Any]:
+    return [leaves[i] if enc is None else enc(leaves[i]) for i, enc in plan]
+
+
+class StatementCache:
+    """A bounded LRU map (kind, model, dialect, shape) → compiled entry, with counters."""
+
+    def __init__(self, limit: int = 2048) -> None:
+        self.limit = limit
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+        #: how many statements were rendered (each miss that compiled adds one)
+        self.compiles = 0
+
+    def get(self, key: Hashable) -> Any:
+        entry = self._entries.get(key)
+        if entry is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._entries.move_to_end(key)
+        return entry
+
+    def put(self, key: Hashable, entry: Any) -> Any:
+        self._entries[key] = entry
+        while len(self._entries) > self.limit:
+            self._entries.popitem(last=False)
+        return entry
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._entries
+
+
+#: the process-wide statement cache
+statements = StatementCache()
+
+#: a compiled entry stored for a shape that cannot be cached (the plain path runs)
+UNCACHEABLE = False
