@@ -280,3 +280,18 @@ async def test_reinitialising_a_model_compiles_its_statements_again(items):
     meta.finalise_columns()
     assert await Item.filter(name="apple").count() == 1
     assert statements.compiles == compiles + 1
+
+
+async def test_bulk_statements_are_compiled_once_per_shape():
+    await Item.bulk_create([Item(name=f"a{i}") for i in range(3)])
+    compiles = statements.compiles
+    await Item.bulk_create([Item(name=f"b{i}") for i in range(3)])
+    objs = await Item.all().order_by("name")
+    assert statements.compiles == compiles + 1  # the select; the insert was a hit
+    for obj in objs:
+        obj.qty = len(obj.name) + int(obj.name[1])
+    await Item.bulk_update(objs, ["qty"])
+    compiles = statements.compiles
+    await Item.bulk_update(objs, ["qty"])
+    assert statements.compiles == compiles
+    assert await Item.all().order_by("name").values_list("qty", flat=True) == [2, 3, 4, 2, 3, 4]

@@ -5,6 +5,8 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any, Iterable
 
 from tortoise.exceptions import FieldError, ParamsError
+from tortoise.sql import statements as statements_sql
+from tortoise.sql.cache import statements as statement_cache
 from tortoise.sql.nodes import encoder_for
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,30 +47,38 @@ async def bulk_create(
     update_cols = _columns(model, update_fields)
     if update_cols and not conflict_cols and dialect.upsert_needs_target:
         raise ParamsError("bulk_create(update_fields=...) needs on_conflict=[unique fields]")
-    q = dialect.quote
-    head = f"{dialect.insert_verb(ignore_conflicts)} INTO {q(meta.db_table)} ({','.join(q(f.column) for f in fields)}) "
     tail = dialect.upsert(conflict_cols, update_cols, ignore_conflicts)
     # ids of the new rows: numbered on from the one the INSERT reports, else RETURNING
     number_ids = auto_pk and not ignore_conflicts and not tail and dialect.multirow_insert_id
-    returning = dialect.returning([pk.column]) if auto_pk and not ignore_conflicts and not number_ids else ""
+    returning = auto_pk and not ignore_conflicts and not number_ids and dialect.supports_returning
     for obj in objects:
         obj._touch_auto_fields(creating=True)
         obj._run_validators()
     array_types = dialect.column_array_types(fields)
+    shape = (model, meta._generation, dialect.name, auto_pk, ignore_conflicts, tuple(conflict_cols), tuple(update_cols))
+
+    def text(rows: int | None) -> str:
+        """The statement for ``rows`` rows (None: one array per column), once per shape."""
+
+        def build() -> str:
+            head = statements_sql.bulk_insert_head(dialect, meta.db_table, [f.column for f in fields], ignore_conflicts)
+            body = dialect.unnest(array_types) if rows is None else statements_sql.bulk_values(dialect, rows, len(fields))
+            return head + body + tail + (dialect.returning([pk.column]) if returning else "")
+
+        return statement_cache.compiled(("bulk_insert", *shape, rows), build)
+
     if array_types:  # one array per column: one statement text, whatever the batch size
-        sql = head + dialect.unnest(array_types) + tail
         size = batch_size
 
         def statement(batch: list["Model"]) -> tuple[str, list]:
-            return sql, [list(column) for column in zip(*[encode(obj) for obj in batch])]
+            return text(None), [list(column) for column in zip(*[encode(obj) for obj in batch])]
 
     else:
         per_statement = max(1, dialect.max_params // max(1, len(fields)))
         size = min(batch_size or per_statement, per_statement)
 
         def statement(batch: list["Model"]) -> tuple[str, list]:
-            values = "VALUES " + _value_groups(dialect, len(batch), len(fields))
-            return head + values + tail, list(chain.from_iterable(map(encode, batch)))
+            return text(len(batch)), list(chain.from_iterable(map(encode, batch)))
 
     # every object is checked and encoded before anything is written
     batches = [(batch, *statement(batch)) for batch in _batches(objects, size)]
@@ -81,7 +91,7 @@ async def bulk_create(
                 for offset, obj in enumerate(batch):
                     obj.pk = first_id + offset
             elif returning:
-                rows = await conn.fetch_rows(sql + returning, params)
+                rows = await conn.fetch_rows(sql, params)
                 for obj, row in zip(batch, rows):
                     obj.pk = row[0]
             else:
@@ -102,16 +112,6 @@ async def _all_or_nothing(db: Any, statements: int, run: Any) -> None:
 
     async with in_transaction(db) as conn:
         await run(conn)
-
-
-def _value_groups(dialect: Any, rows: int, width: int) -> str:
-    """``(?,?),(?,?)…`` for ``rows`` rows of ``width`` values."""
-    if dialect.param_style != "numeric":
-        mark = dialect.placeholder(0)
-        return ",".join(["(" + ",".join([mark] * width) + ")"] * rows)
-    return ",".join(
-        "(" + ",".join(dialect.placeholder(r * width + i) for i in range(width)) + ")" for r in range(rows)
-    )
 
 
 def _columns(model: "type[Model]", names: Iterable[str] | None) -> list[str]:
@@ -138,7 +138,6 @@ async def bulk_update(
     meta = model._meta
     db = using_db or model._choose_db(for_write=True)
     dialect = db.dialect
-    q = dialect.quote
     pk = meta.pk
     pk_enc = encoder_for(pk, dialect)
     targets = []
@@ -150,25 +149,23 @@ async def bulk_update(
             field = meta.fields_map[field.source_field_name]
         targets.append(field)
     per_statement = max(1, dialect.max_params // (2 * len(targets) + 1))
+    columns = tuple(f.column for f in targets)
+    encoders = [encoder_for(f, dialect) for f in targets]
     statements = []  # built (and every value encoded) before anything is written
     for batch in _batches(objects, min(batch_size or per_statement, per_statement)):
+        keys = [pk_enc(obj.pk) for obj in batch]
         params: list[Any] = []
-        sets = []
-        for field in targets:
-            enc = encoder_for(field, dialect)
-            cases = []
-            for obj in batch:
-                value = obj.__dict__.get(field.model_field_name)
-                params.append(pk_enc(obj.pk))
+        for field, enc in zip(targets, encoders):
+            name = field.model_field_name
+            for key, obj in zip(keys, batch):
+                value = obj.__dict__.get(name)
+                params.append(key)
                 params.append(enc(value) if value is not None else None)
-                cases.append(f"WHEN {dialect.placeholder(len(params) - 2)} THEN {dialect.placeholder(len(params) - 1)}")
-            # ELSE the column itself gives the CASE the column's type (PostgreSQL needs it)
-            sets.append(f"{q(field.column)}=CASE {q(pk.column)} {' '.join(cases)} ELSE {q(field.column)} END")
-        ids = []
-        for obj in batch:
-            params.append(pk_enc(obj.pk))
-            ids.append(dialect.placeholder(len(params) - 1))
-        sql = f"UPDATE {q(meta.db_table)} SET {','.join(sets)} WHERE {q(pk.column)} IN ({','.join(ids)})"
+        params.extend(keys)
+        sql = statement_cache.compiled(
+            ("bulk_update", model, meta._generation, dialect.name, columns, len(batch)),
+            lambda rows=len(batch): statements_sql.bulk_update(dialect, meta.db_table, pk.column, columns, rows),
+        )
         statements.append((sql, params))
     total = 0
 

@@ -26,6 +26,8 @@ from tortoise.fields.relational import (
     RelationalField,
 )
 from tortoise.model_code import make_hydrator, make_initializer, make_row_encoder
+from tortoise.sql import statements as statements_sql
+from tortoise.sql.cache import statements as statement_cache
 from tortoise.sql.nodes import encoder_for
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -157,38 +159,34 @@ class ModelStatements:
     """The SQL a model needs for single-row work, compiled once per dialect."""
 
     def __init__(self, meta: MetaInfo, dialect: "Dialect") -> None:
-        q = dialect.quote
-        table = q(meta.db_table)
+        table = meta.db_table
         pk = meta.pk
+        self.meta = meta
         self.dialect = dialect
-        ph = dialect.placeholder
         all_fields = meta.db_fields
         self.insert_fields_all = list(all_fields)
         self.insert_fields_auto = [f for f in all_fields if not (f is pk and pk.generated)]
-        self.insert_all = self._insert(table, self.insert_fields_all, dialect, returning=None)
-        self.insert_auto = self._insert(table, self.insert_fields_auto, dialect, returning=pk.column)
+        self.insert_all = statements_sql.insert(dialect, table, [f.column for f in self.insert_fields_all])
+        self.insert_auto = statements_sql.insert(dialect, table, [f.column for f in self.insert_fields_auto], pk.column)
         self.encode_all = make_row_encoder(self.insert_fields_all, dialect)
         self.encode_auto = make_row_encoder(self.insert_fields_auto, dialect)
         non_pk = [f for f in all_fields if f is not pk]
-        sets = ",".join(f"{q(f.column)}={ph(i)}" for i, f in enumerate(non_pk))
         self.update_fields = non_pk
         self.encode_update = make_row_encoder(non_pk, dialect)
-        self.update_all = f"UPDATE {table} SET {sets} WHERE {q(pk.column)}={ph(len(non_pk))}" if non_pk else ""
-        self.delete = f"DELETE FROM {table} WHERE {q(pk.column)}={ph(0)}"
+        self.update_all = statements_sql.update_by_pk(dialect, table, [f.column for f in non_pk], pk.column) if non_pk else ""
+        self.delete = statements_sql.delete_by_pk(dialect, table, pk.column)
         self.pk_encoder = encoder_for(pk, dialect)
 
-    @staticmethod
-    def _insert(table: str, fields: list[Field], dialect: "Dialect", returning: str | None) -> str:
-        q = dialect.quote
-        if fields:
-            cols = ",".join(q(f.column) for f in fields)
-            marks = ",".join(dialect.placeholder(i) for i in range(len(fields)))
-            sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"
-        else:
-            sql = dialect.insert_default_values(table)
-        if returning is not None:
-            sql += dialect.returning([returning])
-        return sql
+    def update_of(self, names: tuple[str, ...]) -> tuple[str, Callable[[Any], list[Any]]]:
+        """``save(update_fields=names)``: (UPDATE … WHERE pk=?, row encoder), once per tuple."""
+        meta, dialect = self.meta, self.dialect
+
+        def build() -> tuple[str, Callable[[Any], list[Any]]]:
+            fields = [meta.fields_map[n] for n in names]
+            sql = statements_sql.update_by_pk(dialect, meta.db_table, [f.column for f in fields], meta.pk.column)
+            return sql, make_row_encoder(fields, dialect)
+
+        return statement_cache.compiled(("update_fields", meta.model, meta._generation, dialect.name, names), build)
 
 
 class ModelMeta(type):
@@ -531,12 +529,13 @@ class Model(metaclass=ModelMeta):
             values.append(st.pk_encoder(self.pk))
             rows = await db.execute_write(st.update_all, values)
         else:
-            names = [meta.fields_map[n].source_field_name if meta.fields_map[n].relation_kind else n for n in update_fields]
+            names = tuple(meta.fields_map[n].source_field_name if meta.fields_map[n].relation_kind else n for n in update_fields)
             if not names:
                 return
-            from tortoise.queryset import UpdateQuery
-
-            rows = await UpdateQuery.for_instance(self, names, db)
+            sql, encode = st.update_of(names)
+            values = encode(self)
+            values.append(st.pk_encoder(self.pk))
+            rows = await db.execute_write(sql, values)
         if rows == 0 and force:
             raise IntegrityError(f"cannot update {type(self).__name__} with pk={self.pk!r}: no such row")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Sequence
 
 from tortoise.exceptions import FieldError
+from tortoise.sql import statements as statements_sql
+from tortoise.sql.cache import statements as statement_cache
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.models import Model
@@ -90,13 +92,9 @@ async def _m2m(field: Any, instances: list, queryset: Any, to_attr: str | None, 
     related = field.related_model
     db = using_db or related._choose_db()
     dialect = db.dialect
-    q = dialect.quote
-    marks = ",".join(dialect.placeholder(i) for i in range(len(keys)))
-    pairs = await db.fetch_rows(
-        f"SELECT {q(field.backward_key)},{q(field.forward_key)} FROM {q(field.through)} "
-        f"WHERE {q(field.backward_key)} IN ({marks})",
-        keys,
-    )
+    args = (dialect, field.through, field.backward_key, field.forward_key, len(keys))
+    sql = statement_cache.compiled(("m2m_pairs", dialect.name, *args[1:]), lambda: statements_sql.m2m_pairs(*args))
+    pairs = await db.fetch_rows(sql, keys)
     target_ids = list({p[1] for p in pairs})
     found = await _base(field, queryset, using_db).filter(pk__in=target_ids) if target_ids else []
     by_pk = {o.pk: o for o in found}

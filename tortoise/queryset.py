@@ -742,11 +742,6 @@ class UpdateQuery(_CachedTerminal):
         client = self._client(for_write=True)
         return await client.execute_write(*self._prepared(client))
 
-    @classmethod
-    def for_instance(cls, instance: "Model", names: list[str], db: "BaseDBAsyncClient") -> "UpdateQuery":
-        qs = type(instance).filter(pk=instance.pk).using_db(db)
-        return cls(qs, {n: instance.__dict__.get(n) for n in names})
-
 
 class DeleteQuery(_CachedTerminal):
     def _build(self, resolver: Resolver) -> Any:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Generic, Iterator, TypeVar
 
 from tortoise.exceptions import NoValuesFetched, OperationalError
+from tortoise.sql import statements as statements_sql
+from tortoise.sql.cache import statements as statement_cache
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.models import Model
@@ -121,14 +123,20 @@ class ManyToManyRelation(ReverseRelation[MODEL]):
     def _db(self, using_db: Any) -> Any:
         return using_db or type(self.instance)._choose_db(for_write=True)
 
+    def _statement(self, db: Any, builder: Any, *counts: Any) -> str:
+        """The join-table statement ``builder`` makes, from the statement cache."""
+        field, dialect = self.field, db.dialect
+        names = (field.through, field.backward_key, field.forward_key)
+        return statement_cache.compiled(
+            (builder.__name__, dialect.name, *names, *counts), lambda: builder(dialect, *names, *counts)
+        )
+
     async def add(self, *instances: MODEL, using_db: Any = None) -> None:
         if not instances:
             return
         self._query()  # checks the owner is saved
         field = self.field
         db = self._db(using_db)
-        dialect = db.dialect
-        q = dialect.quote
         ids = []
         for obj in instances:
             if not isinstance(obj, self.related_model):
@@ -137,18 +145,11 @@ class ManyToManyRelation(ReverseRelation[MODEL]):
                 raise OperationalError(f"cannot add an unsaved {type(obj).__name__} to {field.qualified_name}")
             if obj.pk not in ids:
                 ids.append(obj.pk)
-        marks = ",".join(dialect.placeholder(i + 1) for i in range(len(ids)))
-        existing_sql = (
-            f"SELECT {q(field.forward_key)} FROM {q(field.through)} "
-            f"WHERE {q(field.backward_key)}={dialect.placeholder(0)} AND {q(field.forward_key)} IN ({marks})"
-        )
+        existing_sql = self._statement(db, statements_sql.m2m_existing, len(ids))
         existing = {row[0] for row in await db.fetch_rows(existing_sql, [self.instance.pk, *ids])}
         new = [i for i in ids if i not in existing]
         if new:
-            insert = (
-                f"INSERT INTO {q(field.through)} ({q(field.backward_key)},{q(field.forward_key)}) "
-                f"VALUES ({dialect.placeholder(0)},{dialect.placeholder(1)})"
-            )
+            insert = self._statement(db, statements_sql.m2m_insert)
             await db.execute_many(insert, [[self.instance.pk, i] for i in new])
         self._fetched = False
 
@@ -170,15 +171,10 @@ class ManyToManyRelation(ReverseRelation[MODEL]):
 
     async def _delete(self, ids: list[Any] | None, using_db: Any) -> None:
         self._query()
-        field = self.field
         db = self._db(using_db)
-        dialect = db.dialect
-        q = dialect.quote
-        sql = f"DELETE FROM {q(field.through)} WHERE {q(field.backward_key)}={dialect.placeholder(0)}"
+        sql = self._statement(db, statements_sql.m2m_delete, None if ids is None else len(ids))
         params = [self.instance.pk]
         if ids is not None:
-            marks = ",".join(dialect.placeholder(i + 1) for i in range(len(ids)))
-            sql += f" AND {q(field.forward_key)} IN ({marks})"
             params.extend(ids)
         await db.execute_write(sql, params)
         self._fetched = False

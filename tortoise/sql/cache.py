@@ -121,6 +121,14 @@ class StatementCache:
             self._entries.popitem(last=False)
         return entry
 
+    def compiled(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """The entry for ``key``, made by ``build()`` (and counted as a compile) on a miss."""
+        entry = self.get(key)
+        if entry is None:
+            self.compiles += 1
+            entry = self.put(key, build())
+        return entry
+
     def clear(self) -> None:
         self._entries.clear()
 
