@@ -23,33 +23,33 @@ SQLITE_PRAGMAS = ("journal_mode", "synchronous", "foreign_keys", "cache_size", "
                   "mmap_size", "journal_size_limit", "locking_mode")
 
 
-def _models_module() -> Any:
+def import_bench_module(name: str) -> Any:
+    """``benchmarks.<name>`` in package mode, ``<name>`` in script mode (another virtualenv)."""
+    import importlib
+
     try:
-        from benchmarks import bench_models
+        return importlib.import_module(f"benchmarks.{name}")
     except ImportError:
-        import bench_models  # type: ignore[no-redef]
-    return bench_models
+        return importlib.import_module(name)
 
 
-class OrmSide:
-    def __init__(self, plan: W.Plan, db_url: str, label: str = "aldabra") -> None:
+class OrmBase:
+    """What the ORM side of every suite shares: init/close, the interleaving protocol
+    (``setup(op)`` untimed, ``run(op)`` timed, returning rows) and counting helpers."""
+
+    #: module of the models, below ``benchmarks/``
+    models_module = "bench_models"
+
+    def __init__(self, plan: Any, db_url: str, label: str = "aldabra") -> None:
         self.plan = plan
         self.db_url = db_url
         self.label = label
-        self.insert_rows = plan.insert_rows()
-        self.bulk_rows = plan.bulk_rows()
-        self.write_rows = plan.write_rows()
-        self.updates = plan.updates()
-        self.get_ids = plan.get_ids()
-        self.offsets = plan.offsets()
-        self.large = list(range(plan.large_queries))
-        self.loaded: list[tuple[Any, dict[str, Any]]] = []
         self.M: Any = None
 
     async def open(self) -> None:
         from tortoise import Tortoise
 
-        self.M = _models_module()
+        self.M = import_bench_module(self.models_module)
         await Tortoise.init(db_url=self.db_url, modules={"models": [self.M.__name__]})
 
     async def close(self) -> None:
@@ -74,6 +74,37 @@ class OrmSide:
             if rows:
                 out[name] = next(iter(rows[0].values()))
         return out
+
+    async def run(self, op: str) -> int:
+        return await getattr(self, "op_" + op)()
+
+    async def _count(self, items: list, query) -> int:
+        """``len(await query(item))`` for every item, split over the concurrent tasks; the sum."""
+        counts = []
+
+        async def work(chunk):
+            n = 0
+            for item in chunk:
+                n += len(await query(item))
+            counts.append(n)
+
+        await W.run_concurrently(items, self.plan.concurrency, work)
+        return sum(counts)
+
+
+class OrmSide(OrmBase):
+    """The default suite (``workload.py``)."""
+
+    def __init__(self, plan: W.Plan, db_url: str, label: str = "aldabra") -> None:
+        super().__init__(plan, db_url, label)
+        self.insert_rows = plan.insert_rows()
+        self.bulk_rows = plan.bulk_rows()
+        self.write_rows = plan.write_rows()
+        self.updates = plan.updates()
+        self.get_ids = plan.get_ids()
+        self.offsets = plan.offsets()
+        self.large = list(range(plan.large_queries))
+        self.loaded: list[tuple[Any, dict[str, Any]]] = []
 
     async def check(self) -> list[str]:
         """Read the fixture back through the ORM; list what does not match the source data."""
@@ -102,9 +133,6 @@ class OrmSide:
             await BenchWrite.bulk_create([BenchWrite(**row) for row in self.write_rows])
             objs = await BenchWrite.all().order_by("id")
             self.loaded = list(zip(objs, self.updates))
-
-    async def run(self, op: str) -> int:
-        return await getattr(self, "op_" + op)()
 
     # --- timed operations --------------------------------------------------------------------
     async def op_insert_single(self) -> int:
@@ -138,18 +166,6 @@ class OrmSide:
 
         await W.run_concurrently(self.bulk_rows, self.plan.concurrency, work)
         return len(self.bulk_rows)
-
-    async def _count(self, items: list, query) -> int:
-        counts = []
-
-        async def work(chunk):
-            n = 0
-            for item in chunk:
-                n += len(await query(item))
-            counts.append(n)
-
-        await W.run_concurrently(items, self.plan.concurrency, work)
-        return sum(counts)
 
     async def op_filter_large(self) -> int:
         BenchItem = self.M.BenchItem
@@ -213,6 +229,15 @@ class OrmSide:
         return len(self.loaded)
 
 
+def make_side(suite: str, plan: dict[str, Any], db_url: str, label: str) -> OrmBase:
+    """The ORM side of ``suite`` ("default" or "ak") for a plan given as a dict."""
+    if suite == "ak":
+        journal = import_bench_module("journal")
+        side_cls = import_bench_module("orm_journal").JournalOrmSide
+        return side_cls(journal.JournalPlan(**plan), db_url, label)
+    return OrmSide(W.Plan(**plan), db_url, label)
+
+
 async def _script_main(argv: list[str] | None = None) -> None:
     import argparse
     import json
@@ -222,9 +247,10 @@ async def _script_main(argv: list[str] | None = None) -> None:
     ap.add_argument("--plan", required=True, help="Plan as JSON")
     ap.add_argument("--ops", default=",".join(W.OP_KEYS))
     ap.add_argument("--label", default="tortoise")
+    ap.add_argument("--suite", default="default", choices=("default", "ak"))
     args = ap.parse_args(argv)
-    plan = W.Plan(**json.loads(args.plan))
-    side = OrmSide(plan, args.db_url, label=args.label)
+    side = make_side(args.suite, json.loads(args.plan), args.db_url, args.label)
+    plan = side.plan
     out: dict[str, Any] = {"describe": None, "results": {}, "check": [], "error": None}
     try:
         await side.open()

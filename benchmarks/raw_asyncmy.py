@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any, Awaitable, Callable, Sequence
 
 from benchmarks.raw_base import RawSide
-from benchmarks.workload import Plan
 
 #: what is counted for one executed statement, from its cursor
 CursorCount = Callable[[Any], Awaitable[int]]
@@ -33,8 +32,8 @@ class AsyncmySide(RawSide):
     label = "asyncmy"
     dialect = "mysql"
 
-    def __init__(self, plan: Plan, conn_kwargs: dict[str, Any]) -> None:
-        super().__init__(plan)
+    def __init__(self, make_work: Callable[[str], Any], conn_kwargs: dict[str, Any]) -> None:
+        super().__init__(make_work)
         self.conn_kwargs = conn_kwargs
         self.pool: Any = None
 
@@ -51,17 +50,14 @@ class AsyncmySide(RawSide):
             self.pool.close()
             await self.pool.wait_closed()
 
-    async def _reset(self) -> None:
-        async with self.pool.acquire() as conn:
-            async with conn.cursor() as cur:
-                await cur.execute(self.st.reset)
+    async def _execute(self, sql: str, params: tuple = ()) -> None:
+        await self._fetch_all(sql, params)
 
-    async def _load_write_rows(self) -> list[int]:
+    async def _fetch_all(self, sql: str, params: tuple = ()) -> list:
         async with self.pool.acquire() as conn:
             async with conn.cursor() as cur:
-                await cur.executemany(self.st.insert_many, self.write_params)
-                await cur.execute(self.st.write_ids)
-                return [r[0] for r in await cur.fetchall()]
+                await cur.execute(sql, params)
+                return list(await cur.fetchall())
 
     # --- what one task does with its chunk (timed) ----------------------------------------------
     async def _each_on_pooled_cursor(self, sql: str, chunk: Sequence[tuple], count: CursorCount) -> int:
@@ -77,19 +73,27 @@ class AsyncmySide(RawSide):
     async def _insert_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
         return await self._each_on_pooled_cursor(sql, chunk, _read_new_id)
 
-    async def _insert_tx_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+    async def _in_transaction(self, sql: str, chunk: Sequence[tuple], count: CursorCount) -> int:
+        """BEGIN, per parameter tuple execute and ``count(cur)``, COMMIT -- on one acquired connection."""
+        n = 0
         async with self.pool.acquire() as conn:
             await conn.begin()
             try:
                 async with conn.cursor() as cur:
                     for p in chunk:
                         await cur.execute(sql, p)
-                        cur.lastrowid
+                        n += await count(cur)
             except BaseException:
                 await conn.rollback()
                 raise
             await conn.commit()
-        return len(chunk)
+        return n
+
+    async def _insert_tx_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        return await self._in_transaction(sql, chunk, _read_new_id)
+
+    async def _write_tx_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        return await self._in_transaction(sql, chunk, _one_statement)
 
     async def _insert_many_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
         async with self.pool.acquire() as conn:

@@ -6,10 +6,9 @@ connection; bulk inserts use ``executemany`` (pipelined).
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from benchmarks.raw_base import RawSide
-from benchmarks.workload import Plan
 
 
 def _affected(status: str) -> int:
@@ -20,8 +19,8 @@ class AsyncpgSide(RawSide):
     label = "asyncpg"
     dialect = "postgres"
 
-    def __init__(self, plan: Plan, dsn: str) -> None:
-        super().__init__(plan)
+    def __init__(self, make_work: Callable[[str], Any], dsn: str) -> None:
+        super().__init__(make_work)
         self.dsn = dsn
         self.pool: Any = None
 
@@ -35,13 +34,11 @@ class AsyncpgSide(RawSide):
         if self.pool is not None:
             await self.pool.close()
 
-    async def _reset(self) -> None:
-        await self.pool.execute(self.st.reset)
+    async def _execute(self, sql: str, params: tuple = ()) -> None:
+        await self.pool.execute(sql, *params)
 
-    async def _load_write_rows(self) -> list[int]:
-        async with self.pool.acquire() as con:
-            await con.executemany(self.st.insert_many, self.write_params)
-            return [r[0] for r in await con.fetch(self.st.write_ids)]
+    async def _fetch_all(self, sql: str, params: tuple = ()) -> list:
+        return await self.pool.fetch(sql, *params)
 
     # --- what one task does with its chunk (timed) ----------------------------------------------
     async def _insert_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
@@ -56,6 +53,14 @@ class AsyncpgSide(RawSide):
                 for p in chunk:
                     await con.fetchval(sql, *p)
         return len(chunk)
+
+    async def _write_tx_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        n = 0
+        async with self.pool.acquire() as con:
+            async with con.transaction():
+                for p in chunk:
+                    n += _affected(await con.execute(sql, *p))
+        return n
 
     async def _insert_many_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
         async with self.pool.acquire() as con:

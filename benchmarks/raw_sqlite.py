@@ -8,10 +8,10 @@ transactions use BEGIN/COMMIT.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any, Sequence
+import asyncio
+from typing import Any, Callable, Sequence
 
 from benchmarks.raw_base import RawSide
-from benchmarks.workload import Plan
 
 
 def _pragma_sql(pragmas: dict[str, Any]) -> list[str]:
@@ -23,11 +23,33 @@ class _SqliteFileSide(RawSide):
 
     dialect = "sqlite"
 
-    def __init__(self, plan: Plan, path: str, pragmas: dict[str, Any]) -> None:
-        super().__init__(plan)
+    def __init__(self, make_work: Callable[[str], Any], path: str, pragmas: dict[str, Any]) -> None:
+        super().__init__(make_work)
         self.path = path
         self.pragmas = pragmas
         self.conn: Any = None
+        #: one transaction at a time on the one connection (the tasks take turns, as on Aldabra's)
+        self.tx_lock = asyncio.Lock()
+
+    async def _insert_tx_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        return await self._in_transaction(self._insert_chunk, sql, chunk)
+
+    async def _insert_many_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        """One ``executemany`` inside BEGIN/COMMIT (sqlite3 would otherwise commit each row)."""
+        return await self._in_transaction(self._executemany, sql, chunk)
+
+    async def _executemany(self, sql: str, chunk: Sequence[tuple]) -> int:
+        raise NotImplementedError
+
+    async def _write_tx_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
+        return await self._in_transaction(self._write_chunk, sql, chunk)
+
+    async def _in_transaction(self, work: Callable, sql: str, chunk: Sequence[tuple]) -> int:
+        async with self.tx_lock:
+            await self._execute("BEGIN")
+            n = await work(sql, chunk)
+            await self._execute("COMMIT")
+        return n
 
 
 class Sqlite3Side(_SqliteFileSide):
@@ -44,12 +66,11 @@ class Sqlite3Side(_SqliteFileSide):
         if self.conn is not None:
             self.conn.close()
 
-    async def _reset(self) -> None:
-        self.conn.execute(self.st.reset)
+    async def _execute(self, sql: str, params: tuple = ()) -> None:
+        self.conn.execute(sql, params)
 
-    async def _load_write_rows(self) -> list[int]:
-        await self._insert_many_chunk(self.st.insert_many, self.write_params)
-        return [r[0] for r in self.conn.execute(self.st.write_ids).fetchall()]
+    async def _fetch_all(self, sql: str, params: tuple = ()) -> list:
+        return self.conn.execute(sql, params).fetchall()
 
     # --- what one task does with its chunk (timed; one task on SQLite) ---------------------------
     async def _insert_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
@@ -58,19 +79,8 @@ class Sqlite3Side(_SqliteFileSide):
             ex(sql, p).lastrowid
         return len(chunk)
 
-    async def _insert_tx_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
-        ex = self.conn.execute
-        ex("BEGIN")
-        for p in chunk:
-            ex(sql, p).lastrowid
-        ex("COMMIT")
-        return len(chunk)
-
-    async def _insert_many_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
-        c = self.conn
-        c.execute("BEGIN")
-        c.executemany(sql, chunk)
-        c.execute("COMMIT")
+    async def _executemany(self, sql: str, chunk: Sequence[tuple]) -> int:
+        self.conn.executemany(sql, chunk)
         return len(chunk)
 
     async def _fetch_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
@@ -102,12 +112,11 @@ class AiosqliteSide(_SqliteFileSide):
         if self.conn is not None:
             await self.conn.close()
 
-    async def _reset(self) -> None:
-        await self.conn.execute(self.st.reset)
+    async def _execute(self, sql: str, params: tuple = ()) -> None:
+        await self.conn.execute(sql, params)
 
-    async def _load_write_rows(self) -> list[int]:
-        await self._insert_many_chunk(self.st.insert_many, self.write_params)
-        return [r[0] for r in await self.conn.execute_fetchall(self.st.write_ids)]
+    async def _fetch_all(self, sql: str, params: tuple = ()) -> list:
+        return list(await self.conn.execute_fetchall(sql, params))
 
     # --- what one task does with its chunk (timed; one task on SQLite) ---------------------------
     async def _insert_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
@@ -116,19 +125,8 @@ class AiosqliteSide(_SqliteFileSide):
             (await ex(sql, p)).lastrowid
         return len(chunk)
 
-    async def _insert_tx_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
-        ex = self.conn.execute
-        await ex("BEGIN")
-        for p in chunk:
-            (await ex(sql, p)).lastrowid
-        await ex("COMMIT")
-        return len(chunk)
-
-    async def _insert_many_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
-        c = self.conn
-        await c.execute("BEGIN")
-        await c.executemany(sql, chunk)
-        await c.execute("COMMIT")
+    async def _executemany(self, sql: str, chunk: Sequence[tuple]) -> int:
+        await self.conn.executemany(sql, chunk)
         return len(chunk)
 
     async def _fetch_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:

@@ -9,6 +9,7 @@ tables and the same rows.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +76,34 @@ def ddl(dialect: str) -> list[str]:
     return out
 
 
+def cols_sql(dialect: str, names: "tuple[str, ...] | list[str]") -> str:
+    return ", ".join(quote(dialect, c) for c in names)
+
+
+def select_sql(dialect: str, table: str, names: "tuple[str, ...] | list[str]", where: str = "") -> str:
+    """``SELECT <names> FROM <table>`` plus ``where`` (already rendered)."""
+    return f"SELECT {cols_sql(dialect, names)} FROM {quote(dialect, table)}" + (f" {where}" if where else "")
+
+
+def insert_sql(dialect: str, table: str, names: "tuple[str, ...] | list[str]", returning: bool = False) -> str:
+    """One row into ``table``; ``returning``: ``RETURNING id`` on PostgreSQL (the others read lastrowid)."""
+    p = _Placeholders(dialect)
+    values = ", ".join(p() for _ in names)
+    sql = f"INSERT INTO {quote(dialect, table)} ({cols_sql(dialect, names)}) VALUES ({values})"
+    return sql + (f" RETURNING {quote(dialect, 'id')}" if returning and dialect == "postgres" else "")
+
+
+def update_sql(dialect: str, table: str, names: "tuple[str, ...] | list[str]") -> str:
+    """``UPDATE <table> SET <names> WHERE id=?`` (the id is the last parameter)."""
+    p = _Placeholders(dialect)
+    sets = ", ".join(f"{quote(dialect, c)}={p()}" for c in names)
+    return f"UPDATE {quote(dialect, table)} SET {sets} WHERE {quote(dialect, 'id')}={p()}"
+
+
+def delete_sql(dialect: str, table: str) -> str:
+    return f"DELETE FROM {quote(dialect, table)} WHERE {quote(dialect, 'id')}={_Placeholders(dialect)()}"
+
+
 @dataclass(frozen=True)
 class Statements:
     insert: str  #: one row into the write table; pg: RETURNING id
@@ -94,51 +123,28 @@ class Statements:
 def statements(dialect: str) -> Statements:
     q = lambda name: quote(dialect, name)  # noqa: E731
     all_cols = ("id",) + COLUMNS
-    sel = ", ".join(q(c) for c in all_cols)
-    ins_cols = ", ".join(q(c) for c in COLUMNS)
-
     p = _Placeholders(dialect)
-    ins_vals = ", ".join(p() for _ in COLUMNS)
-    insert_many = f"INSERT INTO {q(WRITE_TABLE)} ({ins_cols}) VALUES ({ins_vals})"
-    insert = insert_many + (f" RETURNING {q('id')}" if dialect == "postgres" else "")
-
+    filter_large = select_sql(dialect, READ_TABLE, all_cols, f"WHERE {q('active')}={p()}")
     p = _Placeholders(dialect)
-    fix_vals = ", ".join(p() for _ in all_cols)
-    insert_fixture = f"INSERT INTO {q(READ_TABLE)} ({sel}) VALUES ({fix_vals})"
-
+    filter_offset = select_sql(dialect, READ_TABLE, all_cols,
+                               f"WHERE {q('active')}={p()} ORDER BY {q('id')} ASC LIMIT {p()} OFFSET {p()}")
     p = _Placeholders(dialect)
-    filter_large = f"SELECT {sel} FROM {q(READ_TABLE)} WHERE {q('active')}={p()}"
+    get_pk = select_sql(dialect, READ_TABLE, all_cols, f"WHERE {q('id')}={p()}")
     p = _Placeholders(dialect)
-    filter_offset = (
-        f"SELECT {sel} FROM {q(READ_TABLE)} WHERE {q('active')}={p()} "
-        f"ORDER BY {q('id')} ASC LIMIT {p()} OFFSET {p()}"
-    )
-    p = _Placeholders(dialect)
-    get_pk = f"SELECT {sel} FROM {q(READ_TABLE)} WHERE {q('id')}={p()}"
-    p = _Placeholders(dialect)
-    vl = ", ".join(q(c) for c in VALUES_LIST_COLUMNS)
-    values_list = f"SELECT {vl} FROM {q(READ_TABLE)} WHERE {q('active')}={p()}"
-
-    p = _Placeholders(dialect)
-    sets = ", ".join(f"{q(c)}={p()}" for c in COLUMNS)
-    update_whole = f"UPDATE {q(WRITE_TABLE)} SET {sets} WHERE {q('id')}={p()}"
-    p = _Placeholders(dialect)
-    update_fields = f"UPDATE {q(WRITE_TABLE)} SET {q('level')}={p()} WHERE {q('id')}={p()}"
-    p = _Placeholders(dialect)
-    delete = f"DELETE FROM {q(WRITE_TABLE)} WHERE {q('id')}={p()}"
+    values_list = select_sql(dialect, READ_TABLE, VALUES_LIST_COLUMNS, f"WHERE {q('active')}={p()}")
     return Statements(
-        insert=insert,
-        insert_many=insert_many,
-        insert_fixture=insert_fixture,
+        insert=insert_sql(dialect, WRITE_TABLE, COLUMNS, returning=True),
+        insert_many=insert_sql(dialect, WRITE_TABLE, COLUMNS),
+        insert_fixture=insert_sql(dialect, READ_TABLE, all_cols),
         filter_large=filter_large,
         filter_offset=filter_offset,
         get_pk=get_pk,
         values_list=values_list,
-        update_whole=update_whole,
-        update_fields=update_fields,
-        delete=delete,
+        update_whole=update_sql(dialect, WRITE_TABLE, COLUMNS),
+        update_fields=update_sql(dialect, WRITE_TABLE, ("level",)),
+        delete=delete_sql(dialect, WRITE_TABLE),
         reset=f"DELETE FROM {q(WRITE_TABLE)}",
-        write_ids=f"SELECT {q('id')} FROM {q(WRITE_TABLE)} ORDER BY {q('id')}",
+        write_ids=select_sql(dialect, WRITE_TABLE, ("id",), f"ORDER BY {q('id')}"),
     )
 
 
@@ -149,7 +155,8 @@ def to_db(dialect: str, value: Any) -> Any:
     what Aldabra and Tortoise ORM store with their default ``use_tz=True``), decimals as
     text, booleans as 0/1.
     asyncpg: native types; timestamptz wants an aware datetime (UTC here).
-    asyncmy: native types (naive datetime for DATETIME(6)).
+    asyncmy: native types (naive UTC datetime for DATETIME(6)).
+    JSON values go as JSON text on every driver.
     """
     if dialect == "sqlite":
         if isinstance(value, bool):
@@ -158,11 +165,17 @@ def to_db(dialect: str, value: Any) -> Any:
             if value.tzinfo is None:
                 value = value.replace(tzinfo=_dt.timezone.utc)
             return value.isoformat(" ")
-        if isinstance(value, (int, str)):
+        if isinstance(value, (int, str, float)) or value is None:
             return value
+        if isinstance(value, (dict, list)):
+            return json.dumps(value)
         return str(value)  # Decimal
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
     if dialect == "postgres" and isinstance(value, _dt.datetime) and value.tzinfo is None:
         return value.replace(tzinfo=_dt.timezone.utc)
+    if dialect == "mysql" and isinstance(value, _dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
     return value
 
 

@@ -3,11 +3,13 @@
     python -m benchmarks.run [--db sqlite|postgres|mysql|all] [--rows N] [--quick]
                              [--ops a,b] [--profile slow|all|op,...] [--json FILE]
                              [--tortoise-venv PATH]
+    python -m benchmarks.run --suite ak [--test 1|2|3] [--iterations N] [--reps ROUNDS] ...
 
 For each database: create a fresh database (PostgreSQL/MySQL) or a temporary SQLite file,
-create the two benchmark tables with explicit DDL, load the read fixture with the raw
-driver, then time every operation on every side -- interleaved per operation, warm-up
-first, best of N with ``time.perf_counter`` -- and print one table.  See README.md.
+create the suite's tables (explicit DDL; the A-K suite: the ORM's generate_schemas), load
+the read fixture with the raw driver, then time every operation on every side --
+interleaved per operation, warm-up first, best of N with ``time.perf_counter`` -- and
+print one table.  See README.md.
 """
 from __future__ import annotations
 
@@ -22,13 +24,14 @@ import tempfile
 import time
 import traceback
 import uuid
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, AsyncIterator
 from urllib.parse import urlsplit
 
 from benchmarks import workload as W
-from benchmarks.rawsql import ddl, row_params, statements
+from benchmarks import journal as J
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -43,6 +46,7 @@ PRIMARY_RAW = {"sqlite": "aiosqlite", "postgres": "asyncpg", "mysql": "asyncmy"}
 class DbReport:
     db: str
     plan: W.Plan
+    suite: str = "default"
     raw_labels: list[str] = field(default_factory=list)
     results: dict[str, dict[str, W.Measurement]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -55,6 +59,7 @@ class DbReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "db": self.db,
+            "suite": self.suite,
             "plan": self.plan.to_dict(),
             "results": {s: {op: m.to_dict() for op, m in r.items()} for s, r in self.results.items()},
             "notes": self.notes,
@@ -88,15 +93,53 @@ def _fmt_ratio(r: float | None) -> str:
     return "-" if r is None else f"{r:.2f}x"
 
 
-def print_table(rep: DbReport, out=sys.stdout) -> None:
-    p = rep.plan
-    title = {"sqlite": "SQLite", "postgres": "PostgreSQL", "mysql": "MySQL/MariaDB"}[rep.db]
-    print(f"\n== {title} ==  rows={p.rows} singles={p.singles} large_queries={p.large_queries} "
-          f"best of {p.reps}..{p.max_reps} runs, warmup={p.warmup}, concurrency={p.concurrency}", file=out)
+TITLES = {"sqlite": "SQLite", "postgres": "PostgreSQL", "mysql": "MySQL/MariaDB"}
+
+
+def print_heading(rep: DbReport, detail: str, out=sys.stdout) -> bool:
+    """The database's title line and notes; False if the database was skipped."""
+    print(f"\n== {TITLES[rep.db]} ==  {detail}", file=out)
     for note in rep.notes:
         print(f"   {note}", file=out)
     if rep.skipped:
         print(f"   skipped: {rep.skipped}", file=out)
+        return False
+    return True
+
+
+def print_grid(head: list[str], rows: list[list[str]], out=sys.stdout, left: int = 1) -> None:
+    """Columns aligned; the first ``left`` columns to the left, the others (numbers) to the right."""
+    widths = [max(len(str(r[i])) for r in [head] + rows) for i in range(len(head))]
+
+    def fmt(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) if i < left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+    line = fmt(head)
+    print(line, file=out)
+    print("-" * len(line), file=out)
+    for r in rows:
+        print(fmt(r), file=out)
+
+
+def print_tail(rep: DbReport, remarks: list[str], out=sys.stdout) -> None:
+    """Below a table: errors, why Aldabra was not measured, ``remarks``, time, profiles."""
+    errors = [(side, op, m.error) for side, res in rep.results.items() for op, m in res.items() if m.error]
+    for side, op, err in errors:
+        print(f"   error: {side} {op}: {err}", file=out)
+    if rep.orm_error:
+        print(f"   aldabra not measured: {rep.orm_error}", file=out)
+    for remark in remarks:
+        print(f"   {remark}", file=out)
+    print(f"   ({rep.elapsed:.1f}s)", file=out)
+    for text in rep.profiles:
+        print("\n" + text, file=out)
+
+
+def print_table(rep: DbReport, out=sys.stdout) -> None:
+    p = rep.plan
+    if not print_heading(rep, f"rows={p.rows} singles={p.singles} large_queries={p.large_queries} "
+                              f"best of {p.reps}..{p.max_reps} runs, warmup={p.warmup}, "
+                              f"concurrency={p.concurrency}", out):
         return
     primary = PRIMARY_RAW[rep.db]
     others = [lbl for lbl in rep.raw_labels if lbl != primary]
@@ -129,22 +172,8 @@ def print_table(rep: DbReport, out=sys.stdout) -> None:
             row += [_fmt_rate(tm), _fmt_ratio(_ratio(tm, main)), _fmt_ratio(_ratio(tm, ald))]
         row += [f"{verdict} (<={target}x)"]
         rows.append(row)
-    widths = [max(len(str(r[i])) for r in [head] + rows) for i in range(len(head))]
-    line = "  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths)))
-    print(line, file=out)
-    print("-" * len(line), file=out)
-    for r in rows:
-        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))), file=out)
-    errors = [(side, op, m.error) for side, res in rep.results.items() for op, m in res.items() if m.error]
-    for side, op, err in errors:
-        print(f"   error: {side} {op}: {err}", file=out)
-    if rep.orm_error:
-        print(f"   aldabra not measured: {rep.orm_error}", file=out)
-    if flagged:
-        print(f"   over target: {', '.join(flagged)}", file=out)
-    print(f"   ({rep.elapsed:.1f}s)", file=out)
-    for text in rep.profiles:
-        print("\n" + text, file=out)
+    print_grid(head, rows, out)
+    print_tail(rep, [f"over target: {', '.join(flagged)}"] if flagged else [], out)
 
 
 # --------------------------------------------------------------------------------------------
@@ -159,25 +188,6 @@ def _sqlite_dir(arg: str | None) -> str:
     return tempfile.gettempdir()
 
 
-def _fixture_params(dialect: str, plan: W.Plan) -> list[tuple]:
-    """The read fixture as driver parameters: explicit ids 1..rows, then the columns."""
-    return [(i, *row_params(dialect, r)) for i, r in enumerate(plan.fixture_rows(), 1)]
-
-
-def sqlite_prepare(path: str, plan: W.Plan) -> None:
-    import sqlite3
-
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        for stmt in ddl("sqlite"):
-            conn.execute(stmt)
-        conn.execute("BEGIN")
-        conn.executemany(statements("sqlite").insert_fixture, _fixture_params("sqlite", plan))
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
-
-
 def _pg_parts(url: str) -> dict[str, Any]:
     u = urlsplit(url)
     return {"user": u.username or "postgres", "password": u.password or "", "host": u.hostname or "127.0.0.1",
@@ -189,7 +199,8 @@ def _pg_dsn(parts: dict[str, Any], db: str) -> str:
     return f"postgres://{auth}@{parts['host']}:{parts['port']}/{db}"
 
 
-async def pg_create(url: str, name: str, plan: W.Plan) -> str:
+async def pg_create(url: str, name: str) -> str:
+    """An empty database ``name``; its DSN."""
     import asyncpg
 
     parts = _pg_parts(url)
@@ -198,16 +209,7 @@ async def pg_create(url: str, name: str, plan: W.Plan) -> str:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    dsn = _pg_dsn(parts, name)
-    con = await asyncpg.connect(dsn)
-    try:
-        for stmt in ddl("postgres"):
-            await con.execute(stmt)
-        await con.executemany(statements("postgres").insert_fixture, _fixture_params("postgres", plan))
-        await con.execute("ANALYZE")
-    finally:
-        await con.close()
-    return dsn
+    return _pg_dsn(parts, name)
 
 
 async def pg_drop(url: str, name: str) -> None:
@@ -226,7 +228,8 @@ def _my_parts(url: str) -> dict[str, Any]:
             "port": u.port or 3306}
 
 
-async def my_create(url: str, name: str, plan: W.Plan) -> dict[str, Any]:
+async def my_create(url: str, name: str) -> dict[str, Any]:
+    """An empty database ``name``; the asyncmy connection arguments for it."""
     import asyncmy
 
     parts = _my_parts(url)
@@ -234,12 +237,6 @@ async def my_create(url: str, name: str, plan: W.Plan) -> dict[str, Any]:
     try:
         async with conn.cursor() as cur:
             await cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
-            await cur.execute(f"USE `{name}`")
-            for stmt in ddl("mysql"):
-                await cur.execute(stmt)
-            await cur.executemany(statements("mysql").insert_fixture, _fixture_params("mysql", plan))
-            await cur.execute("ANALYZE TABLE `bench_item`")
-            await cur.fetchall()
     finally:
         conn.close()
     return {**parts, "db": name}
@@ -259,11 +256,98 @@ async def my_drop(url: str, name: str) -> None:
 # --------------------------------------------------------------------------------------------
 # one database
 # --------------------------------------------------------------------------------------------
-async def _open_orm(plan: W.Plan, url: str, rep: DbReport):
-    try:
+class DefaultSuite:
+    """The default operations (``workload.py``) on ``bench_item``/``bench_write``."""
+
+    name = "default"
+
+    def __init__(self, args: argparse.Namespace, db: str) -> None:
+        concurrency = 1 if db == "sqlite" else args.concurrency
+        self.plan = W.Plan.make(args.rows, args.quick, concurrency)
+        if args.reps:
+            self.plan.reps = args.reps
+            self.plan.max_reps = max(self.plan.max_reps, args.reps)
+        self.ops = args.ops
+
+    def make_work(self, dialect: str) -> Any:
+        from benchmarks.raw_base import ClassicWork
+
+        return ClassicWork(dialect, self.plan)
+
+    def orm_side(self, url: str) -> Any:
         from benchmarks.orm_side import OrmSide
 
-        orm = OrmSide(plan, url)
+        return OrmSide(self.plan, url)
+
+    async def prepare(self, raw: Any, orm: Any) -> None:
+        """Tables (explicit DDL) and the read fixture, with the raw driver."""
+        await raw.work.fill(raw)
+
+    def slow_ops(self, rep: DbReport) -> list[str]:
+        primary = PRIMARY_RAW[rep.db]
+        out = []
+        for op in self.ops:
+            r = _ratio(rep.results.get("aldabra", {}).get(op), rep.results.get(primary, {}).get(op))
+            if r is not None and r > W.TARGET[W.OP_KIND[op]]:
+                out.append(op)
+        return out
+
+    def print_table(self, rep: DbReport) -> None:
+        print_table(rep)
+
+
+class AkSuite:
+    """The orm-benchmarks operations A-K and the general-path shapes (``journal.py``)."""
+
+    name = "ak"
+
+    def __init__(self, args: argparse.Namespace, db: str) -> None:
+        from benchmarks.journal import JournalPlan
+
+        rounds = args.reps or 5
+        self.plan = JournalPlan(iterations=args.iterations, test=args.test, concurrency=args.concurrency,
+                                reps=rounds, max_reps=rounds)
+        ops = [op for op in args.ops if args.test == 2 or op not in J.NEEDS_FK]
+        # a general shape is read next to the fast-path operation returning the same rows
+        wanted = set(ops) | {J.SAME_ROWS[op] for op in ops if op in J.SAME_ROWS}
+        self.ops = [op for op in J.OP_KEYS + J.GENERAL_KEYS if op in wanted]
+
+    def make_work(self, dialect: str) -> Any:
+        from benchmarks.raw_journal import JournalWork
+
+        return JournalWork(dialect, self.plan)
+
+    def orm_side(self, url: str) -> Any:
+        from benchmarks.orm_journal import JournalOrmSide
+
+        return JournalOrmSide(self.plan, url)
+
+    async def prepare(self, raw: Any, orm: Any) -> None:
+        """The tables as the ORM creates them (``generate_schemas``), the fixture with the raw driver."""
+        if orm is None:
+            raise RuntimeError("the A-K suite needs the ORM to create its tables")
+        await orm.create_schema()
+        await raw.work.fill(raw)
+
+    def slow_ops(self, rep: DbReport) -> list[str]:
+        from benchmarks.ak_report import speed_ratios
+
+        return [op for op, r in speed_ratios(rep).items() if r < AK_SLOW]
+
+    def print_table(self, rep: DbReport) -> None:
+        from benchmarks.ak_report import print_ak_table
+
+        print_ak_table(rep, self.ops)
+
+
+SUITES = {"default": DefaultSuite, "ak": AkSuite}
+#: with ``--profile slow`` on the A-K suite: operations below this speed ratio vs the raw driver
+AK_SLOW = 0.85
+
+
+async def _open_orm(suite: Any, url: str, rep: DbReport):
+    try:
+        orm = suite.orm_side(url)
         await orm.open()
     except Exception as exc:
         rep.orm_error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
@@ -273,21 +357,24 @@ async def _open_orm(plan: W.Plan, url: str, rep: DbReport):
     info = orm.describe()
     if not str(info["path"]).startswith(str(REPO)):
         rep.notes.append(f"WARNING: 'tortoise' imported from {info['path']}, not from this repository")
+    return orm
+
+
+async def _check_orm(orm: Any, rep: DbReport) -> None:
     try:
         problems = await orm.check()
     except Exception as exc:
         problems = [f"{type(exc).__name__}: {exc}".splitlines()[0][:300]]
     if problems:
         rep.notes.append("read-back check FAILED: " + "; ".join(problems[:5]))
-    return orm
 
 
-async def _server_database(rep: DbReport, server: str, url: str, create: Any, drop: Any, plan: W.Plan):
-    """A fresh database on a server for this run: ``(name, what create() returned, cleanup)``,
-    or None (``rep.skipped`` set) if the server cannot be reached."""
+async def _server_database(rep: DbReport, server: str, url: str, create: Any, drop: Any):
+    """A fresh, empty database on a server for this run: ``(name, what create() returned,
+    cleanup)``, or None (``rep.skipped`` set) if the server cannot be reached."""
     name = f"aldabra_bench_{uuid.uuid4().hex[:10]}"
     try:
-        made = await asyncio.wait_for(create(url, name, plan), 60)
+        made = await asyncio.wait_for(create(url, name), 60)
     except Exception as exc:
         rep.skipped = f"cannot reach {server} at {url}: {exc}"
         return None
@@ -299,21 +386,37 @@ async def _server_database(rep: DbReport, server: str, url: str, create: Any, dr
     return name, made, cleanup
 
 
-async def bench_db(db: str, args: argparse.Namespace, out_json: list) -> DbReport:
-    concurrency = 1 if db == "sqlite" else args.concurrency
-    plan = W.Plan.make(args.rows, args.quick, concurrency)
-    if args.reps:
-        plan.reps = args.reps
-        plan.max_reps = max(plan.max_reps, args.reps)
-    rep = DbReport(db=db, plan=plan)
-    t_start = time.perf_counter()
-    ops = args.ops
+async def _sqlite_pragmas(orm: Any, rep: DbReport) -> dict[str, Any]:
+    """Aldabra's connection PRAGMAs, to copy to the raw connections (``locking_mode`` aside)."""
+    pragmas: dict[str, Any] = {}
+    if orm is not None:
+        try:
+            pragmas = await orm.sqlite_pragmas()
+        except Exception as exc:
+            rep.notes.append(f"could not read Aldabra's PRAGMAs ({exc}); raw sides use SQLite defaults")
+    if pragmas:
+        rep.notes.append("PRAGMAs (Aldabra's, copied to the raw connections): "
+                         + " ".join(f"{k}={v}" for k, v in pragmas.items()))
+    return {k: v for k, v in pragmas.items() if k not in ("locking_mode",)}
+
+
+@dataclass
+class Opened:
+    """A benchmark database with its tables and fixture, and every side connected to it."""
+
+    sides: list[Any]  #: the raw drivers (the last one loaded the fixture)
+    orm: Any  #: Aldabra's side, or None if it could not start (``rep.orm_error``)
+    orm_url: str
+
+
+@asynccontextmanager
+async def open_database(suite: Any, db: str, args: argparse.Namespace, rep: DbReport) -> AsyncIterator[Opened | None]:
+    """A fresh database for ``suite`` on ``db`` (None if the server cannot be reached:
+    ``rep.skipped``); everything is closed and dropped afterwards, also on errors."""
+    concurrency = suite.plan.concurrency
     cleanup = None
-    sides: list[Any] = []
-    orm = None
-    tortoise_url = None
+    opened = Opened([], None, "")
     try:
-        # ---- fixture database -----------------------------------------------------------------
         if db == "sqlite":
             fd, path = tempfile.mkstemp(prefix="aldabra-bench-", suffix=".sqlite3", dir=_sqlite_dir(args.sqlite_dir))
             os.close(fd)
@@ -325,80 +428,54 @@ async def bench_db(db: str, args: argparse.Namespace, out_json: list) -> DbRepor
                     except FileNotFoundError:
                         pass
 
-            sqlite_prepare(path, plan)
-            orm_url = tortoise_url = f"sqlite://{path}"
-            orm = await _open_orm(plan, orm_url, rep)
-            pragmas: dict[str, Any] = {}
-            if orm is not None:
-                try:
-                    pragmas = await orm.sqlite_pragmas()
-                except Exception as exc:
-                    rep.notes.append(f"could not read Aldabra's PRAGMAs ({exc}); raw sides use SQLite defaults")
+            opened.orm_url = f"sqlite://{path}"
+            opened.orm = await _open_orm(suite, opened.orm_url, rep)
             rep.notes.append(f"file: {path} (same file for every side)")
-            if pragmas:
-                rep.notes.append("PRAGMAs (Aldabra's, copied to the raw connections): "
-                                 + " ".join(f"{k}={v}" for k, v in pragmas.items()))
-            apply = {k: v for k, v in pragmas.items() if k not in ("locking_mode",)}
+            apply = await _sqlite_pragmas(opened.orm, rep)
             from benchmarks.raw_sqlite import AiosqliteSide, Sqlite3Side
 
-            sides = [Sqlite3Side(plan, path, apply), AiosqliteSide(plan, path, apply)]
+            opened.sides = [Sqlite3Side(suite.make_work, path, apply), AiosqliteSide(suite.make_work, path, apply)]
         elif db == "postgres":
-            server = await _server_database(rep, "PostgreSQL", args.pg_url, pg_create, pg_drop, plan)
+            server = await _server_database(rep, "PostgreSQL", args.pg_url, pg_create, pg_drop)
             if server is None:
-                return rep
+                yield None
+                return
             _, dsn, cleanup = server
-            orm_url = tortoise_url = f"{dsn}?minsize={concurrency}&maxsize={concurrency}"
+            opened.orm_url = f"{dsn}?minsize={concurrency}&maxsize={concurrency}"
             from benchmarks.raw_asyncpg import AsyncpgSide
 
-            sides = [AsyncpgSide(plan, dsn)]
-            orm = await _open_orm(plan, orm_url, rep)
+            opened.sides = [AsyncpgSide(suite.make_work, dsn)]
+            opened.orm = await _open_orm(suite, opened.orm_url, rep)
         else:
-            server = await _server_database(rep, "MySQL", args.mysql_url, my_create, my_drop, plan)
+            server = await _server_database(rep, "MySQL", args.mysql_url, my_create, my_drop)
             if server is None:
-                return rep
+                yield None
+                return
             name, kw, cleanup = server
             auth = kw["user"] + ":" + kw["password"]
-            orm_url = tortoise_url = (f"mysql://{auth}@{kw['host']}:{kw['port']}/{name}"
-                                      f"?minsize={concurrency}&maxsize={concurrency}&charset=utf8mb4")
+            opened.orm_url = (f"mysql://{auth}@{kw['host']}:{kw['port']}/{name}"
+                              f"?minsize={concurrency}&maxsize={concurrency}&charset=utf8mb4")
             from benchmarks.raw_asyncmy import AsyncmySide
 
-            sides = [AsyncmySide(plan, kw)]
-            orm = await _open_orm(plan, orm_url, rep)
+            opened.sides = [AsyncmySide(suite.make_work, kw)]
+            opened.orm = await _open_orm(suite, opened.orm_url, rep)
 
-        for side in sides:
+        for side in opened.sides:
             await side.open()
-        rep.raw_labels = [s.label for s in sides]
-        all_sides = sides + ([orm] if orm is not None else [])
-
-        # ---- measure, interleaved per operation ------------------------------------------------
-        for op in ops:
-            measured = await W.measure_many(all_sides, op, plan)
-            for side in all_sides:
-                m = measured[side.label]
-                rep.results.setdefault(side.label, {})[op] = m
-                if args.verbose:
-                    print(f"  {db:8s} {op:14s} {side.label:10s} {W.Measurement.rows_per_sec.fget(m) or 0:12,.0f} rows/s"
-                          f"  runs={[round(r * 1000, 1) for r in m.runs]}ms {m.error or ''}", file=sys.stderr)
-
-        if orm is not None and args.profile:
-            prof_ops = _profile_ops(args.profile, rep, ops)
-            for op in prof_ops:
-                rep.profiles.append(await profile_op(orm, op, args.profile_lines, args.profile_sort))
-
-        if orm is not None:
-            await orm.close()
-            orm = None
-        if args.tortoise_venv:
-            run_tortoise(args, plan, tortoise_url, ops, rep)
+        await suite.prepare(opened.sides[-1], opened.orm)
+        if opened.orm is not None:
+            await _check_orm(opened.orm, rep)
+        rep.raw_labels = [s.label for s in opened.sides]
+        yield opened
     finally:
-        for side in sides:
+        for side in opened.sides:
             try:
                 await side.close()
             except Exception:
                 pass
-        if orm is not None:
+        if opened.orm is not None:
             try:
-                await orm.close()
+                await opened.orm.close()
             except Exception:
                 pass
         if cleanup is not None:
@@ -406,6 +483,41 @@ async def bench_db(db: str, args: argparse.Namespace, out_json: list) -> DbRepor
                 await cleanup()
             except Exception as exc:
                 print(f"warning: cleanup of {db} failed: {exc}", file=sys.stderr)
+
+
+async def bench_db(suite: Any, db: str, args: argparse.Namespace, out_json: list) -> DbReport:
+    plan = suite.plan
+    rep = DbReport(db=db, plan=plan, suite=suite.name)
+    t_start = time.perf_counter()
+    ops = suite.ops
+    try:
+        async with open_database(suite, db, args, rep) as opened:
+            if opened is None:
+                return rep
+            orm = opened.orm
+            all_sides = opened.sides + ([orm] if orm is not None else [])
+            # ---- measure, interleaved per operation --------------------------------------------
+            for op in ops:
+                measured = await W.measure_many(all_sides, op, plan)
+                for side in all_sides:
+                    m = measured[side.label]
+                    rep.results.setdefault(side.label, {})[op] = m
+                    if args.verbose:
+                        print(f"  {db:8s} {op:14s} {side.label:10s} {m.rows_per_sec or 0:12,.0f} rows/s"
+                              f"  runs={[round(r * 1000, 1) for r in m.runs]}ms {m.error or ''}", file=sys.stderr)
+
+            if orm is not None and args.profile:
+                prof_ops = suite.slow_ops(rep) if args.profile == "slow" else (
+                    list(ops) if args.profile == "all" else [op for op in args.profile.split(",") if op in ops])
+                for op in prof_ops:
+                    rep.profiles.append(await profile_op(orm, op, args.profile_lines, args.profile_sort))
+
+            if orm is not None:
+                await orm.close()
+                opened.orm = None
+            if args.tortoise_venv:
+                run_tortoise(args, suite, opened.orm_url, rep)
+    finally:
         rep.elapsed = time.perf_counter() - t_start
     out_json.append(rep.to_dict())
     return rep
@@ -414,20 +526,6 @@ async def bench_db(db: str, args: argparse.Namespace, out_json: list) -> DbRepor
 # --------------------------------------------------------------------------------------------
 # profiling (cProfile of one Aldabra run of an operation)
 # --------------------------------------------------------------------------------------------
-def _profile_ops(spec: str, rep: DbReport, ops: list[str]) -> list[str]:
-    if spec == "all":
-        return list(ops)
-    if spec == "slow":
-        primary = PRIMARY_RAW[rep.db]
-        out = []
-        for op in ops:
-            r = _ratio(rep.results.get("aldabra", {}).get(op), rep.results.get(primary, {}).get(op))
-            if r is not None and r > W.TARGET[W.OP_KIND[op]]:
-                out.append(op)
-        return out
-    return [op for op in spec.split(",") if op in ops]
-
-
 async def profile_op(orm: Any, op: str, lines: int, sort: str = "tottime") -> str:
     import cProfile
     import io
@@ -451,7 +549,7 @@ async def profile_op(orm: Any, op: str, lines: int, sort: str = "tottime") -> st
 # --------------------------------------------------------------------------------------------
 # optional: real Tortoise ORM from a separate virtualenv
 # --------------------------------------------------------------------------------------------
-def run_tortoise(args: argparse.Namespace, plan: W.Plan, url: str, ops: list[str], rep: DbReport) -> None:
+def run_tortoise(args: argparse.Namespace, suite: Any, url: str, rep: DbReport) -> None:
     venv = Path(args.tortoise_venv)
     py = venv / "bin" / "python"
     if not py.exists():
@@ -461,8 +559,8 @@ def run_tortoise(args: argparse.Namespace, plan: W.Plan, url: str, ops: list[str
         rep.notes.append("tortoise: refusing a virtualenv inside the repository; create it under /tmp")
         return
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
-    cmd = [str(py), str(HERE / "orm_side.py"), "--db-url", url, "--plan", json.dumps(plan.to_dict()),
-           "--ops", ",".join(ops), "--label", "tortoise"]
+    cmd = [str(py), str(HERE / "orm_side.py"), "--db-url", url, "--plan", json.dumps(suite.plan.to_dict()),
+           "--ops", ",".join(suite.ops), "--label", "tortoise", "--suite", suite.name]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900, env=env, cwd=tempfile.gettempdir())
     except subprocess.TimeoutExpired:
@@ -515,9 +613,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="rows in the read fixture and in bulk_create (default 5000, --quick 2000)")
     ap.add_argument("--quick", action="store_true", help="smaller sizes and 3 reps (~30s for all databases)")
     ap.add_argument("--reps", type=int, default=None, help="timed runs per operation at least (best is kept; cheap operations get more, up to 20)")
-    ap.add_argument("--ops", default=",".join(W.OP_KEYS), help="comma-separated subset of: " + ", ".join(W.OP_KEYS))
+    ap.add_argument("--suite", default="default", choices=tuple(SUITES),
+                    help="default: the operations of workload.py; ak: orm-benchmarks A-K + general shapes")
+    ap.add_argument("--ops", default=None,
+                    help="comma-separated subset of: " + ", ".join(W.OP_KEYS) + " (--suite ak: "
+                    + ", ".join(J.OP_KEYS + J.GENERAL_KEYS) + "; 'general' = the general shapes)")
+    ap.add_argument("--test", type=int, default=1, choices=(1, 2, 3),
+                    help="--suite ak: the Journal model (1 plain, 2 with FK + M2M, 3 with 35 columns)")
+    ap.add_argument("--iterations", type=int, default=1000,
+                    help="--suite ak: rows per write operation and in the read fixture (default 1000)")
     ap.add_argument("--concurrency", type=int, default=10,
-                    help="pool size and concurrent tasks for PostgreSQL/MySQL (default 10)")
+                    help="pool size and concurrent tasks (default 10; the default suite uses 1 on SQLite)")
     ap.add_argument("--sqlite-dir", default=None,
                     help="directory of the temporary SQLite file (default /dev/shm if writable, else $TMPDIR)")
     ap.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
@@ -532,10 +638,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--json", default=None, metavar="FILE", help="also write all measurements as JSON")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every measurement as it is taken")
     args = ap.parse_args(argv)
-    ops = [o.strip() for o in args.ops.split(",") if o.strip()]
-    unknown = [o for o in ops if o not in W.OP_KEYS]
+    known = J.OP_KEYS + J.GENERAL_KEYS if args.suite == "ak" else W.OP_KEYS
+    ops = [o.strip() for o in (args.ops or ",".join(known)).split(",") if o.strip()]
+    if args.suite == "ak" and "general" in ops:
+        ops = [o for o in ops if o != "general"] + J.GENERAL_KEYS
+    unknown = [o for o in ops if o not in known]
     if unknown:
-        ap.error(f"unknown operation(s) {', '.join(unknown)}; operations are: {', '.join(W.OP_KEYS)}")
+        ap.error(f"unknown operation(s) {', '.join(unknown)}; operations are: {', '.join(known)}")
     args.ops = ops
     return args
 
@@ -543,13 +652,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 async def main_async(args: argparse.Namespace) -> list[DbReport]:
     dbs = DATABASES if args.db == "all" else (args.db,)
     print(f"Aldabra benchmark -- {_versions()}")
-    print("rows/s: rows inserted/returned/updated/deleted per second (best run); "
-          "'vs X' = Aldabra time / X time (1.00x = as fast as X, 2.00x = twice as slow)")
+    print("rows/s: rows inserted/returned/updated/deleted per second (best run); " + (
+        "'x X' = Aldabra rows/s / X rows/s (1.00x = as fast as X, 0.50x = half as fast)" if args.suite == "ak" else
+        "'vs X' = Aldabra time / X time (1.00x = as fast as X, 2.00x = twice as slow)"))
     reports, out_json = [], []
     for db in dbs:
-        rep = await bench_db(db, args, out_json)
+        suite = SUITES[args.suite](args, db)
+        rep = await bench_db(suite, db, args, out_json)
         reports.append(rep)
-        print_table(rep)
+        suite.print_table(rep)
         sys.stdout.flush()
     if args.json:
         Path(args.json).write_text(json.dumps({"versions": _versions(), "databases": out_json}, indent=2))
