@@ -34,7 +34,7 @@ URL_TEMPLATE = URL_TEMPLATES[TEST_DB]
 MAIN_MODULES = {"models": ["tests.testmodels"]}
 
 # Modules owned by others that need no database: the autouse DB fixture leaves them alone.
-DB_FREE_MODULES = {"test_config", "test_fields_unit", "test_sql_statements"}
+DB_FREE_MODULES = {"test_config", "test_fields_unit", "test_sql_statements", "test_layering"}
 
 
 def unique_name(prefix: str = "") -> str:

@@ -11,6 +11,7 @@ from tortoise.connection import connections
 from tortoise.exceptions import ConfigurationError
 from tortoise.models import Model
 from tortoise.router import router
+from tortoise import transactions as _transactions  # noqa: F401  (installs the routed transaction context)
 from tortoise import timezone as timezone_settings
 
 __version__ = "0.1.0"

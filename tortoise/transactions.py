@@ -1,19 +1,44 @@
-"""``in_transaction()`` and ``@atomic()``: run a block on one connection, all or nothing."""
+"""``in_transaction()`` and ``@atomic()``: run a block on one connection, all or nothing.
+
+Also the ORM's transaction context: while a block runs, its connection name resolves to
+the transaction client in the current task (``connections`` overrides), so every query
+inside uses the transaction without being passed ``using_db``.
+"""
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.client import TransactionContext as _ClientTransaction
 from tortoise.connection import connections
 from tortoise.exceptions import ConfigurationError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContext
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _client_for(connection: "str | BaseDBAsyncClient | None") -> "BaseDBAsyncClient":
+class TransactionContext(_ClientTransaction):
+    """The client's transaction, routed: ``connections.get(name)`` is the transaction
+    client in this task until the block ends."""
+
+    __slots__ = ("token",)
+
+    async def __aenter__(self) -> BaseDBAsyncClient:
+        tx = await super().__aenter__()
+        self.token = connections._push(self.client.connection_name, tx)
+        return tx
+
+    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        try:
+            await super().__aexit__(exc_type, exc, tb)
+        finally:
+            connections._pop(self.token)
+
+
+BaseDBAsyncClient._transaction_context = TransactionContext  # type: ignore[attr-defined]
+
+
+def _client_for(connection: "str | BaseDBAsyncClient | None") -> BaseDBAsyncClient:
     if connection is None:
         names = connections.names()
         if "default" in names and len(names) > 1:

@@ -4,11 +4,12 @@ A client owns the connection(s) of one connection name.  The ORM only calls the
 ``execute_*`` / ``fetch_rows`` methods and ``_in_transaction()``; everything
 driver-specific (pools, threads, error mapping) lives in the backend subclasses.
 
-Transactions: ``_in_transaction()`` returns a ``TransactionContext``.  Entering it
-asks the client for a *transaction client* pinned to one connection (``_begin``);
-while the block runs, ``tortoise.connection.connections`` resolves the connection name to
-that client in the current task (a contextvar), so every query in the block uses it.
-Entering ``_in_transaction()`` on a transaction client opens a savepoint instead.
+Transactions: ``_in_transaction()`` returns a transaction context.  Entering it asks the
+client for a *transaction client* pinned to one connection (``_begin``); the ORM's context
+(tortoise/transactions.py, installed as ``BaseDBAsyncClient._transaction_context``) also
+makes the connection name resolve to that client in the current task while the block
+runs, so every query in the block uses it.  Entering ``_in_transaction()`` on a
+transaction client opens a savepoint instead.
 """
 from __future__ import annotations
 
@@ -103,7 +104,7 @@ class BaseDBAsyncClient:
 
     # --- transactions ---------------------------------------------------------------------
     def _in_transaction(self) -> "TransactionContext":
-        return TransactionContext(self)
+        return self._transaction_context(self)
 
     async def _begin(self) -> "BaseDBAsyncClient":
         """Return a client pinned to one connection with a transaction (or savepoint) begun."""
@@ -134,24 +135,19 @@ class TransactionContext:
     returned clean.  ``conn.commit()``/``conn.rollback()`` inside the block end it early.
     """
 
-    __slots__ = ("client", "tx", "token")
+    __slots__ = ("client", "tx")
 
     def __init__(self, client: BaseDBAsyncClient) -> None:
         self.client = client
         self.tx: BaseDBAsyncClient | None = None
-        self.token: Any = None
 
     async def __aenter__(self) -> BaseDBAsyncClient:
-        from tortoise.connection import connections
-
         self.tx = await self.client._begin()
-        self.token = connections._push(self.client.connection_name, self.tx)
         return self.tx
 
     async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        from tortoise.connection import connections
+        await self.tx._end(commit=exc_type is None)  # type: ignore[union-attr]
 
-        try:
-            await self.tx._end(commit=exc_type is None)  # type: ignore[union-attr]
-        finally:
-            connections._pop(self.token)
+
+#: the context ``_in_transaction()`` makes; tortoise.transactions installs the ORM's
+BaseDBAsyncClient._transaction_context = TransactionContext  # type: ignore[attr-defined]

@@ -1,0 +1,69 @@
+"""Layers point down: tortoise/sql/ and tortoise/backends/ never import the ORM layers above
+them at run time (imports under ``if TYPE_CHECKING:`` are for annotations only)."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import tortoise
+
+ROOT = Path(tortoise.__file__).parent
+LOWER = ("sql", "backends")
+#: the modules above sql/ and backends/: models, querysets, the connection registry …
+UPPER = (
+    "tortoise.models", "tortoise.queryset", "tortoise.connection", "tortoise.transactions",
+    "tortoise.relations", "tortoise.fields", "tortoise.filters", "tortoise.expressions",
+    "tortoise.functions", "tortoise.bulk", "tortoise.prefetch", "tortoise.model_code",
+    "tortoise.apps", "tortoise.manager", "tortoise.context",
+)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _runtime_imports(tree: ast.AST) -> list[tuple[int, str]]:
+    """(line, module) of every import that runs, at module level or inside functions."""
+    found: list[tuple[int, str]] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append((node.lineno, node.module))
+            found.extend((node.lineno, f"{node.module}.{alias.name}") for alias in node.names)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+def _upward(module: str) -> bool:
+    return any(module == up or module.startswith(up + ".") for up in UPPER) or module == "tortoise"
+
+
+def test_sql_and_backends_import_nothing_above_them():
+    offences = []
+    for package in LOWER:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for line, module in _runtime_imports(ast.parse(path.read_text(), str(path))):
+                if _upward(module):
+                    offences.append(f"{path.relative_to(ROOT.parent)}:{line} imports {module}")
+    assert offences == []
+
+
+def test_the_walker_sees_lazy_imports_and_skips_type_checking_ones():
+    source = (
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from tortoise.models import Model\n"
+        "def f():\n    from tortoise.connection import connections\n"
+    )
+    modules = [m for _, m in _runtime_imports(ast.parse(source))]
+    assert "tortoise.connection" in modules and "tortoise.models" not in modules
