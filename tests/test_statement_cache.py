@@ -13,7 +13,6 @@ from decimal import Decimal
 import pytest
 
 import tortoise.queryset
-from tortoise import Tortoise
 from tortoise.expressions import F, Q
 from tortoise.functions import Count, Sum
 from tortoise.sql.cache import StatementCache, statements

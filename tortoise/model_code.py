@@ -6,9 +6,18 @@ one column list, one dialect): the field names are literals, the converters are
 globals of the generated code, and values whose type needs no conversion skip the call.
 They must behave exactly like the plain loops they stand for (``Model._check_and_encode``
 and the converters of each field); errors are left to those loops, which name the field.
+
+Generated source is registered with ``linecache`` (tracebacks and ``inspect.getsource``
+show it).  ``set_generation(False)`` (or ``ALDABRA_GENERATED_CODE=0`` in the environment)
+makes every maker return the plain loop instead, for tests that compare the two; it takes
+effect for models initialised after the switch.
 """
 from __future__ import annotations
 
+import itertools
+import linecache
+import os
+import weakref
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from tortoise.sql.nodes import encoder_for
@@ -19,9 +28,23 @@ if TYPE_CHECKING:  # pragma: no cover
     from tortoise.sql.dialects.base import Dialect
 
 
+GENERATE = os.environ.get("ALDABRA_GENERATED_CODE", "1") != "0"
+_serial = itertools.count(1)
+
+
+def set_generation(enabled: bool) -> None:
+    """Generate code (True, the default) or use the plain loops (False) from now on."""
+    global GENERATE
+    GENERATE = enabled
+
+
 def _compile(source: str, name: str, env: dict[str, Any]) -> Callable:
-    exec(compile(source, f"<{name}>", "exec"), env)
-    return env[name.split()[0]]
+    filename = f"<aldabra {name} #{next(_serial)}>"
+    exec(compile(source, filename, "exec"), env)
+    fn = env[name.split()[0]]
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    weakref.finalize(fn, linecache.cache.pop, filename, None)
+    return fn
 
 
 def _decoded(i: int, dec: Callable[[Any], Any] | None, env: dict[str, Any]) -> str:
@@ -38,6 +61,8 @@ def _unpack(width: int) -> str:
 
 def make_row_maker(names: list[str], decoders: list, as_tuples: bool, flat: bool) -> Callable:
     """``row -> dict | tuple | value`` for values()/values_list(), decoding what needs it."""
+    if not GENERATE:
+        return _plain_row_maker(list(names), list(decoders), as_tuples, flat)
     env: dict[str, Any] = {}
     values = [_decoded(i, dec, env) for i, dec in enumerate(decoders)]
     if flat:
@@ -55,6 +80,8 @@ def make_hydrator(model: Any, dialect: "Dialect", fields: Sequence["Field"], par
     Unpack the row, convert only the columns the driver does not return as Python
     values, and set the instance dict in one assignment, without running ``__init__``.
     """
+    if not GENERATE:
+        return _plain_hydrator(model, [(f.model_field_name, dialect.decoder(f)) for f in fields], partial)
     env: dict[str, Any] = {"new": object.__new__, "model": model}
     items = [f"{f.model_field_name!r}: {_decoded(i, dialect.decoder(f), env)}" for i, f in enumerate(fields)]
     items.append("'_saved_in_db': True")
@@ -80,6 +107,8 @@ def make_initializer(meta: "MetaInfo") -> Callable[..., None]:
     ``_set_special``.  Names of the generated code start with ``_aldabra_`` so that
     they cannot meet a field's name.
     """
+    if not GENERATE:
+        return _plain_initializer(meta)
     env: dict[str, Any] = {"_aldabra_missing": object(), "_aldabra_type_of": type}
     params, body = [], []
     for i, field in enumerate(meta.db_fields):
@@ -124,6 +153,9 @@ def make_row_encoder(fields: Sequence["Field"], dialect: "Dialect") -> Callable[
     A missing required value or a value an encoder refuses sends the instance to
     ``_check_and_encode``, which raises the error that names the field.
     """
+    if not GENERATE:
+        pairs = [(f.model_field_name, encoder_for(f, dialect)) for f in fields]
+        return lambda obj: obj._check_and_encode(pairs)
     env: dict[str, Any] = {}
     lines = ["def encode(obj):", "    d = obj.__dict__"]
     required, items = [], []
@@ -152,3 +184,51 @@ def make_row_encoder(fields: Sequence["Field"], dialect: "Dialect") -> Callable[
         "        return obj._check_and_encode(pairs)",
     ]
     return _compile("\n".join(lines) + "\n", "encode", env)
+
+
+# --- the plain loops the generated functions stand for ------------------------------------
+def _plain_row_maker(names: list[str], decoders: list, as_tuples: bool, flat: bool) -> Callable:
+    def make(row: Sequence[Any]) -> Any:
+        values = [v if d is None or v is None else d(v) for v, d in zip(row, decoders)]
+        if flat:
+            return values[0]
+        return tuple(values) if as_tuples else dict(zip(names, values))
+
+    return make
+
+
+def _plain_hydrator(model: Any, columns: list[tuple[str, Any]], partial: bool) -> Callable:
+    def hydrate(row: Sequence[Any]) -> Any:
+        obj = object.__new__(model)
+        d = {name: v if dec is None or v is None else dec(v) for (name, dec), v in zip(columns, row)}
+        d["_saved_in_db"] = True
+        if partial:
+            d["_partial"] = True
+        obj.__dict__ = d
+        return obj
+
+    return hydrate
+
+
+def _plain_initializer(meta: "MetaInfo") -> Callable[..., None]:
+    fields = [f for f in meta.db_fields if not (f.pk and f.generated)]
+    generated_pk = [f.model_field_name for f in meta.db_fields if f.pk and f.generated]
+
+    def __init__(*args: Any, **kwargs: Any) -> None:  # a field may be named like any parameter
+        (obj,) = args
+        d = obj.__dict__
+        for name in generated_pk:
+            d[name] = None
+        for field in fields:
+            name = field.model_field_name
+            if name in kwargs:
+                value = kwargs.pop(name)
+                d[name] = None if value is None else field.to_python_value(value)
+            else:
+                default = field.default
+                d[name] = default() if callable(default) else default
+        for key, value in kwargs.items():
+            obj._set_special(key, value)
+
+    __init__.generated_for = meta.model  # type: ignore[attr-defined]
+    return __init__
