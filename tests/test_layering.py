@@ -3,6 +3,7 @@ them at run time (imports under ``if TYPE_CHECKING:`` are for annotations only).
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import tortoise
@@ -67,3 +68,36 @@ def test_the_walker_sees_lazy_imports_and_skips_type_checking_ones():
     )
     modules = [m for _, m in _runtime_imports(ast.parse(source))]
     assert "tortoise.connection" in modules and "tortoise.models" not in modules
+
+
+DIALECT_NAME_CHECK = re.compile(r"""(dialect|\.name)\s*(==|!=)\s*["'](sqlite|postgres|mysql)["']""")
+
+
+def test_no_dialect_name_checks_outside_the_dialect_package():
+    """Fields and the ORM ask the dialect, never branch on its name (contrib's
+    database-specific modules aside)."""
+    offences = []
+    for path in sorted(ROOT.rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        if relative.startswith(("sql/dialects/", "backends/", "contrib/")):
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if DIALECT_NAME_CHECK.search(line):
+                offences.append(f"{relative}:{number}: {line.strip()}")
+    assert offences == []
+
+
+def test_capabilities_come_from_the_dialect():
+    from tortoise.backends.asyncpg.client import AsyncpgDBClient
+    from tortoise.backends.mysql.client import MySQLClient
+    from tortoise.backends.sqlite.client import SqliteClient
+
+    for client in (AsyncpgDBClient, MySQLClient, SqliteClient):
+        caps, dialect = client.capabilities, client.dialect
+        assert caps.dialect == dialect.name
+        assert (caps.requires_limit, caps.support_for_update, caps.support_index_hint, caps.supports_returning,
+                caps.can_rollback_ddl, caps.inline_comment, caps.support_update_limit_order_by) == (
+            dialect.requires_limit, dialect.supports_for_update, dialect.supports_index_hints,
+            dialect.supports_returning, dialect.can_rollback_ddl, dialect.inline_comment,
+            dialect.supports_update_limit_order_by)
+    assert SqliteClient.capabilities.daemon is False

@@ -147,14 +147,14 @@ class Field(Generic[VALUE]):
         except (TypeError, ValueError) as exc:
             raise ValidationError(f"{self.qualified_name}: {value!r} is not a valid {self.field_type.__name__}") from exc
 
-    def db_encoder(self, dialect: str, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def db_encoder(self, dialect: Any, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
         """A converter of values to ``dialect``'s driver parameters; never called with None.
 
         ``general`` is ``to_db_value`` followed by the dialect's adaptation; overrides try
         first the values they can convert more directly and must give what it gives."""
         return general
 
-    def db_decoder(self, dialect: str) -> Callable[[Any], Any]:
+    def db_decoder(self, dialect: Any) -> Callable[[Any], Any]:
         """A converter for values coming from ``dialect``'s driver; never called with None.
 
         Overrides try first what that driver returns and read settings (time zone) here,

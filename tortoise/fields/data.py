@@ -48,7 +48,6 @@ __all__ = [
 _DIALECTS = ("sqlite", "postgres", "mysql")
 #: tells whether the current time-zone settings read UTC datetimes back unchanged
 _UTC_PROBE = datetime.datetime(2000, 1, 1, tzinfo=UTC)
-_combine = datetime.datetime.combine
 
 
 def _same_everywhere(sql_type: str) -> dict[str, str]:
@@ -214,48 +213,13 @@ class DecimalField(Field[Decimal]):
     def to_python_value(self, value: Any) -> Decimal | None:
         return None if value is None else self._quantize(value)
 
-    def db_encoder(self, dialect: str, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        """SQLite stores the quantized Decimal as text (``general`` spells it the same)."""
-        if dialect != "sqlite":
-            return general
-        quantize, quantum = self._context.quantize, self._quantum
+    def db_encoder(self, dialect: Any, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        return dialect.decimal_encoder(self._context.quantize, self._quantum, general)
 
-        def to_sqlite(value: Any) -> Any:
-            if type(value) is Decimal:
-                try:
-                    result = quantize(value, quantum)
-                except InvalidOperation:
-                    return general(value)
-                if result.is_finite():
-                    return str(result)
-            return general(value)
-
-        return to_sqlite
-
-    def db_decoder(self, dialect: str) -> Callable[[Any], Decimal]:
-        """Drivers never give None here, so the quantizing itself (SQLite: text, float or int).
-
-        For SQLite's text and floats the steps of ``_quantize`` run without its type
-        dispatch; anything they refuse goes to ``_quantize``, which converts or raises.
-        """
-        if dialect != "sqlite":
-            return self._quantize
-        quantize, quantum, slow = self._context.quantize, self._quantum, self._quantize
-
-        def from_sqlite(value: Any) -> Decimal:
-            kind = type(value)
-            try:
-                if kind is str:
-                    result = quantize(Decimal(value), quantum)
-                elif kind is float:
-                    result = quantize(Decimal(repr(value)), quantum)
-                else:
-                    return slow(value)
-            except InvalidOperation:
-                return slow(value)
-            return result if result.is_finite() else slow(value)
-
-        return from_sqlite
+    def db_decoder(self, dialect: Any) -> Callable[[Any], Decimal]:
+        """Drivers never give None here, so the quantizing itself (``_quantize``), or the
+        dialect's shortcut for what its driver returns."""
+        return dialect.decimal_decoder(self._context.quantize, self._quantum, self._quantize)
 
     def _quantize(self, value: Any) -> Decimal:
         try:
@@ -299,7 +263,7 @@ class BooleanField(Field[bool]):
             return value
         return self._coerce(value)
 
-    def db_decoder(self, dialect: str) -> Callable[[Any], bool]:
+    def db_decoder(self, dialect: Any) -> Callable[[Any], bool]:
         """SQLite and MySQL return 0/1 (PostgreSQL's bools need no decoder)."""
         return _lookup_decoder(_INT_BOOLEANS, int, self.to_python_value)
 
@@ -535,61 +499,16 @@ class DatetimeField(Field[datetime.datetime]):
             value = self._coerce(value)
         return _datetime_reader()(value)
 
-    def db_encoder(self, dialect: str, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        """Aware UTC datetimes under ``use_tz`` (what this field holds) skip the generic
-        steps: ISO text for SQLite, the naive UTC time for MySQL (as ``general`` gives)."""
-        plain = datetime.datetime
-        if dialect == "sqlite":
+    def db_encoder(self, dialect: Any, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """Aware UTC datetimes under ``use_tz`` (what this field holds) may skip the generic
+        steps; the dialect knows how its driver takes them."""
+        return dialect.datetime_encoder(general)
 
-            def to_sqlite(value: Any) -> Any:
-                if type(value) is plain and value.tzinfo is UTC and get_use_tz():
-                    return value.isoformat(" ", "microseconds")
-                return general(value)
-
-            return to_sqlite
-        if dialect == "mysql":
-
-            def to_mysql(value: Any) -> Any:
-                if type(value) is plain and value.tzinfo is UTC and get_use_tz():
-                    return _combine(value, value.time())
-                return general(value)
-
-            return to_mysql
-        return general
-
-    def db_decoder(self, dialect: str) -> Callable[[Any], datetime.datetime]:
-        """Reads the time-zone settings once, here.  SQLite's ISO text goes straight to
-        ``fromisoformat``; ``_coerce`` takes the rest (padded text, dates, timestamps)."""
-        read, coerce, plain = _datetime_reader(), self._coerce, datetime.datetime
-        utc_unchanged = read(_UTC_PROBE) is _UTC_PROBE
-        if dialect == "sqlite":
-            parse = datetime.datetime.fromisoformat
-
-            def decode_text(value: Any) -> datetime.datetime:
-                try:
-                    value = parse(value)
-                except (TypeError, ValueError):
-                    value = coerce(value)
-                else:
-                    if value.tzinfo is UTC and utc_unchanged:  # what this field writes
-                        return value
-                return read(value)
-
-            return decode_text
-
-        if utc_unchanged and dialect == "mysql":  # DATETIME comes back naive, in UTC
-
-            def from_mysql(value: Any) -> datetime.datetime:
-                if type(value) is plain and value.tzinfo is None:
-                    return _combine(value, value.time(), UTC)
-                return read(value if type(value) is plain else coerce(value))
-
-            return from_mysql
-
-        def decode(value: Any) -> datetime.datetime:
-            return read(value if type(value) is plain else coerce(value))
-
-        return decode
+    def db_decoder(self, dialect: Any) -> Callable[[Any], datetime.datetime]:
+        """Reads the time-zone settings once, here; ``_coerce`` takes what the driver's
+        shortcut does not (padded text, dates, timestamps)."""
+        read = _datetime_reader()
+        return dialect.datetime_decoder(read, self._coerce, read(_UTC_PROBE) is _UTC_PROBE)
 
     def _stamp(self, instance: Any) -> datetime.datetime:
         stamp = timezone.now()
@@ -632,19 +551,8 @@ class DateField(Field[datetime.date]):
             return value
         return self._coerce(value)
 
-    def db_decoder(self, dialect: str) -> Callable[[Any], datetime.date]:
-        """SQLite returns ISO text (the other drivers return dates, which need no decoder)."""
-        if dialect != "sqlite":
-            return self.to_python_value
-        parse, coerce = datetime.date.fromisoformat, self._coerce
-
-        def decode_text(value: Any) -> datetime.date:
-            try:
-                return parse(value)
-            except (TypeError, ValueError):
-                return coerce(value)
-
-        return decode_text
+    def db_decoder(self, dialect: Any) -> Callable[[Any], datetime.date]:
+        return dialect.date_decoder(self.to_python_value, self._coerce)
 
     def _coerce(self, value: Any) -> datetime.date:
         if isinstance(value, datetime.datetime):
@@ -683,29 +591,8 @@ class TimeField(Field[datetime.time]):
 
     to_python_value = to_db_value  # type: ignore[assignment]
 
-    def db_decoder(self, dialect: str) -> Callable[[Any], datetime.time]:
-        """SQLite returns ISO text, MySQL a timedelta; asyncpg already returns naive times."""
-        convert = self.to_python_value
-        if dialect == "sqlite":
-            parse = datetime.time.fromisoformat
-
-            def decode_text(value: Any) -> datetime.time:
-                try:
-                    value = parse(value)
-                except (TypeError, ValueError):
-                    pass  # convert() explains
-                return convert(value)  # its first check passes a naive time
-
-            return decode_text
-        if dialect == "mysql":
-
-            def decode_delta(value: Any) -> datetime.time:
-                if type(value) is datetime.timedelta and not value.days:  # 0 <= value < 1 day
-                    return (_MIDNIGHT + value).time()
-                return convert(value)
-
-            return decode_delta
-        return convert
+    def db_decoder(self, dialect: Any) -> Callable[[Any], datetime.time]:
+        return dialect.time_decoder(self.to_python_value)
 
     def _coerce(self, value: Any) -> datetime.time:
         if isinstance(value, datetime.datetime):
@@ -820,7 +707,7 @@ class JSONField(Field[Any]):
             return value
         return self._validate(value)
 
-    def db_decoder(self, dialect: str) -> Callable[[Any], Any]:
+    def db_decoder(self, dialect: Any) -> Callable[[Any], Any]:
         """Every driver returns JSON text (a str); without a pydantic type, only decode it."""
         if self._adapter is not None:
             return self.to_python_value
@@ -898,7 +785,7 @@ class CharEnumFieldInstance(CharField):
             return super().to_python_value(value)
         return self._member(value)
 
-    def db_decoder(self, dialect: str) -> Callable[[Any], Any]:
+    def db_decoder(self, dialect: Any) -> Callable[[Any], Any]:
         if self.enum_type is None:
             return super().db_decoder(dialect)
         return _lookup_decoder(self._members, str, self.to_python_value)
@@ -948,7 +835,7 @@ class IntEnumFieldInstance(SmallIntField):
     def to_python_value(self, value: Any) -> Any:
         return None if value is None else self._member(value)
 
-    def db_decoder(self, dialect: str) -> Callable[[Any], Any]:
+    def db_decoder(self, dialect: Any) -> Callable[[Any], Any]:
         return _lookup_decoder(self._members, int, self.to_python_value)
 
     def _member(self, value: Any) -> Enum:

@@ -137,12 +137,7 @@ async def _script(conn: Any, sql: str) -> None:
 class AsyncpgDBClient(PooledClient):
     jobs = Jobs(fetch=_fetch, write=_write, insert=_insert, many=_many, query=_query, script=_script)
     dialect = PostgresDialect()
-    capabilities = Capabilities(
-        "postgres",
-        support_for_update=True,
-        support_update_limit_order_by=False,
-        supports_returning=True,
-    )
+    capabilities = Capabilities.of(dialect)
     server_name = "PostgreSQL"
     default_port = 5432
     driver_errors = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, asyncio.TimeoutError)

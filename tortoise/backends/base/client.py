@@ -22,7 +22,10 @@ from tortoise.sql.dialects.base import Dialect
 
 @dataclass(frozen=True)
 class Capabilities:
-    """What a backend can do; tests and the ORM branch on these, not on driver names."""
+    """What a backend can do; tests and the ORM branch on these, not on driver names.
+
+    Everything but ``daemon`` (a property of the client) comes from the dialect:
+    ``Capabilities.of(dialect)``."""
 
     dialect: str
     daemon: bool = True
@@ -34,6 +37,20 @@ class Capabilities:
     support_update_limit_order_by: bool = True
     can_rollback_ddl: bool = True
     supports_returning: bool = False
+
+    @classmethod
+    def of(cls, dialect: Dialect, daemon: bool = True) -> "Capabilities":
+        return cls(
+            dialect.name,
+            daemon=daemon,
+            requires_limit=dialect.requires_limit,
+            inline_comment=dialect.inline_comment,
+            support_for_update=dialect.supports_for_update,
+            support_index_hint=dialect.supports_index_hints,
+            support_update_limit_order_by=dialect.supports_update_limit_order_by,
+            can_rollback_ddl=dialect.can_rollback_ddl,
+            supports_returning=dialect.supports_returning,
+        )
 
 
 @dataclass(frozen=True)

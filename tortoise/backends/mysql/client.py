@@ -99,13 +99,7 @@ def _ssl_context(ssl: Any) -> Any:
 class MySQLClient(PooledClient):
     jobs = Jobs(fetch=_fetch, write=_write, insert=_insert, many=_many, query=_query, script=_script)
     dialect = MySQLDialect()
-    capabilities = Capabilities(
-        "mysql",
-        requires_limit=True,
-        inline_comment=True,
-        support_index_hint=True,
-        can_rollback_ddl=False,
-    )
+    capabilities = Capabilities.of(dialect)
     server_name = "MySQL"
     default_port = 3306
     driver_errors = (driver.Error, OSError, asyncio.TimeoutError)

@@ -40,14 +40,7 @@ class SqliteClient(BaseDBAsyncClient):
         script=sqlite_jobs.execute_script,
     )
     dialect = _DIALECT
-    capabilities = Capabilities(
-        "sqlite",
-        daemon=False,
-        requires_limit=True,
-        inline_comment=True,
-        support_for_update=False,
-        supports_returning=True,
-    )
+    capabilities = Capabilities.of(_DIALECT, daemon=False)
 
     def __init__(self, file_path: str = ":memory:", connection_name: str = "default", **kwargs: Any) -> None:
         super().__init__(connection_name=connection_name, fetch_inserted=kwargs.pop("fetch_inserted", True))

@@ -1,4 +1,33 @@
-"""Per-database SQL dialects; each knows quoting, placeholders, lookups and types."""
+"""Per-database SQL dialects: everything that differs between databases lives here.
+
+A dialect knows identifier quoting, placeholders (``param_style``), the lookup operators,
+LIMIT/OFFSET, RETURNING and upsert spelling, column types (``column_type``,
+``auto_pk_type``, ``fk_column_type``), how its driver's values are adapted
+(``adapt_param``, ``adapted_types``, ``native_types``) and the per-driver value
+shortcuts fields ask for (``decimal_encoder``, ``datetime_decoder`` …), and what the
+database can do (``supports_*`` flags, from which a backend's ``Capabilities`` derive).
+Fields describe what they are; nothing outside this package checks a dialect's name.
+
+Adding a backend:
+
+1. Write ``tortoise/sql/dialects/<name>.py``: a ``Dialect`` subclass with ``name``,
+   ``param_style``, ``quote_char``, the capability flags, and overrides for whatever its
+   SQL or driver does differently (start from the closest existing dialect).  Add its
+   database-free SQL tests next to ``tests/test_sql_statements.py``.
+2. Write the package ``tortoise/backends/<driver>/``: a client subclass of
+   ``BaseDBAsyncClient`` (usually through ``tortoise.backends.base.pooled``) with
+   ``dialect = <Name>Dialect()``, ``capabilities = Capabilities.of(dialect)``, the
+   driver's connect/close, its ``Jobs`` (fetch, write, insert, many, query, script) and
+   the mapping of driver exceptions to ``tortoise.exceptions``; export the client as
+   ``client_class`` from the package's ``__init__``.
+3. Register the URL scheme in ``tortoise/config.py`` (scheme → backend module and the
+   parameters it takes).
+4. Run the whole suite against it (``tests/conftest.py`` picks the database from
+   ``ALDABRA_TEST_DB``) and the benchmarks against the raw driver.
+
+Neither layer imports the ORM above it (models, querysets, the connection registry):
+``tests/test_layering.py`` enforces it.
+"""
 from tortoise.sql.dialects.base import Dialect
 
 __all__ = ["Dialect"]

@@ -6,6 +6,7 @@ it for per-field value adapters (``encoder``/``decoder``), built once per field.
 """
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any, Callable
 
 from tortoise.exceptions import FieldError
@@ -57,6 +58,10 @@ class Dialect:
     can_rollback_ddl: bool = True
     supports_for_update: bool = False
     supports_index_hints: bool = False
+    #: column comments are written inside CREATE TABLE (else as separate statements)
+    inline_comment: bool = False
+    #: UPDATE/DELETE accept ORDER BY and LIMIT
+    supports_update_limit_order_by: bool = True
     lookups: dict[str, str] = BASE_LOOKUPS
     #: most bound parameters one statement may carry (bulk inserts are split to fit)
     max_params: int = 32766
@@ -198,8 +203,8 @@ class Dialect:
         to_db = field.to_db_value
         adapt = self.adapt_param
         if adapt.__func__ is Dialect.adapt_param or not self._needs_adapting(field):  # type: ignore[attr-defined]
-            return field.db_encoder(self.name, lambda value: to_db(value, None))
-        return field.db_encoder(self.name, lambda value: adapt(to_db(value, None)))
+            return field.db_encoder(self, lambda value: to_db(value, None))
+        return field.db_encoder(self, lambda value: adapt(to_db(value, None)))
 
     def _needs_adapting(self, field: "Field") -> bool:
         if self.adapted_types is None:
@@ -214,7 +219,35 @@ class Dialect:
         shape (hydrators are rebuilt by ``Tortoise.init``) and never given None."""
         if field.field_type in self.native_types:
             return None
-        return field.db_decoder(self.name)
+        return field.db_decoder(self)
+
+    # --- per-driver value shortcuts the fields ask for ---------------------------------------
+    # Each gets the field's general converters and returns a converter for what this
+    # driver takes or gives; the defaults are the general converters themselves.
+    def decimal_encoder(self, quantize: Callable, quantum: Any, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        return general
+
+    def decimal_decoder(self, quantize: Callable, quantum: Any, slow: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        return slow
+
+    def datetime_encoder(self, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        return general
+
+    def datetime_decoder(self, read: Callable, coerce: Callable, utc_unchanged: bool) -> Callable[[Any], Any]:
+        """``read`` applies the time-zone settings; ``coerce`` makes a datetime of anything
+        else; ``utc_unchanged``: those settings give aware UTC datetimes back as they are."""
+        plain = datetime.datetime
+
+        def decode(value: Any) -> datetime.datetime:
+            return read(value if type(value) is plain else coerce(value))
+
+        return decode
+
+    def date_decoder(self, convert: Callable[[Any], Any], coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        return convert
+
+    def time_decoder(self, convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        return convert
 
     # --- DDL ------------------------------------------------------------------------------
     def column_type(self, field: "Field") -> str:

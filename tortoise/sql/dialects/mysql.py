@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from tortoise.sql.dialects.base import BASE_LOOKUPS, Dialect
+from tortoise.timezone import get_use_tz
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.fields.base import Field
@@ -37,6 +38,7 @@ class MySQLDialect(Dialect):
     no_limit = "18446744073709551615"
     can_rollback_ddl = False
     supports_for_update = True
+    inline_comment = True
     supports_index_hints = True
     lookups = {
         **BASE_LOOKUPS,
@@ -118,3 +120,39 @@ class MySQLDialect(Dialect):
 
     def auto_pk_type(self, field: "Field") -> str:
         return f"{self.column_type(field)} NOT NULL PRIMARY KEY AUTO_INCREMENT"
+
+    # --- value shortcuts: DATETIME holds naive UTC times; TIME comes back as a timedelta ----
+    def datetime_encoder(self, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """Aware UTC datetimes under ``use_tz``: their naive UTC time (as ``general`` gives)."""
+        plain = datetime.datetime
+        combine = plain.combine
+
+        def to_mysql(value: Any) -> Any:
+            if type(value) is plain and value.tzinfo is _UTC and get_use_tz():
+                return combine(value, value.time())
+            return general(value)
+
+        return to_mysql
+
+    def datetime_decoder(self, read: Callable, coerce: Callable, utc_unchanged: bool) -> Callable[[Any], Any]:
+        if not utc_unchanged:
+            return super().datetime_decoder(read, coerce, utc_unchanged)
+        plain = datetime.datetime
+        combine = plain.combine
+
+        def from_mysql(value: Any) -> datetime.datetime:
+            if type(value) is plain and value.tzinfo is None:
+                return combine(value, value.time(), _UTC)
+            return read(value if type(value) is plain else coerce(value))
+
+        return from_mysql
+
+    def time_decoder(self, convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        midnight = datetime.datetime.min
+
+        def decode_delta(value: Any) -> datetime.time:
+            if type(value) is datetime.timedelta and not value.days:  # 0 <= value < 1 day
+                return (midnight + value).time()
+            return convert(value)
+
+        return decode_delta

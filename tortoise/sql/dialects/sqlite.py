@@ -4,9 +4,10 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from tortoise.sql.dialects.base import BASE_LOOKUPS, Dialect
+from tortoise.timezone import UTC, get_use_tz
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.fields.base import Field
@@ -42,6 +43,7 @@ class SqliteDialect(Dialect):
     supports_returning = True
     multirow_insert_id = "last"  # rowids of one INSERT's rows follow each other
     supports_for_update = False
+    inline_comment = True
     lookups = {
         **BASE_LOOKUPS,
         "contains": "{lhs} GLOB {rhs}",
@@ -78,3 +80,91 @@ class SqliteDialect(Dialect):
 
     def auto_pk_type(self, field: "Field") -> str:
         return "INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL"
+
+    # --- value shortcuts: SQLite stores decimals, datetimes, dates and times as text ----------
+    def decimal_encoder(self, quantize: Callable, quantum: Any, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """The quantized Decimal as text (``general`` spells it the same)."""
+        Decimal, InvalidOperation = decimal.Decimal, decimal.InvalidOperation
+
+        def to_sqlite(value: Any) -> Any:
+            if type(value) is Decimal:
+                try:
+                    result = quantize(value, quantum)
+                except InvalidOperation:
+                    return general(value)
+                if result.is_finite():
+                    return str(result)
+            return general(value)
+
+        return to_sqlite
+
+    def decimal_decoder(self, quantize: Callable, quantum: Any, slow: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """Text and floats quantized without ``slow``'s type dispatch; ``slow`` takes the rest
+        (and converts or raises)."""
+        Decimal, InvalidOperation = decimal.Decimal, decimal.InvalidOperation
+
+        def from_sqlite(value: Any) -> Any:
+            kind = type(value)
+            try:
+                if kind is str:
+                    result = quantize(Decimal(value), quantum)
+                elif kind is float:
+                    result = quantize(Decimal(repr(value)), quantum)
+                else:
+                    return slow(value)
+            except InvalidOperation:
+                return slow(value)
+            return result if result.is_finite() else slow(value)
+
+        return from_sqlite
+
+    def datetime_encoder(self, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """Aware UTC datetimes under ``use_tz`` straight to ISO text."""
+        plain = datetime.datetime
+
+        def to_sqlite(value: Any) -> Any:
+            if type(value) is plain and value.tzinfo is UTC and get_use_tz():
+                return value.isoformat(" ", "microseconds")
+            return general(value)
+
+        return to_sqlite
+
+    def datetime_decoder(self, read: Callable, coerce: Callable, utc_unchanged: bool) -> Callable[[Any], Any]:
+        """ISO text straight to ``fromisoformat``; UTC values written by the ORM come back as
+        parsed when the settings would not change them."""
+        parse = datetime.datetime.fromisoformat
+
+        def decode_text(value: Any) -> datetime.datetime:
+            try:
+                value = parse(value)
+            except (TypeError, ValueError):
+                value = coerce(value)
+            else:
+                if value.tzinfo is UTC and utc_unchanged:
+                    return value
+            return read(value)
+
+        return decode_text
+
+    def date_decoder(self, convert: Callable[[Any], Any], coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        parse = datetime.date.fromisoformat
+
+        def decode_text(value: Any) -> datetime.date:
+            try:
+                return parse(value)
+            except (TypeError, ValueError):
+                return coerce(value)
+
+        return decode_text
+
+    def time_decoder(self, convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        parse = datetime.time.fromisoformat
+
+        def decode_text(value: Any) -> datetime.time:
+            try:
+                value = parse(value)
+            except (TypeError, ValueError):
+                pass  # convert() explains
+            return convert(value)  # its first check passes a naive time
+
+        return decode_text
