@@ -101,3 +101,14 @@ def test_capabilities_come_from_the_dialect():
             dialect.supports_returning, dialect.can_rollback_ddl, dialect.inline_comment,
             dialect.supports_update_limit_order_by)
     assert SqliteClient.capabilities.daemon is False
+
+
+def test_relations_live_in_one_module_and_old_paths_still_work():
+    from tortoise import fields, relations
+    from tortoise.fields import managers, relational
+
+    for name in ("ReverseRelation", "ManyToManyRelation"):
+        cls = getattr(relations, name)
+        assert getattr(fields, name) is cls and getattr(relational, name) is cls and getattr(managers, name) is cls
+    assert managers.make_manager is relations.make_manager
+    assert relations.ForwardRelationDescriptor.__module__ == "tortoise.relations"

@@ -13,7 +13,8 @@ from tortoise.fields.relational import (
     ForeignKeyFieldInstance,
     ManyToManyFieldInstance,
 )
-from tortoise.models import Model, RelationManagerDescriptor
+from tortoise.models import Model
+from tortoise.relations import RelationManagerDescriptor
 
 
 def discover_models(label: str, modules: list[Any]) -> tuple[list[type[Model]], list[type[Model]]]:

@@ -20,11 +20,8 @@ from tortoise.exceptions import (
 )
 from tortoise.fields.base import Field
 from tortoise.router import router
-from tortoise.fields.relational import (
-    ForeignKeyFieldInstance,
-    ManyToManyFieldInstance,
-    RelationalField,
-)
+from tortoise.fields.relational import ForeignKeyFieldInstance, ManyToManyFieldInstance
+from tortoise.relations import ForwardRelationDescriptor, RelationManagerDescriptor, ReverseRelation
 from tortoise.model_code import make_hydrator, make_initializer, make_row_encoder
 from tortoise.sql import statements as statements_sql
 from tortoise.sql.cache import statements as statement_cache
@@ -294,72 +291,6 @@ def _fk_id_field(fk: ForeignKeyFieldInstance) -> Field:
     id_field.bind(fk.model, fk.source_field_name)
     id_field.reference = fk  # type: ignore[attr-defined]
     return id_field
-
-
-class ForwardRelationDescriptor:
-    """``post.author``: the instance when fetched, else an awaitable query for it."""
-
-    def __init__(self, field: ForeignKeyFieldInstance) -> None:
-        self.field = field
-        self.name = field.model_field_name
-        self.cache = f"_{field.model_field_name}"
-        self.id_attr = field.source_field_name
-
-    def __get__(self, obj: Any, owner: Any) -> Any:
-        if obj is None:
-            return self.field
-        d = obj.__dict__
-        value = d.get(self.id_attr)
-        cached = d.get(self.cache)
-        if cached is not None and value is not None and getattr(cached, self.field.to_field_instance.model_field_name) == value:
-            return cached
-        if value is None:
-            return None
-        related = self.field.related_model
-        return related.filter(**{self.field.to_field_instance.model_field_name: value}).first()
-
-    def __set__(self, obj: Any, value: Any) -> None:
-        d = obj.__dict__
-        if value is None:
-            d[self.id_attr] = None
-            d[self.cache] = None
-            return
-        if not isinstance(value, Model):
-            raise FieldError(
-                f"{self.field.qualified_name} takes a {self.field.related_model.__name__ if self.field.related_model else 'model'} "
-                f"instance or None, got {value!r}; to set the id use {self.id_attr}="
-            )
-        key = getattr(value, self.field.to_field_instance.model_field_name)
-        if key is None:
-            raise OperationalError(
-                f"cannot assign an unsaved {type(value).__name__} to {self.field.qualified_name}; save it first"
-            )
-        d[self.id_attr] = key
-        d[self.cache] = value
-
-
-class RelationManagerDescriptor:
-    """``user.posts`` / ``post.tags``: a per-instance relation manager."""
-
-    def __init__(self, field: RelationalField) -> None:
-        self.field = field
-        self.name = field.model_field_name
-
-    def __get__(self, obj: Any, owner: Any) -> Any:
-        if obj is None:
-            return self.field
-        d = obj.__dict__
-        manager = d.get(self.name)
-        if manager is None:
-            from tortoise.fields.managers import make_manager
-
-            manager = d[self.name] = make_manager(obj, self.field)
-        return manager
-
-    def __set__(self, obj: Any, value: Any) -> None:
-        raise FieldError(
-            f"{self.field.qualified_name} is a relation; use .add()/.remove() or the related model's foreign key"
-        )
 
 
 class Model(metaclass=ModelMeta):
@@ -733,6 +664,4 @@ class Model(metaclass=ModelMeta):
 
 
 def _managers() -> tuple[type, ...]:
-    from tortoise.fields.managers import ReverseRelation
-
     return (ReverseRelation,)

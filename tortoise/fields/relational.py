@@ -169,7 +169,7 @@ ForeignKeyNullableRelation = Union[Awaitable[Optional[MODEL]], Optional[MODEL]]
 OneToOneRelation = Union[Awaitable[MODEL], MODEL]
 OneToOneNullableRelation = Union[Awaitable[Optional[MODEL]], Optional[MODEL]]
 
-from tortoise.fields.managers import ManyToManyRelation, ReverseRelation  # noqa: E402
+from tortoise.relations import ManyToManyRelation, ReverseRelation  # noqa: E402
 
 __all__ = [
     "ForeignKeyField", "OneToOneField", "ManyToManyField",
