@@ -7,6 +7,8 @@ condition node using the lookup registry below.
 from __future__ import annotations
 
 import datetime
+import decimal
+import uuid
 from typing import TYPE_CHECKING, Any, Callable
 
 from tortoise.exceptions import FieldError
@@ -34,6 +36,18 @@ def _rhs(value: Any, field: "Field | None", resolver: "Resolver") -> nodes.Node:
 
 def _pk_of(value: Any) -> Any:
     return value.pk if isinstance(value, _model_class()) else value
+
+
+def _expression_class() -> type:
+    global _EXPRESSION
+    if _EXPRESSION is None:
+        from tortoise.expressions import Expression
+
+        _EXPRESSION = Expression
+    return _EXPRESSION
+
+
+_EXPRESSION: Any = None
 
 
 def _model_class() -> type:
@@ -319,16 +333,24 @@ def split_key(key: str) -> tuple[tuple[str, ...], str, str | None]:
     return found
 
 
+#: plain values of these types are sent as they are by the comparison lookups
+_SCALARS = frozenset({int, str, float, bool, decimal.Decimal, datetime.datetime, datetime.date, datetime.time, uuid.UUID})
+_COMPARISONS = frozenset({"exact", "not", "gt", "gte", "lt", "lte", "iexact"})
+
+
 def filter_value_shape(owner: Any, key: str, value: Any, w: Walker) -> Any:
     """The part of a filter's value that decides its SQL; its parameters go to ``w``.
 
     Mirrors what ``resolve_filter`` and the lookups do to the value, so that the leaves
     are the values the statement's parameters are encoded from.
     """
+    found = _KEYS.get(key) or split_key(key)
+    if type(value) in _SCALARS and found[2] is None and found[1] in _COMPARISONS:  # the common case
+        w.leaf(owner, value)
+        return ""
     if value is None:
         return None
-    from tortoise.expressions import Expression
-
+    Expression = _expression_class()
     if isinstance(value, Expression):
         return ("E", value.shape(w))
     if hasattr(value, "__await__") and not isinstance(value, _model_class()):  # a queryset: a subquery
