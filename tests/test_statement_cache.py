@@ -294,3 +294,9 @@ async def test_bulk_statements_are_compiled_once_per_shape():
     await Item.bulk_update(objs, ["qty"])
     assert statements.compiles == compiles
     assert await Item.all().order_by("name").values_list("qty", flat=True) == [2, 3, 4, 2, 3, 4]
+
+
+async def test_iterators_as_values_are_read_once(items):
+    assert await _names(Item.filter(name__in=(n for n in ["apple", "date"]))) == ["apple", "date"]
+    assert await _names(Item.filter(qty__range=iter([5, 7]))) == ["apple", "date"]
+    assert await _names(Item.filter(name__in=map(str, ["banana"]))) == ["banana"]

@@ -367,9 +367,10 @@ def filter_value_shape(owner: Any, key: str, value: Any, w: Walker) -> Any:
                 value = int(value)
             except (TypeError, ValueError):
                 raise Uncacheable(key) from None
+    if lookup in _LIST_LOOKUPS or lookup == "range":
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__") or iter(value) is value:
+            raise Uncacheable(key)  # an iterator can be read only once: the plain path reads it
     if lookup in _LIST_LOOKUPS:
-        if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-            raise Uncacheable(key)
         values = [_pk_of(v) for v in value]
         w.leaf_group(owner, values)
         return len(values)
