@@ -104,3 +104,29 @@ async def test_queries_with_plain_code(plain_code):
     assert await Item.filter(qty=7).values("name", "qty") == [{"name": "n", "qty": 7}]
     await Author.create(username="u", password_hash="h")
     assert (await Author.get(username="u")).is_active is True
+
+
+def test_long_results_are_built_with_the_collector_paused_and_resumed():
+    import gc
+
+    seen = []
+    n = model_code.GC_PAUSE_ROWS
+    assert model_code.build_all(lambda row: seen.append(gc.isenabled()) or row, list(range(n))) == list(range(n))
+    assert seen == [False] * n and gc.isenabled()
+    seen.clear()
+    model_code.build_all(lambda row: seen.append(gc.isenabled()), [1, 2])
+    assert seen == [True, True]
+
+    def fail(row):
+        raise ValueError(row)
+
+    with pytest.raises(ValueError):
+        model_code.build_all(fail, list(range(n)))
+    assert gc.isenabled()
+
+
+async def test_long_results_hydrate_alike(generated_code):
+    await Item.bulk_create([Item(name=f"i{i:04d}", qty=i) for i in range(model_code.GC_PAUSE_ROWS + 5)])
+    objs = await Item.all().order_by("qty")
+    assert [(o.name, o.qty) for o in objs[:2]] == [("i0000", 0), ("i0001", 1)] and len(objs) == model_code.GC_PAUSE_ROWS + 5
+    assert len(await Item.all().values("name")) == model_code.GC_PAUSE_ROWS + 5

@@ -14,6 +14,7 @@ effect for models initialised after the switch.
 """
 from __future__ import annotations
 
+import gc
 import itertools
 import linecache
 import os
@@ -30,6 +31,25 @@ if TYPE_CHECKING:  # pragma: no cover
 
 GENERATE = os.environ.get("ALDABRA_GENERATED_CODE", "1") != "0"
 _serial = itertools.count(1)
+
+
+#: results at least this long are built with the cyclic garbage collector paused
+GC_PAUSE_ROWS = 500
+
+
+def build_all(make: Callable[[Any], Any], rows: Sequence[Any]) -> list[Any]:
+    """``[make(row) for row in rows]``; for long results with the cyclic GC paused.
+
+    Building many new objects triggers collector sweeps over all of them, again and again
+    as they age (~2/3 of the cost on 200,000 rows); none of them can be garbage yet, so
+    the sweeps find nothing.  The collector runs as usual once the list is built."""
+    if len(rows) < GC_PAUSE_ROWS or not gc.isenabled():
+        return [make(row) for row in rows]
+    gc.disable()
+    try:
+        return [make(row) for row in rows]
+    finally:
+        gc.enable()
 
 
 def set_generation(enabled: bool) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Generator, Generic, Iterab
 from tortoise.exceptions import FieldError, ParamsError
 from tortoise.expressions import Expression, Q
 from tortoise.filters import Resolver
-from tortoise.model_code import make_row_maker
+from tortoise.model_code import build_all, make_row_maker
 from tortoise.models import Model
 from tortoise.sql import nodes
 from tortoise.sql.cache import UNCACHEABLE, Uncacheable, Walker, bind_plan, compile_plan, statements
@@ -385,7 +385,7 @@ class QuerySet(AwaitableQuery[MODEL]):
         if names:
             objs = _hydrate_annotated(rows, hydrate, n, names, decoders)
         else:
-            objs = [hydrate(row) for row in rows]
+            objs = build_all(hydrate, rows)
         return await self._finish(objs)
 
     async def _finish(self, objs: list) -> Any:
@@ -570,7 +570,7 @@ class ValuesQuery(_Terminal):
         if found is not None:
             (sql, plan, make), leaves = found
             rows = await client.fetch_rows(sql, bind_plan(plan, leaves))
-            result = [make(row) for row in rows]
+            result = build_all(make, rows)
         else:
             select, decoders = self._resolve(dialect)
             sql, params = compile_query(select, dialect)
