@@ -156,3 +156,27 @@ def test_m2m_delete(dialect, targets, expected):
 def test_identifiers_are_quoted_by_the_dialect():
     assert st.delete_by_pk(SQLITE, 'we"ird', "id") == 'DELETE FROM "we""ird" WHERE "id"=?'
     assert st.delete_by_pk(MYSQL, "we`ird", "id") == "DELETE FROM `we``ird` WHERE `id`=%s"
+
+
+def _render(node, dialect):
+    from tortoise.sql.nodes import Context
+
+    c = Context(dialect)
+    sql = node.sql(c)
+    node.bind(c)
+    return sql, c.params
+
+
+def test_condition_builders_per_dialect():
+    from tortoise.sql import nodes
+
+    col = nodes.Column("t", "a")
+    assert _render(nodes.is_null(col), SQLITE) == ('"t"."a" IS NULL', [])
+    assert _render(nodes.is_null(col, negate=True), MYSQL) == ("`t`.`a` IS NOT NULL", [])
+    assert _render(nodes.in_list(col, [nodes.Param(1), nodes.Param(2)]), POSTGRES) == ('"t"."a" IN ($1,$2)', [1, 2])
+    assert _render(nodes.in_list(col, [nodes.Param(1)], negate=True), MYSQL) == ("`t`.`a` NOT IN (%s)", [1])
+    assert nodes.in_list(col, []) is nodes.FALSE and nodes.in_list(col, [], negate=True) is nodes.TRUE
+    assert _render(nodes.between(col, nodes.Param(1), nodes.Param(9)), SQLITE) == ('"t"."a" BETWEEN ? AND ?', [1, 9])
+    case = nodes.case_when([(nodes.is_null(col), nodes.Param("x"))], nodes.NULL)
+    assert _render(case, POSTGRES) == ('CASE WHEN "t"."a" IS NULL THEN $1 ELSE NULL END', ["x"])
+    assert _render(nodes.count_distinct(col), SQLITE) == ('COUNT(DISTINCT "t"."a")', [])

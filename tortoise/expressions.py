@@ -161,15 +161,8 @@ class Case(Expression):
         self.whens, self.default = whens, default
 
     def resolve(self, resolver: "Resolver") -> nodes.Node:
-        children: list[nodes.Node] = []
-        template = "CASE"
-        for when in self.whens:
-            template += " WHEN {%d} THEN {%d}" % (len(children), len(children) + 1)
-            children.append(when.condition.resolve(resolver))
-            children.append(_operand(when.then, resolver, id(when)))
-        template += " ELSE {%d} END" % len(children)
-        children.append(_operand(self.default, resolver, id(self)))
-        return nodes.Template(template, children)
+        pairs = [(when.condition.resolve(resolver), _operand(when.then, resolver, id(when))) for when in self.whens]
+        return nodes.case_when(pairs, _operand(self.default, resolver, id(self)))
 
     def shape(self, w: Walker) -> Hashable:
         whens = tuple((when.condition.shape(w), _operand_shape(when.then, id(when), w)) for when in self.whens)

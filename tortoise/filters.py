@@ -73,16 +73,16 @@ def _compare(name: str) -> Callable[..., nodes.Node]:
 
 def _exact(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> nodes.Node:
     if value is None:
-        return nodes.Template("{0} IS NULL", [lhs])
+        return nodes.is_null(lhs)
     return nodes.Lookup("exact", lhs, _rhs(value, field, r))
 
 
 def _not(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> nodes.Node:
     if value is None:
-        return nodes.Template("{0} IS NOT NULL", [lhs])
+        return nodes.is_null(lhs, negate=True)
     condition = nodes.Lookup("not", lhs, _rhs(value, field, r))
     if field is not None and field.null:
-        return nodes.Junction("OR", [condition, nodes.Template("{0} IS NULL", [lhs])])
+        return nodes.Junction("OR", [condition, nodes.is_null(lhs)])
     return condition
 
 
@@ -91,18 +91,15 @@ def _in(negate: bool) -> Callable[..., nodes.Node]:
         from tortoise.expressions import Subquery
         from tortoise.queryset import AwaitableQuery
 
-        op = "NOT IN" if negate else "IN"
         if isinstance(value, AwaitableQuery):
             value = Subquery(value)
         if isinstance(value, Subquery):
-            return nodes.Template("{0} %s {1}" % op, [lhs, value.resolve(r)])
+            return nodes.in_subquery(lhs, value.resolve(r), negate)
         if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-            raise FieldError(f"lookup '{op.lower().replace(' ', '_')}' on {_label(field)} needs a list of values, got {value!r}")
+            name = "not_in" if negate else "in"
+            raise FieldError(f"lookup '{name}' on {_label(field)} needs a list of values, got {value!r}")
         params = [nodes.Param(_pk_of(v), field) for v in value]
-        if not params:
-            return nodes.TRUE if negate else nodes.FALSE
-        marks = ",".join("{%d}" % (i + 1) for i in range(len(params)))
-        return nodes.Template("{0} %s (%s)" % (op, marks), [lhs, *params])
+        return nodes.in_list(lhs, params, negate)
 
     return build
 
@@ -112,13 +109,13 @@ def _range(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> nodes.Node
         low, high = value
     except (TypeError, ValueError):
         raise FieldError(f"lookup 'range' on {_label(field)} needs a (low, high) pair, got {value!r}") from None
-    return nodes.Template("{0} BETWEEN {1} AND {2}", [lhs, _rhs(low, field, r), _rhs(high, field, r)])
+    return nodes.between(lhs, _rhs(low, field, r), _rhs(high, field, r))
 
 
 def _isnull(negate: bool) -> Callable[..., nodes.Node]:
     def build(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> nodes.Node:
         is_null = bool(value) != negate
-        return nodes.Template("{0} IS NULL" if is_null else "{0} IS NOT NULL", [lhs])
+        return nodes.is_null(lhs, negate=not is_null)
 
     return build
 
@@ -276,19 +273,19 @@ class Resolver:
         col = nodes.Column
         if kind in ("fk", "o2o"):
             id_field = field.model._meta.fields_map[field.source_field_name]
-            on = nodes.Template("{0}={1}", [col(new_alias, field.to_field_instance.column), col(alias, id_field.column)])
+            on = nodes.equals(col(new_alias, field.to_field_instance.column), col(alias, id_field.column))
             self.joins.append(Join(related._meta.db_table, new_alias, on))
         elif kind in ("backward_fk", "backward_o2o"):
             fk = related._meta.fields_map[field.relation_field]
-            on = nodes.Template("{0}={1}", [col(new_alias, fk.column), col(alias, field.to_field_column)])
+            on = nodes.equals(col(new_alias, fk.column), col(alias, field.to_field_column))
             self.joins.append(Join(related._meta.db_table, new_alias, on))
             self.has_multi_join = self.has_multi_join or kind == "backward_fk"
         elif kind == "m2m":
             through = f"{new_alias}__through"
             owner_pk = field.model._meta.pk.column
-            on_through = nodes.Template("{0}={1}", [col(through, field.backward_key), col(alias, owner_pk)])
+            on_through = nodes.equals(col(through, field.backward_key), col(alias, owner_pk))
             self.joins.append(Join(field.through, through, on_through))
-            on_target = nodes.Template("{0}={1}", [col(new_alias, related._meta.pk.column), col(through, field.forward_key)])
+            on_target = nodes.equals(col(new_alias, related._meta.pk.column), col(through, field.forward_key))
             self.joins.append(Join(related._meta.db_table, new_alias, on_target))
             self.has_multi_join = True
         else:  # pragma: no cover - every relation kind is handled above

@@ -65,7 +65,7 @@ class Aggregate(Function):
         args = self._arg_nodes(resolver)
         if self.filter is not None:
             condition = self.filter.resolve(resolver)
-            args[0] = nodes.Template("CASE WHEN {0} THEN {1} ELSE NULL END", [condition, args[0]])
+            args[0] = nodes.case_when([(condition, args[0])], nodes.NULL)
         return nodes.Func(self.database_func, args, distinct=self.distinct)
 
     def shape(self, w: Walker) -> Hashable:

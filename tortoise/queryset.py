@@ -622,13 +622,13 @@ class CountQuery(_CachedTerminal):
             select.joins = resolver.joins
             if resolver.has_multi_join:
                 pk = self.model._meta.pk
-                select.columns = [(nodes.Func("COUNT", [nodes.Column(self.model._meta.db_table, pk.column)], distinct=True), None)]
+                select.columns = [(nodes.count_distinct(nodes.Column(self.model._meta.db_table, pk.column)), None)]
             else:
-                select.columns = [(nodes.Literal("COUNT(*)"), None)]
+                select.columns = [(nodes.COUNT_ALL, None)]
             return select
         inner, _ = qs._build_select(resolver)
         outer = Select("", "_counted", source=inner)
-        outer.columns = [(nodes.Literal("COUNT(*)"), None)]
+        outer.columns = [(nodes.COUNT_ALL, None)]
         return outer
 
     async def _execute(self) -> int:
@@ -645,7 +645,7 @@ class ExistsQuery(_CachedTerminal):
     def _build(self, resolver: Resolver) -> Any:
         qs = self.qs
         select = qs._base_select(resolver, with_order=False)
-        select.columns = [(nodes.Literal("1"), None)]
+        select.columns = [(nodes.ONE, None)]
         select.joins = resolver.joins
         select.limit = resolver.sub("exists_limit", 1)
         return select
@@ -688,7 +688,7 @@ def _restricting(qs: QuerySet, resolver: Resolver, where: nodes.Node | None) -> 
     # MySQL refuses a subquery on the updated table unless it is wrapped in a derived table
     wrapper = Select("", "_ids", source=inner)
     wrapper.columns = [(nodes.Column("_ids", "_pk"), None)]
-    return nodes.Template("{0} IN {1}", [nodes.Column(meta.db_table, meta.pk.column), nodes.Subquery(wrapper)])
+    return nodes.in_subquery(nodes.Column(meta.db_table, meta.pk.column), nodes.Subquery(wrapper))
 
 
 class UpdateQuery(_CachedTerminal):

@@ -325,3 +325,45 @@ class Subquery(Node):
 
 TRUE = Literal("1=1")
 FALSE = Literal("1=0")
+NULL = Literal("NULL")
+COUNT_ALL = Literal("COUNT(*)")
+ONE = Literal("1")
+
+
+# --- the SQL of conditions and expressions the ORM builds (so that no SQL text lives above) ---
+def equals(lhs: Node, rhs: Node) -> Node:
+    return Template("{0}={1}", [lhs, rhs])
+
+
+def is_null(lhs: Node, negate: bool = False) -> Node:
+    return Template("{0} IS NOT NULL" if negate else "{0} IS NULL", [lhs])
+
+
+def in_list(lhs: Node, values: Sequence[Node], negate: bool = False) -> Node:
+    """``lhs [NOT] IN (v1, v2 …)``; an empty list is always false (true when negated)."""
+    if not values:
+        return TRUE if negate else FALSE
+    marks = ",".join("{%d}" % (i + 1) for i in range(len(values)))
+    return Template("{0} %s (%s)" % ("NOT IN" if negate else "IN", marks), [lhs, *values])
+
+
+def in_subquery(lhs: Node, subquery: Node, negate: bool = False) -> Node:
+    return Template("{0} %s {1}" % ("NOT IN" if negate else "IN"), [lhs, subquery])
+
+
+def between(lhs: Node, low: Node, high: Node) -> Node:
+    return Template("{0} BETWEEN {1} AND {2}", [lhs, low, high])
+
+
+def case_when(pairs: Sequence[tuple[Node, Node]], default: Node) -> Node:
+    """``CASE WHEN c1 THEN v1 … ELSE default END``."""
+    template, children = "CASE", []
+    for condition, value in pairs:
+        template += " WHEN {%d} THEN {%d}" % (len(children), len(children) + 1)
+        children += [condition, value]
+    template += " ELSE {%d} END" % len(children)
+    return Template(template, [*children, default])
+
+
+def count_distinct(column: Node) -> Node:
+    return Func("COUNT", [column], distinct=True)
