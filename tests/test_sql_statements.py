@@ -180,3 +180,35 @@ def test_condition_builders_per_dialect():
     case = nodes.case_when([(nodes.is_null(col), nodes.Param("x"))], nodes.NULL)
     assert _render(case, POSTGRES) == ('CASE WHEN "t"."a" IS NULL THEN $1 ELSE NULL END', ["x"])
     assert _render(nodes.count_distinct(col), SQLITE) == ('COUNT(DISTINCT "t"."a")', [])
+
+
+@pytest.mark.parametrize(
+    "field, sqlite, postgres, mysql",
+    [
+        ("FloatField", "REAL", "DOUBLE PRECISION", "DOUBLE"),
+        ("BooleanField", "INT", "BOOL", "BOOL"),
+        ("TextField", "TEXT", "TEXT", "LONGTEXT"),
+        ("UUIDField", "CHAR(36)", "UUID", "CHAR(36)"),
+        ("DatetimeField", "TIMESTAMP", "TIMESTAMPTZ", "DATETIME(6)"),
+        ("TimeField", "TIME", "TIME", "TIME(6)"),
+        ("JSONField", "JSON", "JSONB", "JSON"),
+        ("BinaryField", "BLOB", "BYTEA", "LONGBLOB"),
+        ("IntField", "INT", "INT", "INT"),
+    ],
+)
+def test_column_types_are_spelled_by_the_dialect(field, sqlite, postgres, mysql):
+    from tortoise import fields
+
+    instance = getattr(fields, field)()
+    assert [d.column_type(instance) for d in (SQLITE, POSTGRES, MYSQL)] == [sqlite, postgres, mysql]
+    assert instance.describe(True)["db_field_types"] == {"": instance.SQL_TYPE, "sqlite": sqlite, "postgres": postgres, "mysql": mysql}
+
+
+def test_a_field_of_its_own_may_name_its_types():
+    from tortoise.fields import Field
+
+    class Point(Field):
+        SQL_TYPE = "TEXT"
+        DB_TYPES = {"postgres": "POINT"}
+
+    assert [d.column_type(Point()) for d in (SQLITE, POSTGRES, MYSQL)] == ["TEXT", "POINT", "LONGTEXT"]

@@ -39,7 +39,8 @@ class Field(Generic[VALUE]):
     """A model attribute backed by a column (or, for relations, by another table).
 
     Subclasses set ``field_type`` (the Python type of values), ``SQL_TYPE`` (the generic
-    DDL type) and optionally ``DB_TYPES`` ({dialect name: DDL type}), and override
+    DDL type, which each dialect spells its own way: ``Dialect.type_names``) and, for a
+    type of their own, optionally ``DB_TYPES`` ({dialect name: DDL type}), and override
     ``to_db_value`` / ``to_python_value`` when values need converting.  Conversion lives
     here, once per field; dialects only adapt the neutral Python value for their driver.
     """
@@ -179,9 +180,19 @@ class Field(Generic[VALUE]):
         return f"{model}.{self.model_field_name}"
 
     # --- schema -------------------------------------------------------------------------
+    def _db_field_types(self) -> dict[str, str]:
+        from tortoise.sql.dialects import DIALECT_NAMES
+
+        if not self.SQL_TYPE and not self.DB_TYPES:
+            return {"": self.SQL_TYPE}
+        return {"": self.SQL_TYPE, **{name: self.get_db_type(name) for name in DIALECT_NAMES}}
+
     def get_db_type(self, dialect: str) -> str:
         """The column type in DDL for ``dialect`` ("sqlite", "postgres", "mysql")."""
-        return self.DB_TYPES.get(dialect, self.SQL_TYPE)
+        from tortoise.sql.dialects import dialect_named
+
+        found = dialect_named(dialect)
+        return found.column_type(self) if found is not None else self.DB_TYPES.get(dialect, self.SQL_TYPE)
 
     @property
     def constraints(self) -> dict[str, Any]:
@@ -209,7 +220,7 @@ class Field(Generic[VALUE]):
             "description": self.description,
             "docstring": self.docstring,
             "constraints": self.constraints,
-            "db_field_types": {"": self.SQL_TYPE, **self.DB_TYPES},
+            "db_field_types": self._db_field_types(),
         }
 
     def __repr__(self) -> str:

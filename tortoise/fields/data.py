@@ -45,13 +45,8 @@ __all__ = [
     "UUIDField",
 ]
 
-_DIALECTS = ("sqlite", "postgres", "mysql")
 #: tells whether the current time-zone settings read UTC datetimes back unchanged
 _UTC_PROBE = datetime.datetime(2000, 1, 1, tzinfo=UTC)
-
-
-def _same_everywhere(sql_type: str) -> dict[str, str]:
-    return dict.fromkeys(_DIALECTS, sql_type)
 
 
 def _short(value: Any) -> str:
@@ -135,7 +130,6 @@ class IntField(_IntegerField):
     """32-bit signed integer; ``IntField(primary_key=True)`` is an auto-incrementing key."""
 
     SQL_TYPE = "INT"
-    DB_TYPES = _same_everywhere("INT")
     MIN, MAX = -(2**31), 2**31 - 1
 
 
@@ -143,7 +137,6 @@ class BigIntField(_IntegerField):
     """64-bit signed integer."""
 
     SQL_TYPE = "BIGINT"
-    DB_TYPES = _same_everywhere("BIGINT")
     MIN, MAX = -(2**63), 2**63 - 1
 
 
@@ -151,7 +144,6 @@ class SmallIntField(_IntegerField):
     """16-bit signed integer."""
 
     SQL_TYPE = "SMALLINT"
-    DB_TYPES = _same_everywhere("SMALLINT")
     MIN, MAX = -(2**15), 2**15 - 1
 
 
@@ -162,7 +154,6 @@ class FloatField(Field[float]):
     field_type = float
     python_type_unchanged = db_type_unchanged = float
     SQL_TYPE = "DOUBLE PRECISION"
-    DB_TYPES = {"sqlite": "REAL", "postgres": "DOUBLE PRECISION", "mysql": "DOUBLE"}
 
     def to_db_value(self, value: Any, instance: Any = None) -> float | None:
         if type(value) is float or value is None:
@@ -203,7 +194,6 @@ class DecimalField(Field[Decimal]):
         self.max_digits = max_digits
         self.decimal_places = decimal_places
         self.SQL_TYPE = f"DECIMAL({max_digits},{decimal_places})"
-        self.DB_TYPES = _same_everywhere(self.SQL_TYPE)
         self._quantum = Decimal(1).scaleb(-decimal_places)
         self._context = Context(prec=max_digits, rounding=ROUND_HALF_UP)
 
@@ -251,7 +241,6 @@ class BooleanField(Field[bool]):
     field_type = bool
     python_type_unchanged = db_type_unchanged = bool
     SQL_TYPE = "BOOL"
-    DB_TYPES = {"sqlite": "INT", "postgres": "BOOL", "mysql": "BOOL"}
 
     def to_db_value(self, value: Any, instance: Any = None) -> bool | None:
         if value is True or value is False or value is None:
@@ -299,7 +288,6 @@ class CharField(Field[str]):
         super().__init__(**kwargs)
         self.max_length = max_length
         self.SQL_TYPE = f"VARCHAR({max_length})"
-        self.DB_TYPES = _same_everywhere(self.SQL_TYPE)
 
     @property
     def constraints(self) -> dict[str, Any]:
@@ -330,7 +318,6 @@ class TextField(Field[str]):
     python_type_unchanged = db_type_unchanged = str
     indexable = False
     SQL_TYPE = "TEXT"
-    DB_TYPES = {"sqlite": "TEXT", "postgres": "TEXT", "mysql": "LONGTEXT"}
 
     def __init__(self, unique: bool = False, index: bool = False, db_index: bool | None = None,
                  **kwargs: Any) -> None:
@@ -372,7 +359,6 @@ class UUIDField(Field[uuid.UUID]):
 
     field_type = uuid.UUID
     SQL_TYPE = "CHAR(36)"
-    DB_TYPES = {"sqlite": "CHAR(36)", "postgres": "UUID", "mysql": "CHAR(36)"}
 
     def __init__(self, **kwargs: Any) -> None:
         if (kwargs.get("primary_key") or kwargs.get("pk")) and "default" not in kwargs:
@@ -419,7 +405,6 @@ class BinaryField(Field[bytes]):
     field_type = bytes
     indexable = False
     SQL_TYPE = "BLOB"
-    DB_TYPES = {"sqlite": "BLOB", "postgres": "BYTEA", "mysql": "LONGBLOB"}
 
     def to_db_value(self, value: Any, instance: Any = None) -> bytes | None:
         if type(value) is bytes or value is None:
@@ -451,7 +436,6 @@ class DatetimeField(Field[datetime.datetime]):
 
     field_type = datetime.datetime
     SQL_TYPE = "TIMESTAMP"
-    DB_TYPES = {"sqlite": "TIMESTAMP", "postgres": "TIMESTAMPTZ", "mysql": "DATETIME(6)"}
 
     def __init__(self, auto_now: bool = False, auto_now_add: bool = False, **kwargs: Any) -> None:
         if auto_now and auto_now_add:
@@ -539,7 +523,6 @@ class DateField(Field[datetime.date]):
 
     field_type = datetime.date
     SQL_TYPE = "DATE"
-    DB_TYPES = _same_everywhere("DATE")
 
     def to_db_value(self, value: Any, instance: Any = None) -> datetime.date | None:
         if type(value) is datetime.date or value is None:
@@ -582,7 +565,6 @@ class TimeField(Field[datetime.time]):
 
     field_type = datetime.time
     SQL_TYPE = "TIME"
-    DB_TYPES = {"sqlite": "TIME", "postgres": "TIME", "mysql": "TIME(6)"}
 
     def to_db_value(self, value: Any, instance: Any = None) -> datetime.time | None:
         if (type(value) is datetime.time and value.tzinfo is None) or value is None:
@@ -614,7 +596,6 @@ class TimeDeltaField(Field[datetime.timedelta]):
 
     field_type = datetime.timedelta
     SQL_TYPE = "BIGINT"
-    DB_TYPES = _same_everywhere("BIGINT")
 
     def to_db_value(self, value: Any, instance: Any = None) -> int | None:
         if type(value) is datetime.timedelta:
@@ -662,7 +643,6 @@ class JSONField(Field[Any]):
     field_type: Any = (dict, list)
     indexable = False
     SQL_TYPE = "JSON"
-    DB_TYPES = {"sqlite": "JSON", "postgres": "JSONB", "mysql": "JSON"}
 
     def __init__(
         self,

@@ -11,8 +11,9 @@ Fields describe what they are; nothing outside this package checks a dialect's n
 Adding a backend:
 
 1. Write ``tortoise/sql/dialects/<name>.py``: a ``Dialect`` subclass with ``name``,
-   ``param_style``, ``quote_char``, the capability flags, and overrides for whatever its
-   SQL or driver does differently (start from the closest existing dialect).  Add its
+   ``param_style``, ``quote_char``, the capability flags, ``type_names`` (its spelling
+   of the generic column types) and overrides for whatever its SQL or driver does
+   differently (start from the closest existing dialect); list it in ``_DIALECTS`` below.  Add its
    database-free SQL tests next to ``tests/test_sql_statements.py``.
 2. Write the package ``tortoise/backends/<driver>/``: a client subclass of
    ``BaseDBAsyncClient`` (usually through ``tortoise.backends.base.pooled``) with
@@ -28,6 +29,29 @@ Adding a backend:
 Neither layer imports the ORM above it (models, querysets, the connection registry):
 ``tests/test_layering.py`` enforces it.
 """
+from __future__ import annotations
+
+import importlib
+
 from tortoise.sql.dialects.base import Dialect
 
-__all__ = ["Dialect"]
+#: dialect name → (module, class) of the dialects this package holds
+_DIALECTS = {
+    "sqlite": ("tortoise.sql.dialects.sqlite", "SqliteDialect"),
+    "postgres": ("tortoise.sql.dialects.postgres", "PostgresDialect"),
+    "mysql": ("tortoise.sql.dialects.mysql", "MySQLDialect"),
+}
+DIALECT_NAMES = tuple(_DIALECTS)
+_instances: dict[str, Dialect] = {}
+
+
+def dialect_named(name: str) -> Dialect | None:
+    """The dialect called ``name`` (one shared instance), or None for an unknown name."""
+    found = _instances.get(name)
+    if found is None and name in _DIALECTS:
+        module, cls = _DIALECTS[name]
+        found = _instances[name] = getattr(importlib.import_module(module), cls)()
+    return found
+
+
+__all__ = ["Dialect", "DIALECT_NAMES", "dialect_named"]

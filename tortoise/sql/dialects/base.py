@@ -250,8 +250,14 @@ class Dialect:
         return convert
 
     # --- DDL ------------------------------------------------------------------------------
+    #: generic column type (a field's ``SQL_TYPE``) → this database's spelling
+    type_names: dict[str, str] = {}
+
     def column_type(self, field: "Field") -> str:
-        return field.get_db_type(self.name)
+        """A field's own ``DB_TYPES`` entry for this dialect, else its generic type as
+        this dialect spells it."""
+        own = field.DB_TYPES.get(self.name)
+        return own if own is not None else self.type_names.get(field.SQL_TYPE, field.SQL_TYPE)
 
     def auto_pk_type(self, field: "Field") -> str:
         """DDL of an auto-incrementing integer primary key column (type and constraint)."""

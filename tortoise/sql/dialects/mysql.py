@@ -38,6 +38,10 @@ class MySQLDialect(Dialect):
     no_limit = "18446744073709551615"
     can_rollback_ddl = False
     supports_for_update = True
+    type_names = {
+        "DOUBLE PRECISION": "DOUBLE", "TEXT": "LONGTEXT", "BLOB": "LONGBLOB",
+        "TIMESTAMP": "DATETIME(6)", "TIME": "TIME(6)",
+    }
     inline_comment = True
     supports_index_hints = True
     lookups = {

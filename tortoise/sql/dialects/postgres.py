@@ -49,6 +49,7 @@ class PostgresDialect(Dialect):
     param_style = "numeric"
     supports_returning = True
     supports_for_update = True
+    type_names = {"CHAR(36)": "UUID", "BLOB": "BYTEA", "TIMESTAMP": "TIMESTAMPTZ", "JSON": "JSONB"}
     supports_update_limit_order_by = False
     lookups = {
         **BASE_LOOKUPS,

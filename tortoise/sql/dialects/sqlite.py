@@ -43,6 +43,7 @@ class SqliteDialect(Dialect):
     supports_returning = True
     multirow_insert_id = "last"  # rowids of one INSERT's rows follow each other
     supports_for_update = False
+    type_names = {"DOUBLE PRECISION": "REAL", "BOOL": "INT"}
     inline_comment = True
     lookups = {
         **BASE_LOOKUPS,
