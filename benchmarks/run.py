@@ -306,7 +306,7 @@ class AkSuite:
 
         rounds = args.reps or 5
         self.plan = JournalPlan(iterations=args.iterations, test=args.test, concurrency=args.concurrency,
-                                reps=rounds, max_reps=rounds)
+                                reps=rounds, max_reps=max(rounds, JournalPlan.max_reps))
         ops = [op for op in args.ops if args.test == 2 or op not in J.NEEDS_FK]
         # a general shape is read next to the fast-path operation returning the same rows
         wanted = set(ops) | {J.SAME_ROWS[op] for op in ops if op in J.SAME_ROWS}
@@ -330,9 +330,9 @@ class AkSuite:
         await raw.work.fill(raw)
 
     def slow_ops(self, rep: DbReport) -> list[str]:
-        from benchmarks.ak_report import speed_ratios
+        from benchmarks.ak_report import slow_ops
 
-        return [op for op, r in speed_ratios(rep).items() if r < AK_SLOW]
+        return slow_ops(rep)
 
     def print_table(self, rep: DbReport) -> None:
         from benchmarks.ak_report import print_ak_table
@@ -341,8 +341,6 @@ class AkSuite:
 
 
 SUITES = {"default": DefaultSuite, "ak": AkSuite}
-#: with ``--profile slow`` on the A-K suite: operations below this speed ratio vs the raw driver
-AK_SLOW = 0.85
 
 
 async def _open_orm(suite: Any, url: str, rep: DbReport):
