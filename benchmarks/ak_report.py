@@ -112,3 +112,18 @@ def print_ak_table(rep: DbReport, ops: list[str], out: Any = sys.stdout) -> None
                           _fmt_ratio(theirs), _fmt_ratio(rel), _row_check(rep, op, primary)])
         print_grid(ghead, grows, out, left=2)
     print_tail(rep, [], out)
+
+
+def print_ak_summary(reports: list[DbReport], ops: list[str], out: Any = sys.stdout) -> None:
+    """One line per operation, one column per database: Aldabra's speed vs the raw driver."""
+    measured = [rep for rep in reports if not rep.skipped and rep.results.get("aldabra")]
+    if len(measured) < 2:
+        return
+    head = ["op", "what"] + [f"x {PRIMARY_RAW[rep.db]}" for rep in measured]
+    rows = [[op, J.OP_DESC[op]] + [_fmt_ratio(_speed(rep, "aldabra", op, PRIMARY_RAW[rep.db])) for rep in measured]
+            for op in ops]
+    means = [geomean(list(speed_ratios(rep).values())) for rep in measured]
+    rows.append(["", "geometric mean A-K"] + [_fmt_ratio(m) for m in means])
+    rows.append(["", "target"] + [f">={GEOMEAN_TARGET[rep.db]:.2f}x" for rep in measured])
+    print("\n== Summary: Aldabra rows/s / raw driver rows/s ==", file=out)
+    print_grid(head, rows, out, left=2)

@@ -295,6 +295,9 @@ class DefaultSuite:
     def print_table(self, rep: DbReport) -> None:
         print_table(rep)
 
+    def print_summary(self, reports: list[DbReport]) -> None:
+        """Nothing: the default suite's tables stand alone."""
+
 
 class AkSuite:
     """The orm-benchmarks operations A-K and the general-path shapes (``journal.py``)."""
@@ -338,6 +341,11 @@ class AkSuite:
         from benchmarks.ak_report import print_ak_table
 
         print_ak_table(rep, self.ops)
+
+    def print_summary(self, reports: list[DbReport]) -> None:
+        from benchmarks.ak_report import print_ak_summary
+
+        print_ak_summary(reports, self.ops)
 
 
 SUITES = {"default": DefaultSuite, "ak": AkSuite}
@@ -660,6 +668,7 @@ async def main_async(args: argparse.Namespace) -> list[DbReport]:
         reports.append(rep)
         suite.print_table(rep)
         sys.stdout.flush()
+    suite.print_summary(reports)
     if args.json:
         Path(args.json).write_text(json.dumps({"versions": _versions(), "databases": out_json}, indent=2))
     return reports
