@@ -14,6 +14,13 @@ from benchmarks import journal as J
 from benchmarks.run import PRIMARY_RAW, DbReport, _fmt_rate, _fmt_ratio, _ratio, print_grid, print_heading, print_tail
 
 
+#: issue 7's targets: geometric mean over A-K per database, the floor for every
+#: operation, and how far a general shape may fall behind its fast-path operation
+GEOMEAN_TARGET = {"sqlite": 1.0, "postgres": 0.85, "mysql": 0.85}
+OP_FLOOR = 0.6
+GENERAL_WITHIN = 1.3
+
+
 def _speed(rep: DbReport, side: str, op: str, against: str) -> float | None:
     """``side``'s rows/s over ``against``'s for ``op`` (None when either is missing)."""
     return _ratio(rep.results.get(against, {}).get(op), rep.results.get(side, {}).get(op))
@@ -30,6 +37,11 @@ def speed_ratios(rep: DbReport) -> dict[str, float]:
     return out
 
 
+def slow_ops(rep: DbReport) -> list[str]:
+    """Operations below the database's geometric-mean target (``--profile slow``)."""
+    return [op for op, r in speed_ratios(rep).items() if r < GEOMEAN_TARGET[rep.db]]
+
+
 def geomean(values: list[float]) -> float | None:
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else None
 
@@ -44,7 +56,8 @@ def _row_check(rep: DbReport, op: str, primary: str) -> str:
 def print_ak_table(rep: DbReport, ops: list[str], out: Any = sys.stdout) -> None:
     p = rep.plan
     if not print_heading(rep, f"A-K suite, TEST={p.test}, iterations={p.iterations}, {p.concurrency} tasks / "
-                              f"pool of {p.concurrency}, best of {p.reps} interleaved rounds, warmup={p.warmup}", out):
+                              f"pool of {p.concurrency}, best of {p.reps}..{p.max_reps} interleaved rounds, warmup={p.warmup}",
+                         out):
         return
     primary = PRIMARY_RAW[rep.db]
     others = [lbl for lbl in rep.raw_labels if lbl != primary]
@@ -72,9 +85,11 @@ def print_ak_table(rep: DbReport, ops: list[str], out: Any = sys.stdout) -> None
     ratios = speed_ratios(rep)
     gm = geomean(list(ratios.values()))
     if gm is not None:
-        low = min(ratios, key=ratios.get)
-        print(f"   geometric mean over {len(ratios)} operations: {gm:.2f}x {primary}; "
-              f"slowest: {low} {ratios[low]:.2f}x", file=out)
+        target = GEOMEAN_TARGET[rep.db]
+        below = [f"{op} {r:.2f}x" for op, r in sorted(ratios.items(), key=lambda kv: kv[1]) if r < OP_FLOOR]
+        print(f"   geometric mean over {len(ratios)} operations: {gm:.2f}x {primary} "
+              f"({'ok' if gm >= target else 'MISSED'}: target >= {target:.2f}x); "
+              f"below {OP_FLOOR:.2f}x: {', '.join(below) or 'none'}", file=out)
     if tortoise:
         t_ratios = [r for r in (_speed(rep, "aldabra", op, "tortoise") for op in fast) if r is not None]
         if t_ratios:
@@ -82,8 +97,8 @@ def print_ak_table(rep: DbReport, ops: list[str], out: Any = sys.stdout) -> None
 
     general = [op for op in ops if op in J.GENERAL_KEYS]
     if general:
-        print(f"\n   general-path shapes (same rows as the fast-path op; 'general/fast' near 1.00 = no extra cost)",
-              file=out)
+        print(f"\n   general-path shapes (same rows as the fast-path op; 'general/fast' near 1.00 = no extra "
+              f"cost; target >= {1 / GENERAL_WITHIN:.2f})", file=out)
         ghead = ["shape", "what", "rows", f"{primary}/s", "aldabra/s", f"x {primary}", "fast op",
                  f"fast x {primary}", "general/fast", "check"]
         grows = []
@@ -97,3 +112,18 @@ def print_ak_table(rep: DbReport, ops: list[str], out: Any = sys.stdout) -> None
                           _fmt_ratio(theirs), _fmt_ratio(rel), _row_check(rep, op, primary)])
         print_grid(ghead, grows, out, left=2)
     print_tail(rep, [], out)
+
+
+def print_ak_summary(reports: list[DbReport], ops: list[str], out: Any = sys.stdout) -> None:
+    """One line per operation, one column per database: Aldabra's speed vs the raw driver."""
+    measured = [rep for rep in reports if not rep.skipped and rep.results.get("aldabra")]
+    if len(measured) < 2:
+        return
+    head = ["op", "what"] + [f"x {PRIMARY_RAW[rep.db]}" for rep in measured]
+    rows = [[op, J.OP_DESC[op]] + [_fmt_ratio(_speed(rep, "aldabra", op, PRIMARY_RAW[rep.db])) for rep in measured]
+            for op in ops]
+    means = [geomean(list(speed_ratios(rep).values())) for rep in measured]
+    rows.append(["", "geometric mean A-K"] + [_fmt_ratio(m) for m in means])
+    rows.append(["", "target"] + [f">={GEOMEAN_TARGET[rep.db]:.2f}x" for rep in measured])
+    print("\n== Summary: Aldabra rows/s / raw driver rows/s ==", file=out)
+    print_grid(head, rows, out, left=2)

@@ -122,8 +122,8 @@ class JournalPlan:
     concurrency: int = 10
     reps: int = 5  #: timed rounds (every side, interleaved); the best run is kept
     warmup: int = 1
-    max_reps: int = 5
-    min_time: float = 0.0
+    max_reps: int = 15  #: more rounds (up to this) for a side whose timed runs add up to < min_time
+    min_time: float = 0.5
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

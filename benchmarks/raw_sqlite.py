@@ -3,12 +3,13 @@
 Both open the benchmark file in autocommit mode (``isolation_level=None``) and apply the
 same PRAGMAs the Aldabra connection runs with (``run.py`` reads them from Aldabra's
 connection), so single-statement writes commit exactly like the ORM's do and explicit
-transactions use BEGIN/COMMIT.
+transactions use BEGIN/COMMIT.  Concurrent tasks share the one connection; a transaction
+holds a lock, so the tasks take turns for transactions (as they do on Aldabra's client).
 """
 from __future__ import annotations
 
-import sqlite3
 import asyncio
+import sqlite3
 from typing import Any, Callable, Sequence
 
 from benchmarks.raw_base import RawSide
@@ -47,7 +48,11 @@ class _SqliteFileSide(RawSide):
     async def _in_transaction(self, work: Callable, sql: str, chunk: Sequence[tuple]) -> int:
         async with self.tx_lock:
             await self._execute("BEGIN")
-            n = await work(sql, chunk)
+            try:
+                n = await work(sql, chunk)
+            except BaseException:
+                await self._execute("ROLLBACK")
+                raise
             await self._execute("COMMIT")
         return n
 
@@ -72,7 +77,7 @@ class Sqlite3Side(_SqliteFileSide):
     async def _fetch_all(self, sql: str, params: tuple = ()) -> list:
         return self.conn.execute(sql, params).fetchall()
 
-    # --- what one task does with its chunk (timed; one task on SQLite) ---------------------------
+    # --- what one task does with its chunk (timed) -----------------------------------------------
     async def _insert_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
         ex = self.conn.execute
         for p in chunk:
@@ -118,7 +123,7 @@ class AiosqliteSide(_SqliteFileSide):
     async def _fetch_all(self, sql: str, params: tuple = ()) -> list:
         return list(await self.conn.execute_fetchall(sql, params))
 
-    # --- what one task does with its chunk (timed; one task on SQLite) ---------------------------
+    # --- what one task does with its chunk (timed) -----------------------------------------------
     async def _insert_chunk(self, sql: str, chunk: Sequence[tuple]) -> int:
         ex = self.conn.execute
         for p in chunk:

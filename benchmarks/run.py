@@ -295,6 +295,9 @@ class DefaultSuite:
     def print_table(self, rep: DbReport) -> None:
         print_table(rep)
 
+    def print_summary(self, reports: list[DbReport]) -> None:
+        """Nothing: the default suite's tables stand alone."""
+
 
 class AkSuite:
     """The orm-benchmarks operations A-K and the general-path shapes (``journal.py``)."""
@@ -306,7 +309,7 @@ class AkSuite:
 
         rounds = args.reps or 5
         self.plan = JournalPlan(iterations=args.iterations, test=args.test, concurrency=args.concurrency,
-                                reps=rounds, max_reps=rounds)
+                                reps=rounds, max_reps=max(rounds, JournalPlan.max_reps))
         ops = [op for op in args.ops if args.test == 2 or op not in J.NEEDS_FK]
         # a general shape is read next to the fast-path operation returning the same rows
         wanted = set(ops) | {J.SAME_ROWS[op] for op in ops if op in J.SAME_ROWS}
@@ -330,19 +333,22 @@ class AkSuite:
         await raw.work.fill(raw)
 
     def slow_ops(self, rep: DbReport) -> list[str]:
-        from benchmarks.ak_report import speed_ratios
+        from benchmarks.ak_report import slow_ops
 
-        return [op for op, r in speed_ratios(rep).items() if r < AK_SLOW]
+        return slow_ops(rep)
 
     def print_table(self, rep: DbReport) -> None:
         from benchmarks.ak_report import print_ak_table
 
         print_ak_table(rep, self.ops)
 
+    def print_summary(self, reports: list[DbReport]) -> None:
+        from benchmarks.ak_report import print_ak_summary
+
+        print_ak_summary(reports, self.ops)
+
 
 SUITES = {"default": DefaultSuite, "ak": AkSuite}
-#: with ``--profile slow`` on the A-K suite: operations below this speed ratio vs the raw driver
-AK_SLOW = 0.85
 
 
 async def _open_orm(suite: Any, url: str, rep: DbReport):
@@ -662,6 +668,7 @@ async def main_async(args: argparse.Namespace) -> list[DbReport]:
         reports.append(rep)
         suite.print_table(rep)
         sys.stdout.flush()
+    suite.print_summary(reports)
     if args.json:
         Path(args.json).write_text(json.dumps({"versions": _versions(), "databases": out_json}, indent=2))
     return reports
