@@ -207,6 +207,19 @@ class AsyncpgDBClient(PooledClient):
     def _usable(self, conn: Any) -> bool:
         return not conn.is_closed()
 
+    def _unsent(self, exc: BaseException) -> bool:
+        # asyncpg checks the connection before writing: "connection is closed"
+        return isinstance(exc, asyncpg.InterfaceError) and "is closed" in str(exc)
+
+    def _raw(self, conn: Any) -> Any:
+        return getattr(conn, "_con", None) or conn  # the Connection behind the pool's proxy
+
+    async def _acquire(self, pool: Any) -> Any:
+        try:
+            return await pool.acquire()
+        except asyncio.TimeoutError as exc:  # asyncpg's connect timeout, not a full pool
+            raise ConnectionError(f"timed out connecting (timeout={self.extra.get('timeout')})") from exc
+
     def _discard(self, conn: Any) -> None:
         conn.terminate()
 
@@ -214,8 +227,8 @@ class AsyncpgDBClient(PooledClient):
         if isinstance(exc, pg_errors.IntegrityConstraintViolationError):
             return IntegrityError(str(exc))
         if isinstance(exc, asyncio.TimeoutError):
-            return OperationalError(f"statement timed out on {self.host}:{self.port}")
-        if isinstance(exc, _CONNECTION_ERRORS):
+            return self._timeout_error(self.extra.get("command_timeout"))
+        if isinstance(exc, _CONNECTION_ERRORS) or self._unsent(exc):
             return self._connection_error(exc)
         return OperationalError(str(exc))
 

@@ -15,7 +15,7 @@ try:
     from asyncmy.constants.CLIENT import FOUND_ROWS, MULTI_STATEMENTS
 
     def _is_open(conn: Any) -> bool:
-        return conn.connected
+        return conn.connected and not conn._stream_broken  # closed, or EOF/error seen
 
 except ImportError:  # pragma: no cover - the alternative driver
     import aiomysql as driver  # type: ignore[no-redef]
@@ -39,6 +39,10 @@ from tortoise.sql.dialects.mysql import MySQLDialect
 _INTEGRITY_CODES = frozenset({1022, 1048, 1062, 1169, 1216, 1217, 1364, 1451, 1452, 1557, 1586, 3819, 4025})
 # Cannot connect, server gone / connection lost, too many connections, access denied.
 _CONNECTION_CODES = frozenset({1040, 1044, 1045, 1049, 2002, 2003, 2005, 2006, 2013, 2055})
+# "MySQL server has gone away": the driver found the socket closed before writing.
+_SERVER_GONE = 2006
+# Idle limit when the server's wait_timeout is longer (or unknown), in seconds.
+_MAX_IDLE = 3600
 
 
 def _error_code(exc: BaseException) -> int | None:
@@ -119,9 +123,14 @@ class MySQLClient(PooledClient):
         connect_timeout: float | str = 10,
         ssl: Any = None,
         sql_mode: str | None = None,
+        pool_recycle: int | str | None = None,
+        statement_timeout: float | str | None = None,
         **credentials: Any,
     ) -> None:
         super().__init__(connection_name, **credentials)
+        #: idle seconds after which the pool closes a connection; None: below wait_timeout
+        self.pool_recycle = int(pool_recycle) if pool_recycle not in (None, "") else None
+        self.statement_timeout = float(statement_timeout) if statement_timeout else None
         self.charset = charset
         #: engine for CREATE TABLE (see ``table_options``); None: the server's default
         self.storage_engine = storage_engine
@@ -160,9 +169,21 @@ class MySQLClient(PooledClient):
             minsize=self.minsize,
             maxsize=self.maxsize,
             echo=self.echo,
+            pool_recycle=self.pool_recycle or _MAX_IDLE,
             **self._connect_options(self.database if with_db else None),
         )
-        return await asyncio.wait_for(pool, self.connect_timeout)
+        pool = await asyncio.wait_for(pool, self.connect_timeout)
+        if self.pool_recycle is None:
+            await self._stay_below_wait_timeout(pool)
+        return pool
+
+    async def _stay_below_wait_timeout(self, pool: Any) -> None:
+        """Close idle connections before the server's ``wait_timeout`` does it for us."""
+        async with pool.acquire() as conn:
+            async with conn.cursor() as cur:
+                await cur.execute("SELECT @@wait_timeout")
+                (wait_timeout,) = await cur.fetchone()
+        pool._recycle = max(1, min(_MAX_IDLE, int(wait_timeout) - 5))
 
     async def _close_pool(self, pool: Any) -> None:
         pool.close()
@@ -186,6 +207,13 @@ class MySQLClient(PooledClient):
     def _discard(self, conn: Any) -> None:
         conn.close()
 
+    def _unsent(self, exc: BaseException) -> bool:
+        # raised before writing: the socket was already closed, or "Not connected"
+        return _error_code(exc) == _SERVER_GONE or isinstance(exc, driver.InterfaceError)
+
+    async def _ping(self, conn: Any) -> None:
+        await conn.ping(reconnect=False)
+
     def _interrupted(self, conn: Any) -> None:
         # The driver drops a connection whose statement was cancelled, but the server
         # runs the statement to its end, holding the transaction's locks: kill it.
@@ -202,8 +230,8 @@ class MySQLClient(PooledClient):
         if isinstance(exc, driver.IntegrityError) or code in _INTEGRITY_CODES:
             return IntegrityError(str(exc))
         if isinstance(exc, asyncio.TimeoutError):
-            return OperationalError(f"statement timed out on {self.host}:{self.port}")
-        if code in _CONNECTION_CODES or isinstance(exc, OSError):
+            return self._timeout_error(self.statement_timeout)
+        if code in _CONNECTION_CODES or isinstance(exc, (OSError, driver.InterfaceError)):
             return self._connection_error(exc)
         return OperationalError(str(exc))
 
