@@ -26,7 +26,8 @@ The hook contract — what a driver client supplies (a psycopg client can plug i
 - ``_connect_admin()`` / ``_close_connection(conn)``: a connection outside the pool, for
   CREATE/DROP DATABASE;
 - ``_control(conn, sql)``: run a parameterless statement such as BEGIN;
-- ``_usable(conn)``: no I/O, True unless the connection is known to be closed or broken;
+- ``_usable(conn)``: no network traffic, True unless the connection is known to be closed
+  or broken (``socket_open(transport)`` asks the kernel whether the peer hung up);
   ``_discard(conn)``: close it at once (the pool replaces it);
 - ``_ping(conn)``: one round trip, raising a driver error if the connection is dead;
 - ``_unsent(exc)``: True when ``exc`` proves the statement never left the client;
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -75,6 +77,30 @@ async def _shielded(coro: Awaitable[Any]) -> Any:
 def describe(exc: BaseException) -> str:
     text = str(exc)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+_TCP_INFO = getattr(socket, "TCP_INFO", None)  # Linux
+_TCP_ESTABLISHED = 1
+
+
+def socket_open(transport: Any) -> bool:
+    """False when the transport is closed or its TCP peer already hung up.
+
+    The kernel learns of a server's FIN or RST before the event loop does; asking it
+    (one ``getsockopt``, no network traffic) finds a dead pooled connection before a
+    statement is written to it.  Where TCP_INFO is unknown, only the transport is checked.
+    """
+    if transport is None or transport.is_closing():
+        return False
+    if _TCP_INFO is None:
+        return True
+    sock = transport.get_extra_info("socket")
+    if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return True
+    try:
+        return sock.getsockopt(socket.IPPROTO_TCP, _TCP_INFO, 1)[0] == _TCP_ESTABLISHED
+    except OSError:
+        return False
 
 
 def _flag(value: Any) -> bool:

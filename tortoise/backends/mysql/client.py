@@ -15,7 +15,8 @@ try:
     from asyncmy.constants.CLIENT import FOUND_ROWS, MULTI_STATEMENTS
 
     def _is_open(conn: Any) -> bool:
-        return conn.connected and not conn._stream_broken  # closed, or EOF/error seen
+        # closed, EOF or error seen by the loop, or a hang-up only the kernel knows of yet
+        return conn.connected and not conn._stream_broken and socket_open(conn._transport)
 
 except ImportError:  # pragma: no cover - the alternative driver
     import aiomysql as driver  # type: ignore[no-redef]
@@ -31,6 +32,7 @@ from tortoise.backends.base.pooled import (
     PooledTransactionClient,
     logger,
     run_in_background,
+    socket_open,
 )
 from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.sql.dialects.mysql import MySQLDialect
@@ -163,19 +165,28 @@ class MySQLClient(PooledClient):
         }
 
     async def _open_pool(self, with_db: bool) -> Any:
-        # connect_timeout covers only the TCP connect, not a server that accepts and then
-        # stays silent; bound the whole handshake.
-        pool = driver.create_pool(
+        pool = driver.Pool(
             minsize=self.minsize,
             maxsize=self.maxsize,
             echo=self.echo,
             pool_recycle=self.pool_recycle or _MAX_IDLE,
             **self._connect_options(self.database if with_db else None),
         )
-        pool = await asyncio.wait_for(pool, self.connect_timeout)
+        try:
+            # connect_timeout covers only the TCP connect, not a server that accepts and
+            # then stays silent; bound the whole handshake
+            await asyncio.wait_for(self._warm_up(pool), self.connect_timeout)
+        except BaseException:  # the connections opened before the failure are closed
+            await self._close_pool(pool)
+            raise
+        return pool
+
+    async def _warm_up(self, pool: Any) -> None:
+        if self.minsize > 0:
+            async with pool.cond:
+                await pool.fill_free_pool(False)
         if self.pool_recycle is None:
             await self._stay_below_wait_timeout(pool)
-        return pool
 
     async def _stay_below_wait_timeout(self, pool: Any) -> None:
         """Close idle connections before the server's ``wait_timeout`` does it for us."""
