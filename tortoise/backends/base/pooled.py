@@ -199,6 +199,14 @@ class PooledClient(BaseDBAsyncClient):
     async def _release(self, pool: Any, conn: Any) -> None:
         await pool.release(conn)
 
+    async def _give_back(self, pool: Any, conn: Any) -> None:
+        """Release ``conn``; a failure (the driver's reset hit a dead connection, which the
+        pool then drops) must not turn a statement that succeeded into an error."""
+        try:
+            await self._release(pool, conn)
+        except self.driver_errors as exc:
+            logger.debug("releasing a connection to %s failed: %s", self._where, describe(exc))
+
     async def _connect_admin(self) -> Any:
         """A connection outside the pool and outside ``database``."""
         raise NotImplementedError
@@ -346,7 +354,7 @@ class PooledClient(BaseDBAsyncClient):
             if await self._healthy(conn):
                 return conn
             self._discard(conn)
-            await self._release(pool, conn)
+            await self._give_back(pool, conn)
         return await self._acquire_or_wait(pool)
 
     async def _healthy(self, conn: Any) -> bool:
@@ -422,7 +430,7 @@ class PooledClient(BaseDBAsyncClient):
                 logger.info("retrying a statement never sent on a dead connection to %s", self._where)
                 self._discard(conn)
             finally:
-                await self._release(pool, conn)
+                await self._give_back(pool, conn)
         raise AssertionError("unreachable")  # pragma: no cover
 
     @asynccontextmanager
@@ -432,7 +440,7 @@ class PooledClient(BaseDBAsyncClient):
         try:
             yield conn
         finally:
-            await self._release(pool, conn)
+            await self._give_back(pool, conn)
 
     # --- transactions ------------------------------------------------------------------------
     async def _begin(self) -> "PooledTransactionClient":
@@ -445,7 +453,7 @@ class PooledClient(BaseDBAsyncClient):
                 await self._statement(conn, "BEGIN")
             except BaseException as exc:
                 self._discard(conn)
-                await _shielded(self._release(pool, conn))
+                await _shielded(self._give_back(pool, conn))
                 if retry and isinstance(exc, DBConnectionError):
                     continue
                 raise
@@ -568,7 +576,7 @@ class PooledTransactionClient(PooledClient):
             try:
                 await self._conclude(conn, "COMMIT" if commit else "ROLLBACK", commit)
             finally:
-                await self._release(pinned.pool, conn)
+                await self._give_back(pinned.pool, conn)
 
     async def _end_savepoint(self, commit: bool) -> None:
         pinned, name = self._pinned, self._savepoint
