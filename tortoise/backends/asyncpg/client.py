@@ -27,6 +27,8 @@ _CONNECTION_ERRORS = (
     pg_errors.TooManyConnectionsError,
     pg_errors.InvalidAuthorizationSpecificationError,
     pg_errors.InvalidCatalogNameError,
+    pg_errors.AdminShutdownError,  # the server is stopping (or pg_terminate_backend)
+    pg_errors.CrashShutdownError,
     ConnectionError,
 )
 # Commands whose status tag carries the row count and that return no rows.

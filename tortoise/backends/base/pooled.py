@@ -204,7 +204,7 @@ class PooledClient(BaseDBAsyncClient):
         pool then drops) must not turn a statement that succeeded into an error."""
         try:
             await self._release(pool, conn)
-        except self.driver_errors as exc:
+        except Exception as exc:  # drivers also raise internal errors on a broken protocol state
             logger.debug("releasing a connection to %s failed: %s", self._where, describe(exc))
 
     async def _connect_admin(self) -> Any:
@@ -444,17 +444,17 @@ class PooledClient(BaseDBAsyncClient):
 
     # --- transactions ------------------------------------------------------------------------
     async def _begin(self) -> "PooledTransactionClient":
-        """BEGIN on a healthy connection; retried once if the connection proves dead
-        (a transaction that never began has nothing to lose)."""
+        """BEGIN on a healthy connection, on another one if it proves dead: a transaction
+        that never began has nothing to lose (after a restart every pooled one may be)."""
         pool = self._pool or await self._ensure_pool()
-        for retry in (True, False):
+        for attempt in range(self.maxsize + 1, -1, -1):
             conn = await self._checkout(pool)
             try:
                 await self._statement(conn, "BEGIN")
             except BaseException as exc:
                 self._discard(conn)
                 await _shielded(self._give_back(pool, conn))
-                if retry and isinstance(exc, DBConnectionError):
+                if attempt and isinstance(exc, DBConnectionError):
                     continue
                 raise
             return self.transaction_class(self, _Pinned(pool, conn), savepoint=None)
