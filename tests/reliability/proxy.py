@@ -55,13 +55,14 @@ class FaultProxy:
         return self
 
     async def close(self) -> None:
-        self.drop_all()
+        self.heal()
+        self.drop_all()  # every pump ends, and with it every connection's task
         if self._server is not None:
             self._server.close()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=5)
+        if self._server is not None:
             await self._server.wait_closed()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     # --- faults ------------------------------------------------------------------------------
     def drop_all(self) -> None:

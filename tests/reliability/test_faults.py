@@ -6,7 +6,6 @@ recovers by itself; each runs in a few seconds."""
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 
 import pytest
@@ -56,8 +55,9 @@ async def test_dropped_idle_connections_never_reach_the_user(proxy, proxied):
 
 async def test_refusing_server_is_waited_for_while_it_restarts(proxy, proxied):
     await assert_pool_whole(proxied)
-    proxy.drop_all()
+    proxy.drop_all()  # the proxy closes its sockets on its next loop iterations
     proxy.refusing = True
+    await settle()
     loop = asyncio.get_running_loop()
     loop.call_later(1.0, proxy.heal)
     started = time.monotonic()
@@ -294,6 +294,3 @@ async def test_idle_limit_stays_below_mysql_wait_timeout(client):
     finally:
         await explicit.db_delete()
 
-
-def test_error_text_is_not_doubled():
-    assert not re.search(r"DBConnectionError.*DBConnectionError", "x")  # sanity of the regex

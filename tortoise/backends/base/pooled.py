@@ -40,6 +40,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import sys
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -72,6 +73,17 @@ def run_in_background(coro: Awaitable[Any]) -> asyncio.Future:
 async def _shielded(coro: Awaitable[Any]) -> Any:
     """Await ``coro`` to completion even if the awaiting task is cancelled meanwhile."""
     return await asyncio.shield(run_in_background(coro))
+
+
+if sys.version_info >= (3, 11):
+
+    async def bounded(awaitable: Awaitable[Any], seconds: float | None) -> Any:
+        """``await awaitable`` for at most ``seconds`` (TimeoutError), without a new task."""
+        async with asyncio.timeout(seconds):
+            return await awaitable
+
+else:  # pragma: no cover
+    bounded = asyncio.wait_for
 
 
 def describe(exc: BaseException) -> str:
@@ -273,7 +285,7 @@ class PooledClient(BaseDBAsyncClient):
         try:
             if self.statement_timeout is None:
                 return await op(conn, *args)
-            return await asyncio.wait_for(op(conn, *args), self.statement_timeout)
+            return await bounded(op(conn, *args), self.statement_timeout)
         except asyncio.TimeoutError as exc:
             if self.statement_timeout is None:
                 raise self._translate(exc) from exc
@@ -351,7 +363,13 @@ class PooledClient(BaseDBAsyncClient):
         """
         for _ in range(self.maxsize + 1):
             conn = await self._acquire_or_wait(pool)
-            if await self._healthy(conn):
+            try:
+                healthy = await self._healthy(conn)
+            except BaseException:  # cancelled during the ping: nothing may keep the connection
+                self._discard(conn)
+                await _shielded(self._give_back(pool, conn))
+                raise
+            if healthy:
                 return conn
             self._discard(conn)
             await self._give_back(pool, conn)
@@ -391,7 +409,7 @@ class PooledClient(BaseDBAsyncClient):
         delay = 0.05
         while True:
             try:
-                return await asyncio.wait_for(self._acquire(pool), self.options.acquire_timeout)
+                return await bounded(self._acquire(pool), self.options.acquire_timeout)
             except asyncio.TimeoutError as exc:
                 raise self._exhausted(exc) from exc
             except self.driver_errors as exc:
