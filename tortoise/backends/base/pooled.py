@@ -268,11 +268,11 @@ class PooledClient(BaseDBAsyncClient):
             f"database '{self.database}' of connection '{self.connection_name}' are right"
         )
 
-    def _lost_error(self, exc: BaseException, during: str) -> DBConnectionError:
+    def _lost_error(self, exc: BaseException, during: str, outcome: str) -> DBConnectionError:
         return DBConnectionError(
             f"connection to {self._where} was lost {during}: {describe(exc)}. The server closed "
-            "it (restart, failover, idle timeout such as MySQL's wait_timeout, or a network "
-            "drop); the statement may or may not have run"
+            f"it (restart, failover, idle timeout such as MySQL's wait_timeout, or a network "
+            f"drop); {outcome}"
         )
 
     def _timeout_error(self, seconds: float | None) -> OperationalError:
@@ -444,7 +444,9 @@ class PooledClient(BaseDBAsyncClient):
             except DBConnectionError as error:
                 cause = error.__cause__ or error
                 if not (retry and self._unsent(cause)):
-                    raise self._lost_error(cause, "during a statement") from cause
+                    raise self._lost_error(
+                        cause, "during a statement", "the statement may or may not have run"
+                    ) from cause
                 logger.info("retrying a statement never sent on a dead connection to %s", self._where)
                 self._discard(conn)
             finally:
@@ -528,7 +530,11 @@ class PooledTransactionClient(PooledClient):
             return await self._call(conn, op, args)
         except DBConnectionError as error:
             pinned.lost = True
-            raise self._lost_error(error.__cause__ or error, "inside a transaction (rolled back)") from error.__cause__
+            raise self._lost_error(
+                error.__cause__ or error,
+                "inside a transaction",
+                "the server rolled the transaction back; run it again",
+            ) from error.__cause__
 
     async def _run(self, op: Callable[..., Awaitable[Any]], *args: Any) -> Any:
         pinned = self._pinned
