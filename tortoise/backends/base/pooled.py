@@ -111,8 +111,10 @@ def socket_open(transport: Any) -> bool:
         return True
     try:
         return sock.getsockopt(socket.IPPROTO_TCP, _TCP_INFO, 1)[0] == _TCP_ESTABLISHED
-    except OSError:
+    except OSError:  # the socket is gone
         return False
+    except (AttributeError, NotImplementedError):  # another event loop's socket wrapper
+        return True
 
 
 def _flag(value: Any) -> bool:
