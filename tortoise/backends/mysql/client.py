@@ -16,7 +16,14 @@ try:
 
     def _is_open(conn: Any) -> bool:
         # closed, EOF or error seen by the loop, or a hang-up only the kernel knows of yet
-        return conn.connected and not conn._stream_broken and socket_open(conn._transport)
+        # (older asyncmy releases keep a stream writer instead of the transport)
+        if not conn.connected or getattr(conn, "_stream_broken", False):
+            return False
+        transport = getattr(conn, "_transport", None)
+        if transport is None:
+            writer = getattr(conn, "_writer", None)
+            transport = writer.transport if writer is not None else None
+        return transport is None or socket_open(transport)
 
 except ImportError:  # pragma: no cover - the alternative driver
     import aiomysql as driver  # type: ignore[no-redef]
