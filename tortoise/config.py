@@ -119,6 +119,14 @@ class Param:
     pragma: bool = False
 
 
+# Connection health of the pooled clients (see tortoise/backends/base/pooled.py).
+POOL_HEALTH_PARAMS: dict[str, Param] = {
+    "pre_ping": Param("bool", aliases=("pool_pre_ping",)),
+    "max_age": Param("float", aliases=("max_lifetime",)),
+    "acquire_timeout": Param("float"),
+    "reconnect_timeout": Param("float"),
+}
+
 SQLITE_PARAMS: dict[str, Param] = {
     "file_path": Param("path", aliases=("path",)),
     "echo": Param("bool", False),
@@ -151,9 +159,10 @@ ASYNCPG_PARAMS: dict[str, Param] = {
     "minsize": Param("int", 1, aliases=("min_size",)),
     "maxsize": Param("int", 5, aliases=("max_size",)),
     "max_queries": Param("int", 50000),
-    "max_inactive_connection_lifetime": Param("float", 300.0),
-    "timeout": Param("float"),
-    "command_timeout": Param("float"),
+    "max_inactive_connection_lifetime": Param("float", 300.0, aliases=("max_idle",)),
+    "timeout": Param("float", aliases=("connect_timeout",)),
+    "command_timeout": Param("float", aliases=("statement_timeout",)),
+    **POOL_HEALTH_PARAMS,
     "statement_cache_size": Param("int"),
     "max_cached_statement_lifetime": Param("float"),
     "max_cacheable_statement_size": Param("int"),
@@ -178,8 +187,10 @@ MYSQL_PARAMS: dict[str, Param] = {
     "unix_socket": Param("path"),
     "minsize": Param("int", 1, aliases=("min_size",)),
     "maxsize": Param("int", 5, aliases=("max_size",)),
-    "pool_recycle": Param("int"),
+    "pool_recycle": Param("int", aliases=("max_idle",)),
     "connect_timeout": Param("float"),
+    "statement_timeout": Param("float", aliases=("command_timeout",)),
+    **POOL_HEALTH_PARAMS,
     "read_timeout": Param("float"),
     "ssl": Param("ssl"),
     "charset": Param("ident", "utf8mb4"),

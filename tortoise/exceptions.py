@@ -36,6 +36,10 @@ class DBConnectionError(BaseORMException, ConnectionError):
     """The database could not be reached."""
 
 
+class PoolExhaustedError(OperationalError):
+    """No pooled connection became free within the pool's acquire timeout."""
+
+
 class NoValuesFetched(OperationalError):
     """A relation was used before its values were fetched."""
 

@@ -15,7 +15,7 @@ import asyncpg
 from asyncpg import exceptions as pg_errors
 
 from tortoise.backends.base.client import Capabilities, Jobs
-from tortoise.backends.base.pooled import PooledClient, PooledTransactionClient
+from tortoise.backends.base.pooled import PooledClient, PooledTransactionClient, socket_open
 from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.sql.dialects.postgres import PostgresDialect
 from tortoise.timezone import get_default_timezone, get_timezone, get_use_tz
@@ -27,6 +27,8 @@ _CONNECTION_ERRORS = (
     pg_errors.TooManyConnectionsError,
     pg_errors.InvalidAuthorizationSpecificationError,
     pg_errors.InvalidCatalogNameError,
+    pg_errors.AdminShutdownError,  # the server is stopping (or pg_terminate_backend)
+    pg_errors.CrashShutdownError,
     ConnectionError,
 )
 # Commands whose status tag carries the row count and that return no rows.
@@ -200,17 +202,34 @@ class AsyncpgDBClient(PooledClient):
         await _script(conn, sql)
 
     def _usable(self, conn: Any) -> bool:
-        return not conn.is_closed()
+        raw = self._raw(conn)
+        return raw is not None and not raw.is_closed() and socket_open(raw._transport)
+
+    def _unsent(self, exc: BaseException) -> bool:
+        # asyncpg checks the connection before writing: "connection is closed"
+        return isinstance(exc, asyncpg.InterfaceError) and "is closed" in str(exc)
+
+    def _raw(self, conn: Any) -> Any:
+        # the Connection behind the pool's proxy; None once the pool took a closed one back
+        return getattr(conn, "_con", conn)
+
+    async def _acquire(self, pool: Any) -> Any:
+        try:
+            return await pool.acquire()
+        except asyncio.TimeoutError as exc:  # asyncpg's connect timeout, not a full pool
+            raise ConnectionError(f"timed out connecting (timeout={self.extra.get('timeout')})") from exc
 
     def _discard(self, conn: Any) -> None:
-        conn.terminate()
+        raw = self._raw(conn)
+        if raw is not None:
+            raw.terminate()
 
     def _translate(self, exc: BaseException) -> BaseException:
         if isinstance(exc, pg_errors.IntegrityConstraintViolationError):
             return IntegrityError(str(exc))
         if isinstance(exc, asyncio.TimeoutError):
-            return OperationalError(f"statement timed out on {self.host}:{self.port}")
-        if isinstance(exc, _CONNECTION_ERRORS):
+            return self._timeout_error(self.extra.get("command_timeout"))
+        if isinstance(exc, _CONNECTION_ERRORS) or self._unsent(exc):
             return self._connection_error(exc)
         return OperationalError(str(exc))
 

@@ -9,22 +9,51 @@ transaction (``asyncio.gather`` inside the block) take turns instead of collidin
 Ending a transaction (COMMIT/ROLLBACK and returning the connection) runs shielded from
 cancellation, so a cancelled task still leaves a clean connection in the pool.
 
-A driver client supplies: ``driver_errors`` and ``_translate`` (driver exception →
-tortoise exception), ``_open_pool``/``_close_pool``, ``_connect_admin``/
-``_close_connection`` (a connection outside the pool, for CREATE/DROP DATABASE),
-``_control`` (run a statement such as BEGIN), ``_usable``/``_discard``, optionally
-``_interrupted`` (a statement was cancelled mid-flight) and ``transaction_class``
-(``class X(PooledTransactionClient, TheDriverClient)``).
+Connection health (see ``PoolOptions``): a checked-out connection that is already closed,
+older than ``max_age`` or (with ``pre_ping``) does not answer a ping is discarded and
+replaced before any statement is sent.  A statement that fails because the connection
+was found dead *before it was sent* is retried once on a fresh connection, outside
+transactions only; a statement that may have reached the server is never retried.  While
+a server that was reachable before is restarting, checkout keeps trying to connect for
+``reconnect_timeout`` seconds instead of failing at once.
+
+The hook contract — what a driver client supplies (a psycopg client can plug in here):
+
+- ``driver_errors``: the exceptions the driver raises; ``_translate(exc)`` maps one to a
+  tortoise exception (``_connection_error(exc)`` for failures of the connection itself);
+- ``_open_pool(with_db)`` / ``_close_pool(pool)``; ``_acquire(pool)`` / ``_release(pool,
+  conn)`` default to ``await pool.acquire()`` / ``await pool.release(conn)``;
+- ``_connect_admin()`` / ``_close_connection(conn)``: a connection outside the pool, for
+  CREATE/DROP DATABASE;
+- ``_control(conn, sql)``: run a parameterless statement such as BEGIN;
+- ``_usable(conn)``: no network traffic, True unless the connection is known to be closed
+  or broken (``socket_open(transport)`` asks the kernel whether the peer hung up);
+  ``_discard(conn)``: close it at once (the pool replaces it);
+- ``_ping(conn)``: one round trip, raising a driver error if the connection is dead;
+- ``_unsent(exc)``: True when ``exc`` proves the statement never left the client;
+- optionally ``_interrupted(conn)`` (a statement was cancelled mid-flight) and
+  ``_raw(conn)`` (the driver connection behind a pool's wrapper, for ``max_age``);
+- ``transaction_class``: ``class X(PooledTransactionClient, TheDriverClient)``.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+import socket
+import sys
+import time
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any, AsyncIterator, Awaitable, Callable
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.exceptions import ConfigurationError, DBConnectionError, TransactionManagementError
+from tortoise.exceptions import (
+    ConfigurationError,
+    DBConnectionError,
+    OperationalError,
+    PoolExhaustedError,
+    TransactionManagementError,
+)
 
 logger = logging.getLogger("tortoise.db_client")
 
@@ -46,9 +75,84 @@ async def _shielded(coro: Awaitable[Any]) -> Any:
     return await asyncio.shield(run_in_background(coro))
 
 
+if sys.version_info >= (3, 11):
+
+    async def bounded(awaitable: Awaitable[Any], seconds: float | None) -> Any:
+        """``await awaitable`` for at most ``seconds`` (TimeoutError), without a new task."""
+        async with asyncio.timeout(seconds):
+            return await awaitable
+
+else:  # pragma: no cover
+    bounded = asyncio.wait_for
+
+
 def describe(exc: BaseException) -> str:
     text = str(exc)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+_TCP_INFO = getattr(socket, "TCP_INFO", None)  # Linux
+_TCP_ESTABLISHED = 1
+
+
+def socket_open(transport: Any) -> bool:
+    """False when the transport is closed or its TCP peer already hung up.
+
+    The kernel learns of a server's FIN or RST before the event loop does; asking it
+    (one ``getsockopt``, no network traffic) finds a dead pooled connection before a
+    statement is written to it.  Where TCP_INFO is unknown, only the transport is checked.
+    """
+    if transport is None or transport.is_closing():
+        return False
+    if _TCP_INFO is None:
+        return True
+    sock = transport.get_extra_info("socket")
+    if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return True
+    try:
+        return sock.getsockopt(socket.IPPROTO_TCP, _TCP_INFO, 1)[0] == _TCP_ESTABLISHED
+    except OSError:  # the socket is gone
+        return False
+    except (AttributeError, NotImplementedError):  # another event loop's socket wrapper
+        return True
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def _seconds(value: Any) -> float | None:
+    """A duration option: None, or a positive number of seconds (0 or less: off)."""
+    if value is None or value == "":
+        return None
+    seconds = float(value)
+    return seconds if seconds > 0 else None
+
+
+@dataclass(frozen=True)
+class PoolOptions:
+    """Health options shared by the pooled clients (credentials / URL parameters)."""
+
+    #: ping every connection on checkout (one round trip); off by default
+    pre_ping: bool = False
+    #: close connections older than this many seconds (counted from their first use)
+    max_age: float | None = None
+    #: seconds to wait for a free connection before PoolExhaustedError
+    acquire_timeout: float | None = 30.0
+    #: seconds checkout keeps reconnecting to a server that was reachable before
+    reconnect_timeout: float | None = 10.0
+
+    @classmethod
+    def pop_from(cls, extra: dict[str, Any]) -> "PoolOptions":
+        defaults = cls()
+        return cls(
+            pre_ping=_flag(extra.pop("pre_ping", defaults.pre_ping)),
+            max_age=_seconds(extra.pop("max_age", defaults.max_age)),
+            acquire_timeout=_seconds(extra.pop("acquire_timeout", defaults.acquire_timeout)),
+            reconnect_timeout=_seconds(extra.pop("reconnect_timeout", defaults.reconnect_timeout)),
+        )
 
 
 class PooledClient(BaseDBAsyncClient):
@@ -59,6 +163,8 @@ class PooledClient(BaseDBAsyncClient):
     default_port = 0
     driver_errors: tuple[type[BaseException], ...] = ()
     transaction_class: type["PooledTransactionClient"]
+    #: client-side bound on one statement (seconds); None: the driver's own or none
+    statement_timeout: float | None = None
 
     def __init__(
         self,
@@ -84,10 +190,15 @@ class PooledClient(BaseDBAsyncClient):
         self.minsize = int(extra.pop("min_size", minsize))
         self.maxsize = int(extra.pop("max_size", maxsize))
         self.echo = echo
+        self.options = PoolOptions.pop_from(extra)
         #: driver options passed through unchanged
         self.extra = extra
         self._pool: Any = None
         self._pool_lock = asyncio.Lock()
+        #: id(driver connection) → (connection, first checkout time), for ``max_age``
+        self._born: dict[int, tuple[Any, float]] = {}
+        #: a pool has been opened once: the server existed, so a refusal is a restart
+        self._reached = False
 
     # --- driver hooks ------------------------------------------------------------------------
     async def _open_pool(self, with_db: bool) -> Any:
@@ -95,6 +206,20 @@ class PooledClient(BaseDBAsyncClient):
 
     async def _close_pool(self, pool: Any) -> None:
         raise NotImplementedError
+
+    async def _acquire(self, pool: Any) -> Any:
+        return await pool.acquire()
+
+    async def _release(self, pool: Any, conn: Any) -> None:
+        await pool.release(conn)
+
+    async def _give_back(self, pool: Any, conn: Any) -> None:
+        """Release ``conn``; a failure (the driver's reset hit a dead connection, which the
+        pool then drops) must not turn a statement that succeeded into an error."""
+        try:
+            await self._release(pool, conn)
+        except Exception as exc:  # drivers also raise internal errors on a broken protocol state
+            logger.debug("releasing a connection to %s failed: %s", self._where, describe(exc))
 
     async def _connect_admin(self) -> Any:
         """A connection outside the pool and outside ``database``."""
@@ -114,6 +239,16 @@ class PooledClient(BaseDBAsyncClient):
         """Close ``conn`` at once; the pool replaces it (the server rolls back its work)."""
         raise NotImplementedError
 
+    async def _ping(self, conn: Any) -> None:
+        await self._control(conn, "SELECT 1")
+
+    def _unsent(self, exc: BaseException) -> bool:
+        """True when the driver error ``exc`` proves the statement was never sent."""
+        return False
+
+    def _raw(self, conn: Any) -> Any:
+        return conn
+
     def _translate(self, exc: BaseException) -> BaseException:
         raise NotImplementedError
 
@@ -121,14 +256,43 @@ class PooledClient(BaseDBAsyncClient):
         """Called when a statement on ``conn`` was cancelled mid-flight."""
 
     # --- errors ------------------------------------------------------------------------------
+    @property
+    def _where(self) -> str:
+        return f"{self.server_name} at {self.host}:{self.port}"
+
     def _connection_error(self, exc: BaseException) -> DBConnectionError:
+        """One message naming the server and what to check (never wrapped twice)."""
+        if isinstance(exc, DBConnectionError):
+            return exc
         return DBConnectionError(
-            f"connection to {self.server_name} at {self.host}:{self.port} failed: {describe(exc)}"
+            f"connection to {self._where} failed: {describe(exc)}. Check that the server is "
+            f"running and reachable at {self.host}:{self.port} and that the user, password and "
+            f"database '{self.database}' of connection '{self.connection_name}' are right"
+        )
+
+    def _lost_error(self, exc: BaseException, during: str, outcome: str) -> DBConnectionError:
+        return DBConnectionError(
+            f"connection to {self._where} was lost {during}: {describe(exc)}. The server closed "
+            f"it (restart, failover, idle timeout such as MySQL's wait_timeout, or a network "
+            f"drop); {outcome}"
+        )
+
+    def _timeout_error(self, seconds: float | None) -> OperationalError:
+        limit = f" after {seconds:g} s" if seconds else ""
+        return OperationalError(
+            f"statement timed out{limit} on {self._where} (statement_timeout / command_timeout)"
         )
 
     async def _call(self, conn: Any, op: Callable[..., Awaitable[Any]], args: tuple) -> Any:
         try:
-            return await op(conn, *args)
+            if self.statement_timeout is None:
+                return await op(conn, *args)
+            return await bounded(op(conn, *args), self.statement_timeout)
+        except asyncio.TimeoutError as exc:
+            if self.statement_timeout is None:
+                raise self._translate(exc) from exc
+            self._interrupted(conn)
+            raise self._timeout_error(self.statement_timeout) from exc
         except self.driver_errors as exc:
             raise self._translate(exc) from exc
         except asyncio.CancelledError:
@@ -153,10 +317,12 @@ class PooledClient(BaseDBAsyncClient):
                     self._pool = await self._open_pool(with_db)
                 except Exception as exc:
                     raise self._connection_error(exc) from exc
+                self._reached = True
         return self._pool
 
     async def close(self) -> None:
         pool, self._pool = self._pool, None
+        self._born.clear()
         if pool is not None:
             await self._close_pool(pool)
 
@@ -190,52 +356,148 @@ class PooledClient(BaseDBAsyncClient):
             raise ConfigurationError(f"connection '{self.connection_name}' has no database name")
         return self.database
 
+    # --- checkout ----------------------------------------------------------------------------
+    async def _checkout(self, pool: Any) -> Any:
+        """A pooled connection that is open (and, with ``pre_ping``, answers).
+
+        Dead connections are discarded before anything is sent on them; at most
+        ``maxsize`` of them in a row, since every one found after that is a fresh one.
+        """
+        for _ in range(self.maxsize + 1):
+            conn = await self._acquire_or_wait(pool)
+            try:
+                healthy = await self._healthy(conn)
+            except BaseException:  # cancelled during the ping: nothing may keep the connection
+                self._discard(conn)
+                await _shielded(self._give_back(pool, conn))
+                raise
+            if healthy:
+                return conn
+            self._discard(conn)
+            await self._give_back(pool, conn)
+        return await self._acquire_or_wait(pool)
+
+    async def _healthy(self, conn: Any) -> bool:
+        if not self._usable(conn):
+            return False
+        if self.options.max_age is not None and self._too_old(conn):
+            logger.debug("recycling a connection to %s older than %ss", self._where, self.options.max_age)
+            return False
+        if not self.options.pre_ping:
+            return True
+        try:
+            await self._ping(conn)
+        except self.driver_errors as exc:
+            logger.info("pre-ping on a pooled connection to %s failed: %s", self._where, describe(exc))
+            return False
+        return True
+
+    def _too_old(self, conn: Any) -> bool:
+        raw, now = self._raw(conn), time.monotonic()
+        seen = self._born.get(id(raw))
+        if seen is None or seen[0] is not raw:
+            if len(self._born) > 4 * self.maxsize:  # forget connections the pool closed
+                self._born = {k: v for k, v in self._born.items() if self._usable(v[0])}
+            self._born[id(raw)] = (raw, now)
+            return False
+        if now - seen[1] < self.options.max_age:  # type: ignore[operator]
+            return False
+        del self._born[id(raw)]
+        return True
+
+    async def _acquire_or_wait(self, pool: Any) -> Any:
+        """``_acquire`` bounded by ``acquire_timeout``; refusals retried while restarting."""
+        started = time.monotonic()
+        delay = 0.05
+        while True:
+            try:
+                return await bounded(self._acquire(pool), self.options.acquire_timeout)
+            except asyncio.TimeoutError as exc:
+                raise self._exhausted(exc) from exc
+            except self.driver_errors as exc:
+                error = self._translate(exc)
+                window = self.options.reconnect_timeout if self._reached else None
+                waited = time.monotonic() - started
+                if not isinstance(error, DBConnectionError) or window is None or waited + delay > window:
+                    raise error from exc
+                logger.info("%s is not accepting connections (%s); retrying", self._where, describe(exc))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 1.0)
+
+    def _exhausted(self, exc: BaseException) -> PoolExhaustedError:
+        return PoolExhaustedError(
+            f"no connection to {self._where} became free within {self.options.acquire_timeout:g} s: "
+            f"all {self.maxsize} connections of the pool (maxsize={self.maxsize}) are in use. Raise "
+            "maxsize or acquire_timeout, or look for tasks holding connections (long transactions)"
+        )
+
     # --- execution ---------------------------------------------------------------------------
     async def _run(self, op: Callable[..., Awaitable[Any]], *args: Any) -> Any:
-        """Run ``op(conn, *args)`` on a pooled connection, driver errors mapped."""
+        """Run ``op(conn, *args)`` on a pooled connection, driver errors mapped.
+
+        Retried once on a fresh connection when the first one proved dead before the
+        statement was sent (never when it may have reached the server).
+        """
         pool = self._pool or await self._ensure_pool()
-        try:
-            async with pool.acquire() as conn:
+        for retry in (True, False):
+            conn = await self._checkout(pool)
+            try:
                 return await self._call(conn, op, args)
-        except self.driver_errors as exc:  # from acquire: the pool could not connect
-            raise self._translate(exc) from exc
+            except DBConnectionError as error:
+                cause = error.__cause__ or error
+                if not (retry and self._unsent(cause)):
+                    raise self._lost_error(
+                        cause, "during a statement", "the statement may or may not have run"
+                    ) from cause
+                logger.info("retrying a statement never sent on a dead connection to %s", self._where)
+                self._discard(conn)
+            finally:
+                await self._give_back(pool, conn)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @asynccontextmanager
     async def acquire_connection(self) -> AsyncIterator[Any]:
         pool = self._pool or await self._ensure_pool()
-        async with pool.acquire() as conn:
+        conn = await self._checkout(pool)
+        try:
             yield conn
+        finally:
+            await self._give_back(pool, conn)
 
     # --- transactions ------------------------------------------------------------------------
     async def _begin(self) -> "PooledTransactionClient":
+        """BEGIN on a healthy connection, on another one if it proves dead: a transaction
+        that never began has nothing to lose (after a restart every pooled one may be)."""
         pool = self._pool or await self._ensure_pool()
-        try:
-            conn = await pool.acquire()
-        except self.driver_errors as exc:
-            raise self._translate(exc) from exc
-        try:
-            await self._statement(conn, "BEGIN")
-        except BaseException:
-            self._discard(conn)
-            await _shielded(pool.release(conn))
-            raise
-        return self.transaction_class(self, _Pinned(pool, conn), savepoint=None)
+        for attempt in range(self.maxsize + 1, -1, -1):
+            conn = await self._checkout(pool)
+            try:
+                await self._statement(conn, "BEGIN")
+            except BaseException as exc:
+                self._discard(conn)
+                await _shielded(self._give_back(pool, conn))
+                if attempt and isinstance(exc, DBConnectionError):
+                    continue
+                raise
+            return self.transaction_class(self, _Pinned(pool, conn), savepoint=None)
+        raise AssertionError("unreachable")  # pragma: no cover
 
 
 class _Pinned:
     """The pooled connection a transaction holds, shared with its savepoints.
 
     ``conn`` becomes None once the transaction has ended (and the connection is back in
-    the pool).
+    the pool).  ``lost`` is set when the connection died during the transaction.
     """
 
-    __slots__ = ("pool", "conn", "lock", "savepoints")
+    __slots__ = ("pool", "conn", "lock", "savepoints", "lost")
 
     def __init__(self, pool: Any, conn: Any) -> None:
         self.pool = pool
         self.conn = conn
         self.lock = asyncio.Lock()
         self.savepoints = 0
+        self.lost = False
 
 
 class PooledTransactionClient(PooledClient):
@@ -243,9 +505,10 @@ class PooledTransactionClient(PooledClient):
 
     ``savepoint`` is None for the transaction itself, else the savepoint's name.  After
     the transaction ends (``commit()``/``rollback()`` inside the block), statements fall
-    back to the pool, in autocommit mode.
+    back to the pool, in autocommit mode.  A connection lost inside the transaction is
+    never replaced: later statements raise TransactionManagementError until the block
+    ends (the server rolled the transaction back when the connection died).
     """
-
 
     def __init__(self, root: PooledClient, pinned: _Pinned, savepoint: str | None) -> None:
         vars(self).update(vars(root))  # credentials and settings, for errors and fallbacks
@@ -254,11 +517,32 @@ class PooledTransactionClient(PooledClient):
         self._savepoint = savepoint
         self._finished = False
 
+    def _broken(self) -> TransactionManagementError:
+        return TransactionManagementError(
+            f"the connection to {self._where} was lost inside this transaction, so the server "
+            "rolled it back; leave the block and run the transaction again"
+        )
+
+    async def _on_pinned(self, conn: Any, op: Callable[..., Awaitable[Any]], args: tuple) -> Any:
+        pinned = self._pinned
+        if pinned.lost or not self._usable(conn):
+            pinned.lost = True
+            raise self._broken()
+        try:
+            return await self._call(conn, op, args)
+        except DBConnectionError as error:
+            pinned.lost = True
+            raise self._lost_error(
+                error.__cause__ or error,
+                "inside a transaction",
+                "the server rolled the transaction back; run it again",
+            ) from error.__cause__
+
     async def _run(self, op: Callable[..., Awaitable[Any]], *args: Any) -> Any:
         pinned = self._pinned
         async with pinned.lock:
             if pinned.conn is not None:
-                return await self._call(pinned.conn, op, args)
+                return await self._on_pinned(pinned.conn, op, args)
         return await self._root._run(op, *args)
 
     @asynccontextmanager
@@ -280,9 +564,16 @@ class PooledTransactionClient(PooledClient):
         async with pinned.lock:
             if pinned.conn is None:
                 raise TransactionManagementError("cannot open a savepoint: the transaction already ended")
+            if pinned.lost or not self._usable(pinned.conn):
+                pinned.lost = True
+                raise self._broken()
             pinned.savepoints += 1
             name = f"aldabra_sp{pinned.savepoints}"
-            await self._statement(pinned.conn, f"SAVEPOINT {name}")
+            try:
+                await self._statement(pinned.conn, f"SAVEPOINT {name}")
+            except DBConnectionError:
+                pinned.lost = True
+                raise
         return type(self)(self._root, pinned, savepoint=name)
 
     async def commit(self) -> None:
@@ -311,7 +602,7 @@ class PooledTransactionClient(PooledClient):
             try:
                 await self._conclude(conn, "COMMIT" if commit else "ROLLBACK", commit)
             finally:
-                await pinned.pool.release(conn)
+                await self._give_back(pinned.pool, conn)
 
     async def _end_savepoint(self, commit: bool) -> None:
         pinned, name = self._pinned, self._savepoint
@@ -333,17 +624,27 @@ class PooledTransactionClient(PooledClient):
         """Run an ending statement; a connection that fails it is discarded.
 
         A connection already closed (a driver closes it when a query is cancelled
-        mid-flight) needs no ROLLBACK: the server rolls back on disconnect.
+        mid-flight, or the server went away) needs no ROLLBACK: the server rolls back on
+        disconnect.  A COMMIT on such a connection cannot happen: that is an error.
         """
-        if not self._usable(conn):
+        if self._pinned.lost or not self._usable(conn):
+            self._pinned.lost = True
+            self._discard(conn)
             if commit:
-                raise TransactionManagementError(
-                    f"the connection to {self.host}:{self.port} was lost; the transaction was rolled back"
-                )
+                raise self._broken()
             logger.debug("connection closed during the transaction; the server rolled it back")
             return
         try:
             await self._statement(conn, sql)
+        except DBConnectionError as error:
+            self._pinned.lost = True
+            self._discard(conn)
+            if not commit:
+                return  # rolled back by the server when the connection died
+            raise TransactionManagementError(
+                f"the connection to {self._where} was lost while running {sql}: the server may "
+                "or may not have committed the transaction; check before running it again"
+            ) from error.__cause__
         except BaseException:
             self._discard(conn)
             raise

@@ -15,7 +15,15 @@ try:
     from asyncmy.constants.CLIENT import FOUND_ROWS, MULTI_STATEMENTS
 
     def _is_open(conn: Any) -> bool:
-        return conn.connected
+        # closed, EOF or error seen by the loop, or a hang-up only the kernel knows of yet
+        # (older asyncmy releases keep a stream writer instead of the transport)
+        if not conn.connected or getattr(conn, "_stream_broken", False):
+            return False
+        transport = getattr(conn, "_transport", None)
+        if transport is None:
+            writer = getattr(conn, "_writer", None)
+            transport = writer.transport if writer is not None else None
+        return transport is None or socket_open(transport)
 
 except ImportError:  # pragma: no cover - the alternative driver
     import aiomysql as driver  # type: ignore[no-redef]
@@ -31,6 +39,7 @@ from tortoise.backends.base.pooled import (
     PooledTransactionClient,
     logger,
     run_in_background,
+    socket_open,
 )
 from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.sql.dialects.mysql import MySQLDialect
@@ -39,6 +48,10 @@ from tortoise.sql.dialects.mysql import MySQLDialect
 _INTEGRITY_CODES = frozenset({1022, 1048, 1062, 1169, 1216, 1217, 1364, 1451, 1452, 1557, 1586, 3819, 4025})
 # Cannot connect, server gone / connection lost, too many connections, access denied.
 _CONNECTION_CODES = frozenset({1040, 1044, 1045, 1049, 2002, 2003, 2005, 2006, 2013, 2055})
+# "MySQL server has gone away": the driver found the socket closed before writing.
+_SERVER_GONE = 2006
+# Idle limit when the server's wait_timeout is longer (or unknown), in seconds.
+_MAX_IDLE = 3600
 
 
 def _error_code(exc: BaseException) -> int | None:
@@ -113,9 +126,14 @@ class MySQLClient(PooledClient):
         connect_timeout: float | str = 10,
         ssl: Any = None,
         sql_mode: str | None = None,
+        pool_recycle: int | str | None = None,
+        statement_timeout: float | str | None = None,
         **credentials: Any,
     ) -> None:
         super().__init__(connection_name, **credentials)
+        #: idle seconds after which the pool closes a connection; None: below wait_timeout
+        self.pool_recycle = int(pool_recycle) if pool_recycle not in (None, "") else None
+        self.statement_timeout = float(statement_timeout) if statement_timeout else None
         self.charset = charset
         #: engine for CREATE TABLE (see ``table_options``); None: the server's default
         self.storage_engine = storage_engine
@@ -148,15 +166,36 @@ class MySQLClient(PooledClient):
         }
 
     async def _open_pool(self, with_db: bool) -> Any:
-        # connect_timeout covers only the TCP connect, not a server that accepts and then
-        # stays silent; bound the whole handshake.
-        pool = driver.create_pool(
+        pool = driver.Pool(
             minsize=self.minsize,
             maxsize=self.maxsize,
             echo=self.echo,
+            pool_recycle=self.pool_recycle or _MAX_IDLE,
             **self._connect_options(self.database if with_db else None),
         )
-        return await asyncio.wait_for(pool, self.connect_timeout)
+        try:
+            # connect_timeout covers only the TCP connect, not a server that accepts and
+            # then stays silent; bound the whole handshake
+            await asyncio.wait_for(self._warm_up(pool), self.connect_timeout)
+        except BaseException:  # the connections opened before the failure are closed
+            await self._close_pool(pool)
+            raise
+        return pool
+
+    async def _warm_up(self, pool: Any) -> None:
+        if self.minsize > 0:
+            async with pool.cond:
+                await pool.fill_free_pool(False)
+        if self.pool_recycle is None:
+            await self._stay_below_wait_timeout(pool)
+
+    async def _stay_below_wait_timeout(self, pool: Any) -> None:
+        """Close idle connections before the server's ``wait_timeout`` does it for us."""
+        async with pool.acquire() as conn:
+            async with conn.cursor() as cur:
+                await cur.execute("SELECT @@wait_timeout")
+                (wait_timeout,) = await cur.fetchone()
+        pool._recycle = max(1, min(_MAX_IDLE, int(wait_timeout) - 5))
 
     async def _close_pool(self, pool: Any) -> None:
         pool.close()
@@ -180,6 +219,13 @@ class MySQLClient(PooledClient):
     def _discard(self, conn: Any) -> None:
         conn.close()
 
+    def _unsent(self, exc: BaseException) -> bool:
+        # raised before writing: the socket was already closed, or "Not connected"
+        return _error_code(exc) == _SERVER_GONE or isinstance(exc, driver.InterfaceError)
+
+    async def _ping(self, conn: Any) -> None:
+        await conn.ping(reconnect=False)
+
     def _interrupted(self, conn: Any) -> None:
         # The driver drops a connection whose statement was cancelled, but the server
         # runs the statement to its end, holding the transaction's locks: kill it.
@@ -196,8 +242,8 @@ class MySQLClient(PooledClient):
         if isinstance(exc, driver.IntegrityError) or code in _INTEGRITY_CODES:
             return IntegrityError(str(exc))
         if isinstance(exc, asyncio.TimeoutError):
-            return OperationalError(f"statement timed out on {self.host}:{self.port}")
-        if code in _CONNECTION_CODES or isinstance(exc, OSError):
+            return self._timeout_error(self.statement_timeout)
+        if code in _CONNECTION_CODES or isinstance(exc, (OSError, driver.InterfaceError)):
             return self._connection_error(exc)
         return OperationalError(str(exc))
 
