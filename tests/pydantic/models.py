@@ -61,6 +61,11 @@ class Event(Stamped):
     participants = fields.ManyToManyField("models.Team", related_name="events")
     starts_at = fields.DatetimeField(null=True)
 
+    @property
+    def label(self) -> str:
+        """The name and when it starts."""
+        return f"{self.name} ({self.starts_at or 'unscheduled'})"
+
 
 class Team(Model):
     id = fields.IntField(primary_key=True)

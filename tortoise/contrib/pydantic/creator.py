@@ -10,7 +10,7 @@ from pydantic import Field as PydanticField
 
 from tortoise.contrib.pydantic.base import PydanticListModel, PydanticModel
 from tortoise.contrib.pydantic.fieldtypes import computed_field, data_field, doc_comments, is_read_only
-from tortoise.contrib.pydantic.options import read_meta
+from tortoise.contrib.pydantic.options import PydanticMeta, read_meta
 from tortoise.exceptions import ConfigurationError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,6 +43,8 @@ class _Request:
     module: str = __name__
     depth: int = 0
     stack: tuple = ()
+    #: relations are known only once Tortoise.init has run; a class made before has none
+    inited: bool = True
 
 
 def pydantic_model_creator(
@@ -83,6 +85,7 @@ def pydantic_model_creator(
         meta_override=meta_override,
         model_config=_freeze(model_config),
         module=module,
+        inited=cls._meta._inited,
     )
     return _create(request)
 
@@ -133,11 +136,6 @@ def _check_model(cls: Any) -> None:
         raise ConfigurationError(f"pydantic_model_creator needs a Tortoise model class, got {cls!r}")
     if cls._meta.abstract:
         raise ConfigurationError(f"pydantic_model_creator: {cls.__name__} is abstract and has no table")
-    if not cls._meta._inited:
-        raise ConfigurationError(
-            f"pydantic_model_creator({cls.__name__}): call Tortoise.init() (or Tortoise.init_models()) "
-            "first so that its relations are known"
-        )
 
 
 def _names(value: Any, option: str) -> tuple[str, ...]:
@@ -201,6 +199,8 @@ def _check_paths(model: Any, paths: tuple[str, ...], option: str, computed: tupl
                     f"{current.__name__} has no field '{part}'; its fields are: {known}"
                 )
             if i < len(parts) - 1:
+                if field_obj.relation_kind is not None and field_obj.related_model is None:
+                    break  # not resolved before Tortoise.init: nothing to check against
                 if field_obj.relation_kind is None:
                     raise ConfigurationError(
                         f"pydantic_model_creator({model.__name__}): {option} path '{path}' goes through "
@@ -231,8 +231,9 @@ def _build(request: _Request) -> type[PydanticModel]:
     include = meta["include"] + request.include
     exclude = meta["exclude"] + request.exclude
     _check_computed(model, computed)
-    _check_paths(model, include, "include", computed)
-    _check_paths(model, exclude, "exclude", computed)
+    if request.inited:  # before Tortoise.init reverse relations do not exist yet
+        _check_paths(model, include, "include", computed)
+        _check_paths(model, exclude, "exclude", computed)
     allow_cycles = meta["allow_cycles"] if request.allow_cycles is None else request.allow_cycles
     sort = meta["sort_alphabetically"] if request.sort_alphabetically is None else request.sort_alphabetically
     max_recursion = meta["max_recursion"] if request.max_recursion is None else request.max_recursion
@@ -242,7 +243,7 @@ def _build(request: _Request) -> type[PydanticModel]:
     stack = (*request.stack, model)
 
     def wanted(name: str) -> bool:
-        return name not in exclude_here and (not include or name in include_here)
+        return name not in exclude_here and (not include or name in include_here or name in include_below)
 
     annotations: dict[str, Any] = {}
     namespace: dict[str, Any] = {}
@@ -267,7 +268,7 @@ def _build(request: _Request) -> type[PydanticModel]:
         if kind in _BACKWARD and not meta["backward_relations"] and name not in include_here and not _annotated_on_model(model, name):
             continue
         related = fobj.related_model
-        if not allow_cycles and related in stack:
+        if related is None or (not allow_cycles and related in stack):
             continue
         child = _create(
             _Request(
@@ -282,6 +283,7 @@ def _build(request: _Request) -> type[PydanticModel]:
                 module=request.module,
                 depth=request.depth + 1,
                 stack=stack,
+                inited=related._meta._inited,
             )
         )
         if kind in _LISTS:
@@ -320,4 +322,4 @@ def _build(request: _Request) -> type[PydanticModel]:
     return generated
 
 
-__all__ = ["pydantic_model_creator", "pydantic_queryset_creator"]
+__all__ = ["PydanticMeta", "pydantic_model_creator", "pydantic_queryset_creator"]
