@@ -1,7 +1,7 @@
 """pydantic_model_creator: which fields a generated model has, their JSON-schema types and the options."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from pydantic import ConfigDict, ValidationError
@@ -51,8 +51,9 @@ def test_default_fields_pk_data_relations_computed_in_order():
     model = pydantic_model_creator(Tournament)
     assert props(model) == ["id", "created_at", "modified_at", "name", "prize", "level", "events", "name_length"]
     assert issubclass(model, PydanticModel)
+    # the model's own fields in definition order (inherited first), reverse relations last
     assert props(pydantic_model_creator(Event)) == [
-        "id", "created_at", "modified_at", "name", "starts_at", "tournament", "venue", "participants",
+        "id", "created_at", "modified_at", "name", "tournament", "venue", "participants", "starts_at",
     ]
 
 
@@ -88,7 +89,12 @@ def test_json_schema_lists_every_field_with_its_type():
 def test_json_schema_is_stable():
     first = pydantic_model_creator(Event).model_json_schema()
     assert pydantic_model_creator(Event).model_json_schema() == first
-    assert sorted(first["$defs"]) == ["Event__participants", "Event__tournament", "Event__venue", "Level", "Surface"]
+    leaves = sorted(name.split("_")[0] for name in first["$defs"] if name.endswith("_leaf"))
+    assert leaves == ["Team", "Tournament", "Venue"]
+    assert {"Level", "Surface"} <= set(first["$defs"])
+    # a nested model of the same shape is one class whatever its parent model is called
+    other = pydantic_model_creator(Event, name="EventOther", exclude=("name",))
+    assert other.model_fields["tournament"].annotation is pydantic_model_creator(Event).model_fields["tournament"].annotation
 
 
 def test_descriptions_from_field_description_doc_comments_docstrings():
@@ -113,7 +119,8 @@ def test_exclude_and_include_with_relation_paths():
     model = pydantic_model_creator(Tournament, exclude=("prize", "events__participants", "events__venue"))
     schema = model.model_json_schema()
     assert "prize" not in schema["properties"]
-    assert list(nested(schema, "events")["properties"]) == ["id", "created_at", "modified_at", "name", "starts_at"]
+    # an FK excluded by name leaves its raw id column in place
+    assert list(nested(schema, "events")["properties"]) == ["id", "created_at", "modified_at", "name", "venue_id", "starts_at"]
 
     model = pydantic_model_creator(Tournament, include=("id", "name", "events__name", "events__participants__name"))
     schema = model.model_json_schema()
@@ -207,11 +214,13 @@ def test_meta_override_and_model_config():
 
     assert "events" not in props(pydantic_model_creator(Venue, meta_override=NoBackward, name="VenueNoBack"))
 
-    strict = pydantic_model_creator(Team, model_config=ConfigDict(extra="forbid", title="TeamStrict"))
-    assert strict.model_json_schema()["title"] == "TeamStrict"
-    with pytest.raises(ValidationError, match="unexpected"):
-        strict(id=1, name="a", events=[], unexpected=True)
-    pydantic_model_creator(Team)(id=1, name="a", events=[], unexpected=True)  # default config ignores extras
+    loose = pydantic_model_creator(Team, model_config=ConfigDict(extra="ignore", title="TeamLoose"))
+    assert loose.model_json_schema()["title"] == "TeamLoose"
+    assert "additionalProperties" not in loose.model_json_schema()
+    loose(id=1, name="a", events=[], unexpected=True)
+    with pytest.raises(ValidationError, match="unexpected"):  # the default forbids unknown keys
+        pydantic_model_creator(Team)(id=1, name="a", events=[], unexpected=True)
+    assert pydantic_model_creator(Team).model_json_schema()["additionalProperties"] is False
 
 
 def test_pydantic_meta_options_on_the_model():
@@ -223,12 +232,16 @@ def test_pydantic_meta_options_on_the_model():
     assert list(schema["properties"]) == ["id", "manager", "manager_id", "name", "reports"]
     assert "manager" in nested(schema, "reports")["properties"]  # a cycle, allowed
     assert "manager" not in nested(schema, "reports", "manager")["properties"]  # depth 2 reached
-    assert "tournament_id" not in props(pydantic_model_creator(Event))  # exclude_raw_fields default
+    # exclude_raw_fields (default True): no <fk>_id, even where the FK itself is cut (a cycle)
+    schema = pydantic_model_creator(Event).model_json_schema()
+    assert "tournament_id" not in schema["properties"]
+    cut = nested(pydantic_model_creator(Tournament).model_json_schema(), "events")
+    assert "tournament" not in cut["properties"] and "tournament_id" not in cut["properties"]
 
 
 def test_include_can_bring_back_a_raw_field_and_a_backward_relation():
     model = pydantic_model_creator(Team, include=("name", "players", "address"), name="TeamFull")
-    assert props(model) == ["name", "players", "address"]
+    assert sorted(props(model)) == ["address", "name", "players"]
     assert props(pydantic_model_creator(Event, include=("name", "tournament_id"), name="EventRaw")) == ["name", "tournament_id"]
 
 
@@ -289,3 +302,32 @@ def test_before_tortoise_init_relations_are_left_out():
     assert props(pydantic_model_creator(Draft)) == ["id", "name"]
     assert props(pydantic_model_creator(Draft, exclude=("drafts_of_nobody", "owner__name"))) == ["id", "name"]
     assert props(pydantic_model_creator(Draft, exclude_readonly=True)) == ["name", "owner_id"]
+
+
+def test_model_annotations_type_columns_and_unannotated_computed_are_left_out():
+    from tortoise import fields
+    from tortoise.models import Model
+
+    class Annotated(Model):
+        id = fields.IntField(primary_key=True)
+        kind: Literal["a", "b"] = fields.CharField(max_length=1)
+        note = fields.CharField(max_length=10, null=True)
+
+        def shout(self) -> str:
+            return self.kind.upper()
+
+        def untyped(self):
+            raise AssertionError("never called: it has no return annotation")
+
+        class PydanticMeta:
+            computed = ("shout", "untyped")
+
+    model = pydantic_model_creator(Annotated)
+    assert model.model_fields["kind"].annotation == Literal["a", "b"]
+    schema = model.model_json_schema()
+    assert schema["properties"]["kind"]["enum"] == ["a", "b"]
+    assert schema["properties"]["note"]["nullable"] is True
+    assert list(schema["properties"]) == ["id", "kind", "note", "shout"]
+    with pytest.raises(ValidationError):
+        model(id=1, kind="c", shout="C")
+    assert model.model_validate(Annotated(id=1, kind="b")).shout == "B"

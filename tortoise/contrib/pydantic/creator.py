@@ -1,15 +1,23 @@
 """``pydantic_model_creator`` / ``pydantic_queryset_creator``: Tortoise model → pydantic class."""
 from __future__ import annotations
 
+import hashlib
 import inspect
-from dataclasses import dataclass
+import typing
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Optional
 
 from pydantic import ConfigDict
-from pydantic import Field as PydanticField
 
 from tortoise.contrib.pydantic.base import PydanticListModel, PydanticModel
-from tortoise.contrib.pydantic.fieldtypes import computed_field, data_field, doc_comments, is_read_only
+from tortoise.contrib.pydantic.fieldtypes import (
+    computed_field,
+    data_field,
+    doc_comments,
+    is_read_only,
+    model_hints,
+    relation_field,
+)
 from tortoise.contrib.pydantic.options import PydanticMeta, read_meta
 from tortoise.exceptions import ConfigurationError
 
@@ -20,7 +28,6 @@ if TYPE_CHECKING:  # pragma: no cover
 _CACHE: dict[tuple, type] = {}
 _BACKWARD = ("backward_fk", "backward_o2o")
 _LISTS = ("backward_fk", "m2m")
-_KIND_ORDER = (None, "fk", "backward_fk", "o2o", "backward_o2o", "m2m")
 
 
 @dataclass(frozen=True)
@@ -163,8 +170,9 @@ def _create(request: _Request) -> type[PydanticModel]:
 
 
 def _ordered_fields(model: Any, sort: bool) -> list[Any]:
+    """The pk, the model's own fields in definition order, then reverse relations."""
     fields = list(model._meta.fields_map.values())
-    fields.sort(key=lambda f: (not f.pk, _KIND_ORDER.index(f.relation_kind)))
+    fields.sort(key=lambda f: (not f.pk, f.relation_kind in _BACKWARD))
     if sort:
         fields.sort(key=lambda f: f.model_field_name)
     return fields
@@ -224,6 +232,38 @@ def _annotated_on_model(model: Any, name: str) -> bool:
     return any(name in vars(klass).get("__annotations__", {}) for klass in model.__mro__)
 
 
+def _raw_field_dropped(fobj: Any, request: _Request, include_here: set[str], exclude_here: set[str]) -> bool:
+    """Whether ``exclude_raw_fields`` drops this ``<relation>_id`` column: it does unless the
+    column is the pk, is included by name, or its relation is excluded by name, and never in
+    an input model (which writes relations through these columns)."""
+    reference = getattr(fobj, "reference", None)
+    if reference is None or fobj.pk or request.exclude_readonly:
+        return False
+    return fobj.model_field_name not in include_here and reference.model_field_name not in exclude_here
+
+
+def _value_hint(model: Any, name: str) -> Any:
+    """The model's annotation of a column when it is a value type (not a Field or ClassVar)."""
+    from tortoise.fields import Field
+
+    hint = model_hints(model).get(name)
+    origin = typing.get_origin(hint) or hint
+    if hint is None or origin is typing.ClassVar or (isinstance(origin, type) and issubclass(origin, Field)):
+        return None
+    return hint
+
+
+def _leaf_name(request: _Request) -> str:
+    """A nested model's class name: the same for the same shape whatever the parent."""
+    shape = (
+        request.model.__module__, request.model.__qualname__, request.include, request.exclude,
+        request.allow_cycles, request.sort_alphabetically, request.max_recursion, request.depth,
+        tuple(f"{m.__module__}.{m.__qualname__}" for m in request.stack), request.inited,
+    )
+    digest = hashlib.sha1(repr(shape).encode()).hexdigest()[:6]
+    return f"{request.model.__name__}_{digest}_leaf"
+
+
 def _build(request: _Request) -> type[PydanticModel]:
     model = request.model
     meta = read_meta(model, request.meta_override if request.depth == 0 else None)
@@ -255,12 +295,13 @@ def _build(request: _Request) -> type[PydanticModel]:
         kind = fobj.relation_kind
         description = fobj.description or comments.get(name)
         if kind is None:
-            raw_fk = getattr(fobj, "reference", None) is not None
-            if raw_fk and meta["exclude_raw_fields"] and not request.exclude_readonly and name not in include_here:
+            if meta["exclude_raw_fields"] and _raw_field_dropped(fobj, request, include_here, exclude_here):
                 continue
             if request.exclude_readonly and is_read_only(fobj):
                 continue
-            annotations[name], namespace[name] = data_field(fobj, description, name in request.optional)
+            annotations[name], namespace[name] = data_field(
+                fobj, description, name in request.optional, _value_hint(model, name)
+            )
             entries.append((name, "value", None))
             continue
         if request.exclude_readonly or request.depth >= max_recursion:
@@ -270,41 +311,36 @@ def _build(request: _Request) -> type[PydanticModel]:
         related = fobj.related_model
         if related is None or (not allow_cycles and related in stack):
             continue
-        child = _create(
-            _Request(
-                model=related,
-                name=f"{request.name}__{name}",
-                title=related.__name__,
-                include=tuple(include_below.get(name, ())) if name not in include_here else (),
-                exclude=tuple(exclude_below.get(name, ())),
-                allow_cycles=allow_cycles,
-                sort_alphabetically=request.sort_alphabetically,
-                max_recursion=max_recursion,
-                module=request.module,
-                depth=request.depth + 1,
-                stack=stack,
-                inited=related._meta._inited,
-            )
+        child_request = _Request(
+            model=related,
+            name="",
+            title=related.__name__,
+            include=tuple(include_below.get(name, ())) if name not in include_here else (),
+            exclude=tuple(exclude_below.get(name, ())),
+            allow_cycles=allow_cycles,
+            sort_alphabetically=request.sort_alphabetically,
+            max_recursion=max_recursion,
+            module=request.module,
+            depth=request.depth + 1,
+            stack=stack,
+            inited=related._meta._inited,
         )
+        child = _create(replace(child_request, name=_leaf_name(child_request)))
         if kind in _LISTS:
-            annotations[name] = list[child]  # type: ignore[valid-type]
-            namespace[name] = PydanticField(description=description)
-        elif fobj.null or kind == "backward_o2o":
-            annotations[name] = Optional[child]
-            namespace[name] = PydanticField(default=None, description=description)
+            annotations[name], namespace[name] = relation_field(list[child], description, False)  # type: ignore[valid-type]
         else:
-            annotations[name] = child
-            namespace[name] = PydanticField(description=description)
+            annotations[name], namespace[name] = relation_field(child, description, fobj.null or kind == "backward_o2o")
         entries.append((name, "many" if kind in _LISTS else "one", child))
     if not request.exclude_readonly:
         for name in computed:
-            if name not in exclude_here:
-                annotations[name], namespace[name] = computed_field(model, name)
+            spec = computed_field(model, name) if name not in exclude_here else None
+            if spec is not None:
+                annotations[name], namespace[name] = spec
                 entries.append((name, "computed", None))
     if sort:
         order = sorted(annotations)
         annotations = {n: annotations[n] for n in order}
-    config = ConfigDict(from_attributes=True, title=request.title)
+    config = ConfigDict(from_attributes=True, extra="forbid", title=request.title)
     config.update(meta["model_config"] or {})
     config.update(dict(request.model_config))
     namespace.update(

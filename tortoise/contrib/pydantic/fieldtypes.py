@@ -1,4 +1,4 @@
-"""The pydantic annotation and ``Field(...)`` arguments of one Tortoise data field."""
+"""The pydantic annotation and ``Field(...)`` arguments of one Tortoise field or computed value."""
 from __future__ import annotations
 
 import functools
@@ -17,16 +17,16 @@ from tortoise.fields import Field, JSONField
 #: any JSON document; described as such instead of pydantic's untyped ``{}``
 _JSON = typing.Annotated[
     JsonValue,
-    WithJsonSchema(
-        {"anyOf": [{"type": t} for t in ("object", "array", "string", "number", "boolean")]}
-    ),
+    WithJsonSchema({"anyOf": [{"type": t} for t in ("object", "array", "string", "number", "boolean")]}),
 ]
 _DOC_COMMENT = re.compile(r"^\s*#:\s?(.*)$")
 _ASSIGNMENT = re.compile(r"^\s*(\w+)\s*(?::[^=]*)?=")
 
 
-def python_type(field: Field) -> Any:
-    """The type pydantic validates values of ``field`` with."""
+def python_type(field: Field, hint: Any = None) -> Any:
+    """The type pydantic validates values of ``field`` with; ``hint`` is the model's own annotation."""
+    if hint is not None:
+        return hint
     if isinstance(field, JSONField):
         return _JSON if getattr(field, "_adapter", None) is None else field.field_type
     field_type = field.field_type
@@ -40,10 +40,11 @@ def is_read_only(field: Field) -> bool:
     return (field.pk and field.generated) or bool(field.constraints.get("readOnly"))
 
 
-def data_field(field: Field, description: str | None, optional: bool) -> tuple[Any, FieldInfo]:
+def data_field(field: Field, description: str | None, optional: bool, hint: Any = None) -> tuple[Any, FieldInfo]:
     """``(annotation, FieldInfo)`` for a column: nullability, default, constraints, description."""
-    annotation = python_type(field)
+    annotation = python_type(field, hint)
     kwargs: dict[str, Any] = {"description": description}
+    extra: dict[str, Any] = {}
     constraints = field.constraints
     if annotation is str and constraints.get("max_length"):
         kwargs["max_length"] = constraints["max_length"]
@@ -53,29 +54,65 @@ def data_field(field: Field, description: str | None, optional: bool) -> tuple[A
         kwargs["max_digits"] = getattr(field, "max_digits", None)
         kwargs["decimal_places"] = getattr(field, "decimal_places", None)
     if is_read_only(field):
-        kwargs["json_schema_extra"] = {"readOnly": True}
+        extra["readOnly"] = True
     if optional or field.null:
         annotation = Optional[annotation]
         kwargs["default"] = None
+        extra["nullable"] = True
     elif field.has_default() and not is_read_only(field):
         default = field.default
         if callable(default):
             kwargs["default_factory"] = default
         else:
             kwargs["default"] = default
-    return annotation, PydanticField(**kwargs)
+    return annotation, PydanticField(json_schema_extra=extra or None, **kwargs)
 
 
-def computed_field(model: type, name: str) -> tuple[Any, FieldInfo]:
-    """A read-only field whose value is ``model.name()`` (or the property ``model.name``)."""
+def relation_field(annotation: Any, description: str | None, nullable: bool) -> tuple[Any, FieldInfo]:
+    """A nested model (or list of them); a nullable one defaults to None."""
+    if nullable:
+        return Optional[annotation], PydanticField(default=None, description=description, json_schema_extra={"nullable": True})
+    return annotation, PydanticField(description=description)
+
+
+def computed_field(model: type, name: str) -> tuple[Any, FieldInfo] | None:
+    """A read-only field whose value is ``model.name()`` (or the property ``model.name``).
+
+    None when the method has no return annotation: without one there is no schema to
+    give, and Tortoise leaves such a value out as well."""
     member = inspect.getattr_static(model, name)
     func = member.fget if isinstance(member, property) else member
+    func = getattr(func, "__func__", func)  # staticmethod / classmethod
+    if "return" not in getattr(func, "__annotations__", {}):
+        return None
     try:
-        annotation = typing.get_type_hints(func).get("return", Any)
-    except Exception:  # unresolvable forward references: accept any value
+        annotation = typing.get_type_hints(func)["return"]
+    except Exception:  # an unresolvable forward reference: accept any value
         annotation = Any
     doc = inspect.getdoc(func) if func.__doc__ else None
     return annotation, PydanticField(description=doc, json_schema_extra={"readOnly": True})
+
+
+@functools.lru_cache(maxsize=None)
+def model_hints(model: type) -> dict[str, Any]:
+    """Annotations written on the model's classes (``st: Literal["a", "b"] = CharField(...)``)
+    that are plain types, not Tortoise's relation hints; unresolvable ones are skipped."""
+    from tortoise.models import Model
+
+    hints: dict[str, Any] = {}
+    for klass in reversed(model.__mro__):
+        if not issubclass(klass, Model) or klass is Model:
+            continue
+        module = inspect.getmodule(klass)
+        for name, raw in vars(klass).get("__annotations__", {}).items():
+            try:
+                hint = typing.get_type_hints(
+                    type("_", (), {"__annotations__": {name: raw}}), vars(module) if module else None
+                )[name]
+            except Exception:
+                continue
+            hints[name] = hint
+    return hints
 
 
 @functools.lru_cache(maxsize=None)
@@ -102,6 +139,3 @@ def doc_comments(model: type) -> dict[str, str]:
                 comments[assigned.group(1)] = " ".join(pending)
             pending = []
     return comments
-
-
-__all__ = ["computed_field", "data_field", "doc_comments", "is_read_only", "python_type"]

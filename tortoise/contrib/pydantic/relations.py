@@ -10,17 +10,21 @@ def _relations(cls: Any) -> Iterator[tuple[str, str, Any]]:
     return ((name, kind, child) for name, kind, child in cls._tortoise_entries if kind in ("one", "many"))
 
 
+def _fetched_one(value: Any) -> bool:
+    """A fetched FK/O2O reads as the instance, or for no row as None or a falsy awaitable
+    (Tortoise's ``NoneAwaitable``); an unfetched one reads as a query (always truthy)."""
+    return isinstance(value, Model) or not value
+
+
 def _is_fetched(obj: Model, name: str, kind: str) -> bool:
     value = getattr(obj, name)
-    if kind == "one":  # a fetched FK/O2O is the instance (or None); otherwise a query
-        return value is None or isinstance(value, Model)
-    return value._fetched
+    return _fetched_one(value) if kind == "one" else value._fetched
 
 
 def _related(obj: Model, name: str, kind: str) -> list[Model]:
     value = getattr(obj, name)
     if kind == "one":
-        return [] if value is None else [value]
+        return [value] if isinstance(value, Model) else []
     return list(value.related_objects)
 
 
@@ -65,10 +69,9 @@ def instance_data(cls: Any, obj: Model) -> dict[str, Any]:
         if kind == "computed":
             value = value() if callable(value) else value
         elif kind == "one":
-            if value is not None:
-                if not isinstance(value, Model):
-                    raise _not_fetched(obj, name)
-                value = instance_data(child, value)
+            if not _fetched_one(value):
+                raise _not_fetched(obj, name)
+            value = instance_data(child, value) if value else None
         elif kind == "many":
             if not value._fetched:
                 raise _not_fetched(obj, name)
