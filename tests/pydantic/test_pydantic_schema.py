@@ -149,6 +149,7 @@ def test_optional_makes_fields_not_required():
     schema = model.model_json_schema()
     assert "name" not in schema.get("required", [])
     assert types_of(schema, schema["properties"]["name"]) == {"string", "null"}
+    assert "nullable" not in schema["properties"]["name"]  # optional input, not a nullable column
     assert model(id=1, events=[]).name is None
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import inspect
 import typing
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Optional
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from pydantic import ConfigDict
 
 from tortoise.contrib.pydantic.base import PydanticListModel, PydanticModel
+from tortoise.contrib.pydantic.checks import check_computed, check_model, check_paths, name_tuple
 from tortoise.contrib.pydantic.fieldtypes import (
     computed_field,
     data_field,
@@ -19,13 +19,13 @@ from tortoise.contrib.pydantic.fieldtypes import (
     relation_field,
 )
 from tortoise.contrib.pydantic.options import PydanticMeta, read_meta
-from tortoise.exceptions import ConfigurationError
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.models import Model
 
 #: generated classes by everything that shapes them: creating the same one twice gives one class
-_CACHE: dict[tuple, type] = {}
+_CACHE: dict["_Request", type[PydanticModel]] = {}
+_LIST_CACHE: dict[tuple, type[PydanticListModel]] = {}
 _BACKWARD = ("backward_fk", "backward_o2o")
 _LISTS = ("backward_fk", "m2m")
 
@@ -77,15 +77,15 @@ def pydantic_model_creator(
     generated keys, auto timestamps, computed values and relation objects (the
     ``<relation>_id`` columns stay so that relations can be written).
     """
-    _check_model(cls)
+    check_model(cls)
     request = _Request(
         model=cls,
         name=name or cls.__name__,
         title=name or cls.__name__,
-        include=_names(include, "include"),
-        exclude=_names(exclude, "exclude"),
-        computed=_names(computed, "computed"),
-        optional=_names(optional, "optional"),
+        include=name_tuple(include, "include"),
+        exclude=name_tuple(exclude, "exclude"),
+        computed=name_tuple(computed, "computed"),
+        optional=name_tuple(optional, "optional"),
         allow_cycles=allow_cycles,
         sort_alphabetically=sort_alphabetically,
         exclude_readonly=exclude_readonly,
@@ -120,8 +120,8 @@ def pydantic_queryset_creator(
         sort_alphabetically=sort_alphabetically,
         module=module,
     )
-    key = ("list", item, list_name, module)
-    if key not in _CACHE:
+    key = (item, list_name, module)
+    if key not in _LIST_CACHE:
         namespace = {
             "__annotations__": {"root": list[item]},  # type: ignore[valid-type]
             "__module__": module,
@@ -131,29 +131,11 @@ def pydantic_queryset_creator(
         }
         list_model = type(list_name, (PydanticListModel,), namespace)
         list_model._tortoise_item = item
-        _CACHE[key] = list_model
-    return _CACHE[key]
+        _LIST_CACHE[key] = list_model
+    return _LIST_CACHE[key]
 
 
 # --- building ---------------------------------------------------------------------------------
-def _check_model(cls: Any) -> None:
-    from tortoise.models import Model
-
-    if not (isinstance(cls, type) and issubclass(cls, Model)):
-        raise ConfigurationError(f"pydantic_model_creator needs a Tortoise model class, got {cls!r}")
-    if cls._meta.abstract:
-        raise ConfigurationError(f"pydantic_model_creator: {cls.__name__} is abstract and has no table")
-
-
-def _names(value: Any, option: str) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    names = tuple(value or ())
-    if not all(isinstance(n, str) for n in names):
-        raise ConfigurationError(f"pydantic_model_creator: {option} must contain field names (str), got {value!r}")
-    return names
-
-
 def _freeze(config: Any) -> tuple:
     return tuple(sorted(dict(config or {}).items(), key=lambda item: item[0]))
 
@@ -169,13 +151,9 @@ def _create(request: _Request) -> type[PydanticModel]:
     return created
 
 
-def _ordered_fields(model: Any, sort: bool) -> list[Any]:
+def _ordered_fields(model: Any) -> list[Any]:
     """The pk, the model's own fields in definition order, then reverse relations."""
-    fields = list(model._meta.fields_map.values())
-    fields.sort(key=lambda f: (not f.pk, f.relation_kind in _BACKWARD))
-    if sort:
-        fields.sort(key=lambda f: f.model_field_name)
-    return fields
+    return sorted(model._meta.fields_map.values(), key=lambda f: (not f.pk, f.relation_kind in _BACKWARD))
 
 
 def _split(paths: tuple[str, ...]) -> tuple[set[str], dict[str, list[str]]]:
@@ -189,43 +167,6 @@ def _split(paths: tuple[str, ...]) -> tuple[set[str], dict[str, list[str]]]:
         else:
             here.add(head)
     return here, below
-
-
-def _check_paths(model: Any, paths: tuple[str, ...], option: str, computed: tuple[str, ...]) -> None:
-    """Every name in ``include``/``exclude`` is a field (or computed value) of the model it reaches."""
-    for path in paths:
-        current = model
-        parts = path.split("__")
-        for i, part in enumerate(parts):
-            field_obj = current._meta.fields_map.get(part)
-            if field_obj is None:
-                if i == 0 and part in computed and len(parts) == 1:
-                    break
-                known = ", ".join(current._meta.fields_map)
-                raise ConfigurationError(
-                    f"pydantic_model_creator({model.__name__}): {option} names '{path}', but "
-                    f"{current.__name__} has no field '{part}'; its fields are: {known}"
-                )
-            if i < len(parts) - 1:
-                if field_obj.relation_kind is not None and field_obj.related_model is None:
-                    break  # not resolved before Tortoise.init: nothing to check against
-                if field_obj.relation_kind is None:
-                    raise ConfigurationError(
-                        f"pydantic_model_creator({model.__name__}): {option} path '{path}' goes through "
-                        f"{current.__name__}.{part}, which is not a relation"
-                    )
-                current = field_obj.related_model
-
-
-def _check_computed(model: Any, names: tuple[str, ...]) -> None:
-    for name in names:
-        try:
-            inspect.getattr_static(model, name)
-        except AttributeError:
-            raise ConfigurationError(
-                f"pydantic_model_creator({model.__name__}): computed names '{name}', which is not a "
-                f"method or property of {model.__name__}"
-            ) from None
 
 
 def _annotated_on_model(model: Any, name: str) -> bool:
@@ -264,98 +205,141 @@ def _leaf_name(request: _Request) -> str:
     return f"{request.model.__name__}_{digest}_leaf"
 
 
+@dataclass
+class _Level:
+    """The options in force for one generated class: its model's PydanticMeta merged with
+    what the caller (or the parent class, for a nested one) asked for."""
+
+    meta: dict[str, Any]
+    computed: tuple[str, ...]
+    include: tuple[str, ...]
+    include_here: set[str]
+    include_below: dict[str, list[str]]
+    exclude_here: set[str]
+    exclude_below: dict[str, list[str]]
+    allow_cycles: bool
+    max_recursion: int
+    sort: bool
+
+    @classmethod
+    def resolve(cls, request: _Request) -> "_Level":
+        model = request.model
+        meta = read_meta(model, request.meta_override if request.depth == 0 else None)
+        computed = meta["computed"] + request.computed
+        include = meta["include"] + request.include
+        exclude = meta["exclude"] + request.exclude
+        check_computed(model, computed)
+        if request.inited:  # before Tortoise.init reverse relations do not exist yet
+            check_paths(model, include, "include", computed)
+            check_paths(model, exclude, "exclude", computed)
+
+        def chosen(option: str) -> Any:
+            value = getattr(request, option)
+            return meta[option] if value is None else value
+
+        return cls(
+            meta, computed, include, *_split(include), *_split(exclude),
+            chosen("allow_cycles"), chosen("max_recursion"), chosen("sort_alphabetically"),
+        )
+
+    def wanted(self, name: str) -> bool:
+        return name not in self.exclude_here and (
+            not self.include or name in self.include_here or name in self.include_below
+        )
+
+
 def _build(request: _Request) -> type[PydanticModel]:
     model = request.model
-    meta = read_meta(model, request.meta_override if request.depth == 0 else None)
-    computed = meta["computed"] + request.computed
-    include = meta["include"] + request.include
-    exclude = meta["exclude"] + request.exclude
-    _check_computed(model, computed)
-    if request.inited:  # before Tortoise.init reverse relations do not exist yet
-        _check_paths(model, include, "include", computed)
-        _check_paths(model, exclude, "exclude", computed)
-    allow_cycles = meta["allow_cycles"] if request.allow_cycles is None else request.allow_cycles
-    sort = meta["sort_alphabetically"] if request.sort_alphabetically is None else request.sort_alphabetically
-    max_recursion = meta["max_recursion"] if request.max_recursion is None else request.max_recursion
-    include_here, include_below = _split(include)
-    exclude_here, exclude_below = _split(exclude)
+    level = _Level.resolve(request)
     comments = doc_comments(model)
-    stack = (*request.stack, model)
-
-    def wanted(name: str) -> bool:
-        return name not in exclude_here and (not include or name in include_here or name in include_below)
-
-    annotations: dict[str, Any] = {}
-    namespace: dict[str, Any] = {}
+    fields: dict[str, tuple[Any, Any]] = {}
     entries: list[tuple[str, str, Any]] = []
-    for fobj in _ordered_fields(model, sort):
+    for fobj in _ordered_fields(model):
         name = fobj.model_field_name
-        if not wanted(name):
+        if not level.wanted(name):
             continue
-        kind = fobj.relation_kind
         description = fobj.description or comments.get(name)
-        if kind is None:
-            if meta["exclude_raw_fields"] and _raw_field_dropped(fobj, request, include_here, exclude_here):
-                continue
-            if request.exclude_readonly and is_read_only(fobj):
-                continue
-            annotations[name], namespace[name] = data_field(
-                fobj, description, name in request.optional, _value_hint(model, name)
-            )
-            entries.append((name, "value", None))
+        if fobj.relation_kind is None:
+            if _value_kept(fobj, request, level):
+                fields[name] = data_field(fobj, description, name in request.optional, _value_hint(model, name))
+                entries.append((name, "value", None))
             continue
-        if request.exclude_readonly or request.depth >= max_recursion:
-            continue
-        if kind in _BACKWARD and not meta["backward_relations"] and name not in include_here and not _annotated_on_model(model, name):
-            continue
-        related = fobj.related_model
-        if related is None or (not allow_cycles and related in stack):
-            continue
-        child_request = _Request(
-            model=related,
-            name="",
-            title=related.__name__,
-            include=tuple(include_below.get(name, ())) if name not in include_here else (),
-            exclude=tuple(exclude_below.get(name, ())),
-            allow_cycles=allow_cycles,
-            sort_alphabetically=request.sort_alphabetically,
-            max_recursion=max_recursion,
-            module=request.module,
-            depth=request.depth + 1,
-            stack=stack,
-            inited=related._meta._inited,
-        )
-        child = _create(replace(child_request, name=_leaf_name(child_request)))
-        if kind in _LISTS:
-            annotations[name], namespace[name] = relation_field(list[child], description, False)  # type: ignore[valid-type]
-        else:
-            annotations[name], namespace[name] = relation_field(child, description, fobj.null or kind == "backward_o2o")
-        entries.append((name, "many" if kind in _LISTS else "one", child))
+        child = _nested_class(fobj, request, level)
+        if child is not None:
+            many = fobj.relation_kind in _LISTS
+            annotation = list[child] if many else child  # type: ignore[valid-type]
+            nullable = not many and (fobj.null or fobj.relation_kind == "backward_o2o")
+            fields[name] = relation_field(annotation, description, nullable)
+            entries.append((name, "many" if many else "one", child))
     if not request.exclude_readonly:
-        for name in computed:
-            spec = computed_field(model, name) if name not in exclude_here else None
+        for name in level.computed:
+            spec = computed_field(model, name) if name not in level.exclude_here else None
             if spec is not None:
-                annotations[name], namespace[name] = spec
+                fields[name] = spec
                 entries.append((name, "computed", None))
-    if sort:
-        order = sorted(annotations)
-        annotations = {n: annotations[n] for n in order}
-    config = ConfigDict(from_attributes=True, extra="forbid", title=request.title)
-    config.update(meta["model_config"] or {})
-    config.update(dict(request.model_config))
-    namespace.update(
-        {
-            "__annotations__": annotations,
-            "__module__": request.module,
-            "__qualname__": request.name,
-            "__doc__": model.__doc__,
-            "model_config": config,
-        }
-    )
-    generated = type(request.name, (PydanticModel,), namespace)
+    generated = _make_class(request, level, fields)
     generated._tortoise_model = model
     generated._tortoise_entries = tuple(entries)
     return generated
+
+
+def _value_kept(fobj: Any, request: _Request, level: _Level) -> bool:
+    if level.meta["exclude_raw_fields"] and _raw_field_dropped(fobj, request, level.include_here, level.exclude_here):
+        return False
+    return not (request.exclude_readonly and is_read_only(fobj))
+
+
+def _nested_class(fobj: Any, request: _Request, level: _Level) -> type[PydanticModel] | None:
+    """The class nested for relation ``fobj``, or None where it is left out: in an input
+    model, below ``max_recursion``, a reverse relation without ``backward_relations`` (unless
+    annotated on the model or included), a cycle without ``allow_cycles``, or not resolved yet."""
+    name = fobj.model_field_name
+    related = fobj.related_model
+    stack = (*request.stack, request.model)
+    if request.exclude_readonly or request.depth >= level.max_recursion or related is None:
+        return None
+    if (
+        fobj.relation_kind in _BACKWARD
+        and not level.meta["backward_relations"]
+        and name not in level.include_here
+        and not _annotated_on_model(request.model, name)
+    ):
+        return None
+    if not level.allow_cycles and related in stack:
+        return None
+    child = _Request(
+        model=related,
+        name="",
+        title=related.__name__,
+        include=() if name in level.include_here else tuple(level.include_below.get(name, ())),
+        exclude=tuple(level.exclude_below.get(name, ())),
+        allow_cycles=level.allow_cycles,
+        sort_alphabetically=request.sort_alphabetically,
+        max_recursion=level.max_recursion,
+        module=request.module,
+        depth=request.depth + 1,
+        stack=stack,
+        inited=related._meta._inited,
+    )
+    return _create(replace(child, name=_leaf_name(child)))
+
+
+def _make_class(request: _Request, level: _Level, fields: dict[str, tuple[Any, Any]]) -> type[PydanticModel]:
+    names = sorted(fields) if level.sort else list(fields)
+    config = ConfigDict(from_attributes=True, extra="forbid", title=request.title)
+    config.update(level.meta["model_config"] or {})
+    config.update(dict(request.model_config))
+    namespace: dict[str, Any] = {name: fields[name][1] for name in names}
+    namespace.update(
+        {
+            "__annotations__": {name: fields[name][0] for name in names},
+            "__module__": request.module,
+            "__qualname__": request.name,
+            "__doc__": request.model.__doc__,
+            "model_config": config,
+        }
+    )
+    return type(request.name, (PydanticModel,), namespace)
 
 
 __all__ = ["PydanticMeta", "pydantic_model_creator", "pydantic_queryset_creator"]

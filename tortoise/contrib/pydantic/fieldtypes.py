@@ -55,10 +55,11 @@ def data_field(field: Field, description: str | None, optional: bool, hint: Any 
         kwargs["decimal_places"] = getattr(field, "decimal_places", None)
     if is_read_only(field):
         extra["readOnly"] = True
+    if field.null:
+        extra["nullable"] = True
     if optional or field.null:
         annotation = Optional[annotation]
         kwargs["default"] = None
-        extra["nullable"] = True
     elif field.has_default() and not is_read_only(field):
         default = field.default
         if callable(default):
