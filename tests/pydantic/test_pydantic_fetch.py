@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from tests.pydantic.models import Employee, Event, Level, Player, Surface, Team, Tournament, Venue
+from tests.pydantic.models import Address, Employee, Event, Level, Player, Surface, Team, Tournament, Venue
 from tortoise.contrib.pydantic import pydantic_model_creator, pydantic_queryset_creator
 
 
@@ -151,3 +151,35 @@ async def test_input_model_creates_rows():
 async def test_empty_queryset():
     assert await pydantic_model_creator(Event).from_queryset(Event.all()) == []
     assert (await pydantic_queryset_creator(Event).from_queryset(Event.all())).root == []
+
+
+async def test_one_to_one_both_sides_and_computed_property(queries):
+    reds = await Team.create(name="Reds")
+    await Team.create(name="Blues")  # no address: its reverse one-to-one is None
+    await Address.create(street="1 Main St", team=reds)
+    await Player.create(name="Ann", team=reds)
+    teams = pydantic_model_creator(Team, include=("name", "players", "address"), name="TeamFull")
+    queries.reset()
+    out = {t.name: t for t in await teams.from_queryset(Team.all())}
+    assert queries.count == 3  # teams, players, addresses
+    assert out["Reds"].address.street == "1 Main St" and [p.name for p in out["Reds"].players] == ["Ann"]
+    assert out["Blues"].address is None and out["Blues"].players == []
+
+    address = await pydantic_model_creator(Address).from_tortoise_orm(await Address.first())
+    assert address.team.name == "Reds"
+
+    cup = await Tournament.create(name="Cup")
+    await Event.create(name="Final", tournament=cup)
+    labelled = pydantic_model_creator(Event, computed=("label",), name="EventLabelled")
+    event = await labelled.from_queryset_single(Event.get(name="Final"))
+    assert event.label == "Final (unscheduled)"
+
+
+async def test_relations_are_fetched_inside_the_current_transaction():
+    from tortoise.transactions import in_transaction
+
+    async with in_transaction():
+        cup = await Tournament.create(name="Tx")
+        await Event.create(name="Uncommitted", tournament=cup)
+        out = await pydantic_model_creator(Tournament).from_tortoise_orm(cup)
+        assert [e.name for e in out.events] == ["Uncommitted"]
