@@ -28,13 +28,14 @@ def _related(obj: Model, name: str, kind: str) -> list[Model]:
     return list(value.related_objects)
 
 
+def _paths(name: str, child: Any) -> list[str]:
+    """Relation ``name`` and every path below it that ``child`` nests ("events__participants", …)."""
+    return [name, *(f"{name}__{path}" for path in prefetch_paths(child))]
+
+
 def prefetch_paths(cls: Any) -> list[str]:
-    """Every relation path ("events", "events__participants", …) that ``cls`` nests."""
-    paths = []
-    for name, _kind, child in _relations(cls):
-        paths.append(name)
-        paths.extend(f"{name}__{path}" for path in prefetch_paths(child))
-    return paths
+    """Every relation path that ``cls`` nests, for ``prefetch_related``."""
+    return [path for name, _kind, child in _relations(cls) for path in _paths(name, child)]
 
 
 async def fetch_missing(cls: Any, instances: list[Model]) -> None:
@@ -50,8 +51,7 @@ async def fetch_missing(cls: Any, instances: list[Model]) -> None:
         if all(_is_fetched(obj, name, kind) for obj in instances):
             await fetch_missing(child, [r for obj in instances for r in _related(obj, name, kind)])
         else:
-            paths = [name, *(f"{name}__{path}" for path in prefetch_paths(child))]
-            await model.fetch_for_list(instances, *paths)
+            await model.fetch_for_list(instances, *_paths(name, child))
 
 
 def _not_fetched(obj: Model, name: str) -> ValueError:
