@@ -1,0 +1,63 @@
+"""Checks of what ``pydantic_model_creator`` is given: errors name the model and the field."""
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from tortoise.exceptions import ConfigurationError
+
+
+def check_model(cls: Any) -> None:
+    from tortoise.models import Model
+
+    if not (isinstance(cls, type) and issubclass(cls, Model)):
+        raise ConfigurationError(f"pydantic_model_creator needs a Tortoise model class, got {cls!r}")
+    if cls._meta.abstract:
+        raise ConfigurationError(f"pydantic_model_creator: {cls.__name__} is abstract and has no table")
+
+
+def name_tuple(value: Any, option: str) -> tuple[str, ...]:
+    """``include``/``exclude``/``computed``/``optional`` as a tuple of names (a str is one name)."""
+    if isinstance(value, str):
+        return (value,)
+    result = tuple(value or ())
+    if not all(isinstance(n, str) for n in result):
+        raise ConfigurationError(f"pydantic_model_creator: {option} must contain field names (str), got {value!r}")
+    return result
+
+
+def check_paths(model: Any, paths: tuple[str, ...], option: str, computed: tuple[str, ...]) -> None:
+    """Every name in ``include``/``exclude`` is a field (or computed value) of the model it reaches."""
+    for path in paths:
+        current = model
+        parts = path.split("__")
+        for i, part in enumerate(parts):
+            field_obj = current._meta.fields_map.get(part)
+            if field_obj is None:
+                if i == 0 and part in computed and len(parts) == 1:
+                    break
+                known = ", ".join(current._meta.fields_map)
+                raise ConfigurationError(
+                    f"pydantic_model_creator({model.__name__}): {option} names '{path}', but "
+                    f"{current.__name__} has no field '{part}'; its fields are: {known}"
+                )
+            if i < len(parts) - 1:
+                if field_obj.relation_kind is not None and field_obj.related_model is None:
+                    break  # not resolved before Tortoise.init: nothing to check against
+                if field_obj.relation_kind is None:
+                    raise ConfigurationError(
+                        f"pydantic_model_creator({model.__name__}): {option} path '{path}' goes through "
+                        f"{current.__name__}.{part}, which is not a relation"
+                    )
+                current = field_obj.related_model
+
+
+def check_computed(model: Any, names: tuple[str, ...]) -> None:
+    for name in names:
+        try:
+            inspect.getattr_static(model, name)
+        except AttributeError:
+            raise ConfigurationError(
+                f"pydantic_model_creator({model.__name__}): computed names '{name}', which is not a "
+                f"method or property of {model.__name__}"
+            ) from None

@@ -1,0 +1,142 @@
+"""The pydantic annotation and ``Field(...)`` arguments of one Tortoise field or computed value."""
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+import typing
+from decimal import Decimal
+from typing import Any, Optional
+
+from pydantic import Field as PydanticField
+from pydantic import JsonValue, WithJsonSchema
+from pydantic.fields import FieldInfo
+
+from tortoise.fields import Field, JSONField
+
+#: any JSON document; described as such instead of pydantic's untyped ``{}``
+_JSON = typing.Annotated[
+    JsonValue,
+    WithJsonSchema({"anyOf": [{"type": t} for t in ("object", "array", "string", "number", "boolean")]}),
+]
+_DOC_COMMENT = re.compile(r"^\s*#:\s?(.*)$")
+_ASSIGNMENT = re.compile(r"^\s*(\w+)\s*(?::[^=]*)?=")
+
+
+def python_type(field: Field, hint: Any = None) -> Any:
+    """The type pydantic validates values of ``field`` with; ``hint`` is the model's own annotation."""
+    if hint is not None:
+        return hint
+    if isinstance(field, JSONField):
+        return _JSON if getattr(field, "_adapter", None) is None else field.field_type
+    field_type = field.field_type
+    if not isinstance(field_type, type):  # e.g. a tuple of accepted types
+        return Any
+    return field_type
+
+
+def is_read_only(field: Field) -> bool:
+    """Set by the database or the ORM, never by a client: generated keys, auto_now(_add)."""
+    return (field.pk and field.generated) or bool(field.constraints.get("readOnly"))
+
+
+def data_field(field: Field, description: str | None, optional: bool, hint: Any = None) -> tuple[Any, FieldInfo]:
+    """``(annotation, FieldInfo)`` for a column: nullability, default, constraints, description."""
+    annotation = python_type(field, hint)
+    kwargs: dict[str, Any] = {"description": description}
+    extra: dict[str, Any] = {}
+    constraints = field.constraints
+    if annotation is str and constraints.get("max_length"):
+        kwargs["max_length"] = constraints["max_length"]
+    if annotation is int:
+        kwargs.update({k: constraints[k] for k in ("ge", "le") if k in constraints})
+    if annotation is Decimal:
+        kwargs["max_digits"] = getattr(field, "max_digits", None)
+        kwargs["decimal_places"] = getattr(field, "decimal_places", None)
+    if is_read_only(field):
+        extra["readOnly"] = True
+    if field.null:
+        extra["nullable"] = True
+    if optional or field.null:
+        annotation = Optional[annotation]
+        kwargs["default"] = None
+    elif field.has_default() and not is_read_only(field):
+        default = field.default
+        if callable(default):
+            kwargs["default_factory"] = default
+        else:
+            kwargs["default"] = default
+    return annotation, PydanticField(json_schema_extra=extra or None, **kwargs)
+
+
+def relation_field(annotation: Any, description: str | None, nullable: bool) -> tuple[Any, FieldInfo]:
+    """A nested model (or list of them); a nullable one defaults to None."""
+    if nullable:
+        return Optional[annotation], PydanticField(default=None, description=description, json_schema_extra={"nullable": True})
+    return annotation, PydanticField(description=description)
+
+
+def computed_field(model: type, name: str) -> tuple[Any, FieldInfo] | None:
+    """A read-only field whose value is ``model.name()`` (or the property ``model.name``).
+
+    None when the method has no return annotation: without one there is no schema to
+    give, and Tortoise leaves such a value out as well."""
+    member = inspect.getattr_static(model, name)
+    func = member.fget if isinstance(member, property) else member
+    func = getattr(func, "__func__", func)  # staticmethod / classmethod
+    if "return" not in getattr(func, "__annotations__", {}):
+        return None
+    try:
+        annotation = typing.get_type_hints(func)["return"]
+    except Exception:  # an unresolvable forward reference: accept any value
+        annotation = Any
+    doc = inspect.getdoc(func) if func.__doc__ else None
+    return annotation, PydanticField(description=doc, json_schema_extra={"readOnly": True})
+
+
+@functools.lru_cache(maxsize=None)
+def model_hints(model: type) -> dict[str, Any]:
+    """Annotations written on the model's classes (``st: Literal["a", "b"] = CharField(...)``)
+    that are plain types, not Tortoise's relation hints; unresolvable ones are skipped."""
+    from tortoise.models import Model
+
+    hints: dict[str, Any] = {}
+    for klass in reversed(model.__mro__):
+        if not issubclass(klass, Model) or klass is Model:
+            continue
+        module = inspect.getmodule(klass)
+        for name, raw in vars(klass).get("__annotations__", {}).items():
+            try:
+                hint = typing.get_type_hints(
+                    type("_", (), {"__annotations__": {name: raw}}), vars(module) if module else None
+                )[name]
+            except Exception:
+                continue
+            hints[name] = hint
+    return hints
+
+
+@functools.lru_cache(maxsize=None)
+def doc_comments(model: type) -> dict[str, str]:
+    """``#: text`` comments written above field assignments in the model's source (and its parents')."""
+    from tortoise.models import Model
+
+    comments: dict[str, str] = {}
+    for klass in reversed(model.__mro__):
+        if not issubclass(klass, Model) or klass is Model:
+            continue
+        try:
+            lines = inspect.getsource(klass).splitlines()
+        except (OSError, TypeError):
+            continue
+        pending: list[str] = []
+        for line in lines:
+            match = _DOC_COMMENT.match(line)
+            if match:
+                pending.append(match.group(1).strip())
+                continue
+            assigned = _ASSIGNMENT.match(line)
+            if assigned and pending:
+                comments[assigned.group(1)] = " ".join(pending)
+            pending = []
+    return comments
