@@ -26,7 +26,7 @@ _ANSWERS: dict[type[Exception], tuple[int, str, str]] = {
 
 def _handler(status: int, error: str, kind: str) -> Callable[..., Any]:
     async def answer(request: Any, response: Any, exc: Exception) -> Any:
-        return response.json({"error": error, "detail": str(exc), "type": kind}, status=status)
+        return response.json({"error": error, "detail": str(exc), "type": kind}, status_code=status)
 
     return answer
 

@@ -1,0 +1,157 @@
+"""Seed 001's Nexios blog API on Aldabra, through the real Nexios framework.
+
+examples/nexios_app.py holds the seed's endpoints as written; it is run once with
+``tortoise.contrib.nexios.init_tortoise`` and once with the third-party
+``nexios_contrib.tortoise.init_tortoise`` the seed imports.
+"""
+from __future__ import annotations
+
+import random
+
+import pytest
+from nexios import NexiosApp
+
+from tortoise.contrib.nexios import init_tortoise
+from tortoise.exceptions import ConfigurationError
+from tests.conftest import TEST_DB
+from tests.contrib.conftest import assert_closed, load_fresh, open_clients, served
+
+
+def blog_app(monkeypatch, url, integration="aldabra"):
+    return load_fresh("examples.nexios_app", monkeypatch, DATABASE_URL=url, NEXIOS_TORTOISE=integration)
+
+
+async def blog_scenario(http) -> None:
+    """The seed's endpoints, each checked on real data."""
+    made = await http.post("/users", json={"username": "anna", "email": "anna@x.io", "password": "s3cret", "full_name": "Anna"})
+    assert made.status_code == 201, made.text
+    anna = made.json()
+    assert anna["username"] == "anna" and anna["email"] == "anna@x.io" and "T" in anna["created_at"]
+    bob = (await http.post("/users", json={"username": "bob", "email": "bob@fans.io", "password": "pw"})).json()
+    carl = (await http.post("/users", json={"username": "carl", "email": "carl@x.io", "password": "pw"})).json()
+
+    # duplicates: IntegrityError → 400 from the exception handlers
+    clash = await http.post("/users", json={"username": "anna", "email": "new@x.io", "password": "pw"})
+    assert clash.status_code == 400 and clash.json()["type"] == "integrity_error"
+    assert "username" in clash.json()["detail"]
+
+    # list, search (OR of two querysets), paging
+    listed = (await http.get("/users", params={"limit": 2})).json()
+    assert listed["pagination"] == {"total": 3, "limit": 2, "offset": 0, "has_next": True}
+    assert len(listed["users"]) == 2
+    found = (await http.get("/users", params={"search": "fans"})).json()
+    assert [u["username"] for u in found["users"]] == ["bob"]
+    found = (await http.get("/users", params={"search": "x.io"})).json()
+    assert sorted(u["username"] for u in found["users"]) == ["anna", "carl"]
+
+    # get, update, soft delete, 404 for unknown ids
+    got = (await http.get(f"/users/{anna['id']}")).json()
+    assert (got["username"], got["full_name"], got["post_count"]) == ("anna", "Anna", 0)
+    updated = (await http.put(f"/users/{anna['id']}", json={"full_name": "Anna B."})).json()
+    assert updated["full_name"] == "Anna B."
+    missing = await http.get("/users/999999")
+    assert missing.status_code == 404 and missing.json()["type"] == "not_found_error"
+    assert (await http.put("/users/999999", json={})).status_code == 404
+    assert (await http.delete(f"/users/{carl['id']}")).json() == {"message": "User deactivated successfully"}
+    assert (await http.get("/users")).json()["pagination"]["total"] == 2
+
+    # posts, comments, tags, nested prefetch
+    as_anna = {"X-User-Id": str(anna["id"])}
+    hello = (await http.post("/posts", json={"title": "Hello Aldabra", "slug": "hello", "content": "async ORM", "view_count": 10}, headers=as_anna)).json()
+    draft = (await http.post("/posts", json={"title": "Draft", "slug": "draft", "content": "wip"}, headers=as_anna)).json()
+    comment = await http.post(f"/posts/{hello['id']}/comments", json={"content": "Nice!"}, headers={"X-User-Id": str(bob["id"])})
+    assert comment.status_code == 201
+    assert comment.json()["author"] == {"id": bob["id"], "username": "bob"}
+    assert (await http.post("/posts/999999/comments", json={"content": "?"}, headers=as_anna)).status_code == 404
+    tags = (await http.post(f"/posts/{hello['id']}/tags", json={"tags": ["Python", "Async IO"]})).json()
+    assert sorted(t["name"] for t in tags["tags"]) == ["Async IO", "Python"]
+    again = (await http.post(f"/posts/{draft['id']}/tags", json={"tags": ["Python"]})).json()
+    assert [t["id"] for t in again["tags"]] == [t["id"] for t in tags["tags"] if t["name"] == "Python"]
+    post = (await http.get(f"/posts/{hello['id']}")).json()
+    assert post["author"] == {"id": anna["id"], "username": "anna"}
+    assert [(c["content"], c["author"]["username"]) for c in post["comments"]] == [("Nice!", "bob")]
+    assert sorted(t["name"] for t in post["tags"]) == ["Async IO", "Python"]
+    assert (await http.get(f"/users/{anna['id']}")).json()["post_count"] == 2
+
+    # publish in a transaction; search published posts
+    published = await http.post(f"/posts/{hello['id']}/publish")
+    assert published.json() == {"message": "Post published successfully", "post_id": hello["id"]}
+    assert (await http.post("/posts/999999/publish")).status_code == 404
+    results = (await http.get("/posts/search", params={"q": "aldabra"})).json()["posts"]
+    assert [(p["title"], p["author"], sorted(p["tags"])) for p in results] == [("Hello Aldabra", "anna", ["Async IO", "Python"])]
+    assert (await http.get("/posts/search", params={"q": "wip"})).json()["posts"] == []
+    drafts = (await http.get("/posts/search", params={"published": "false", "author_id": str(anna["id"])})).json()["posts"]
+    assert sorted(p["title"] for p in drafts) == ["Draft", "Hello Aldabra"]
+
+    # statistics: counts, per-user annotation, average views
+    stats = (await http.get("/stats")).json()
+    assert (stats["total_users"], stats["total_posts"]) == (2, 1)
+    assert stats["top_authors"][0] == {"id": anna["id"], "username": "anna", "post_count": 2}
+    assert float(stats["average_views"]) == 10.0
+
+    # the seed's /transfer uses fields its models lack: it fails and its transaction rolls back
+    before = (await http.get(f"/users/{anna['id']}")).json()["post_count"]
+    failed = await http.post("/transfer", json={"user_id": anna["id"], "title": "T", "content": "c"})
+    assert failed.status_code >= 400
+    assert (await http.get(f"/users/{anna['id']}")).json()["post_count"] == before
+
+
+@pytest.mark.parametrize("integration", ["aldabra", "nexios-contrib"])
+async def test_seed001_blog_api(app_db_url, monkeypatch, integration):
+    module = blog_app(monkeypatch, app_db_url, integration)
+    async with served(module.app) as http:
+        clients = open_clients()
+        await blog_scenario(http)
+    assert_closed(clients)
+
+
+class ReadWriteRouter:
+    """Seed 001's router: reads from a replica, writes to the master."""
+
+    def db_for_read(self, model):
+        return random.choice(["replica1", "replica2"])
+
+    def db_for_write(self, model):
+        return "master"
+
+
+async def test_seed001_init_tortoise_with_config_and_routers(app_db_url, tmp_path):
+    """``init_tortoise(app, config={connections, apps, routers})``: three names, one database."""
+    from examples.blog_models import User
+
+    url = f"sqlite://{tmp_path / 'blog.sqlite3'}" if TEST_DB == "sqlite" else app_db_url
+    app = NexiosApp()
+    init_tortoise(
+        app,
+        config={
+            "connections": {"master": url, "replica1": url, "replica2": url},
+            "apps": {"models": {"models": ["examples.blog_models"], "default_connection": "master"}},
+            "routers": ["tests.contrib.test_nexios.ReadWriteRouter"],
+        },
+        generate_schemas=True,
+    )
+
+    @app.post("/users/{name}")
+    async def create(request, response, name):
+        user = await User.create(username=name, email=f"{name}@x.io", password_hash="h")
+        return response.json({"id": user.id}, status_code=201)
+
+    @app.get("/users")
+    async def names(request, response):
+        return response.json(sorted(await User.all().values_list("username", flat=True)))
+
+    async with served(app) as http:
+        clients = open_clients()
+        assert sorted(c.connection_name for c in clients) == ["master", "replica1", "replica2"]
+        for name in ("ann", "ben"):
+            assert (await http.post(f"/users/{name}")).status_code == 201
+        for _ in range(4):
+            assert (await http.get("/users")).json() == ["ann", "ben"]
+    assert_closed(clients)
+
+
+def test_init_tortoise_without_a_database_is_a_configuration_error():
+    with pytest.raises(ConfigurationError) as info:
+        init_tortoise(NexiosApp())
+    for accepted in ("config", "config_file", "db_url", "modules"):
+        assert accepted in str(info.value)
