@@ -1,6 +1,6 @@
 """Seed 004's FastAPI users/orders API, served on Aldabra.
 
-Run it with ``scripts/serve-fastapi`` (SQLite in memory, http://127.0.0.1:8000/docs) or
+Run it with ``scripts/serve fastapi`` (SQLite in memory, http://127.0.0.1:8000/docs) or
 ``DATABASE_URL=postgres://... .venv/bin/uvicorn examples.fastapi_app:app``.
 
 The code between the markers is the seed's "FastAPI Integration" section as written;

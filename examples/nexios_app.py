@@ -1,6 +1,6 @@
 """Seed 001's Nexios blog API, served on Aldabra.
 
-Run it with ``scripts/serve-nexios`` (SQLite in memory, http://127.0.0.1:8000) or
+Run it with ``scripts/serve nexios`` (SQLite in memory, http://127.0.0.1:8000) or
 ``DATABASE_URL=postgres://... .venv/bin/uvicorn examples.nexios_app:app``.
 
 The endpoints are the seed's, with its ORM code as written; three framework calls follow

@@ -155,3 +155,32 @@ def test_init_tortoise_without_a_database_is_a_configuration_error():
         init_tortoise(NexiosApp())
     for accepted in ("config", "config_file", "db_url", "modules"):
         assert accepted in str(info.value)
+
+
+async def test_init_tortoise_on_an_app_with_its_own_lifespan(app_db_url):
+    """Nexios skips start-up hooks when an app has a lifespan: the ORM wraps that lifespan."""
+    from contextlib import asynccontextmanager
+
+    from tests.seed_models.seed00 import User
+
+    seen = []
+
+    @asynccontextmanager
+    async def lifespan(app):
+        await User.create(username="Dunamis", email="dunamis@example.com")
+        yield
+        seen.append(await User.all().count())
+
+    app = NexiosApp(lifespan=lifespan)
+    init_tortoise(app, db_url=app_db_url, modules={"models": ["tests.seed_models.seed00"]}, generate_schemas=True)
+
+    @app.get("/users/{username}")
+    async def one(request, response, username):
+        return response.json({"email": (await User.get(username=username)).email})
+
+    async with served(app) as http:
+        clients = open_clients()
+        assert (await http.get("/users/Dunamis")).json() == {"email": "dunamis@example.com"}
+        assert (await http.get("/users/Ada")).status_code == 404
+    assert seen == [1]
+    assert_closed(clients)

@@ -8,8 +8,9 @@ exception handlers answering as the ``nexios-contrib`` integration does: ``DoesN
 """
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from types import ModuleType
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, AsyncIterator, Callable, Iterable, Mapping
 
 from tortoise.contrib._lifecycle import OrmLifecycle, import_framework
 from tortoise.exceptions import DoesNotExist, IntegrityError, ValidationError
@@ -52,8 +53,22 @@ def init_tortoise(
 ) -> OrmLifecycle:
     """Run the ORM for ``app``'s lifetime; give ``config``, ``config_file`` or ``db_url`` + ``modules``."""
     lifecycle = OrmLifecycle(config, config_file, db_url, modules, generate_schemas, use_tz, timezone, _create_db)
-    app.on_startup(lifecycle.init_orm)
-    app.on_shutdown(lifecycle.close_orm)
+    inner = getattr(app, "lifespan_context", None)
+    if inner is None:
+        app.on_startup(lifecycle.init_orm)
+        app.on_shutdown(lifecycle.close_orm)
+    else:  # Nexios runs no start-up/shut-down hooks for an app with a lifespan: wrap it instead
+
+        @asynccontextmanager
+        async def lifespan_with_orm(lifespan_app: Any) -> AsyncIterator[Any]:
+            await lifecycle.init_orm()
+            try:
+                async with inner(lifespan_app) as state:
+                    yield state
+            finally:
+                await lifecycle.close_orm()
+
+        app.lifespan_context = lifespan_with_orm
     if add_exception_handlers:
         add_tortoise_exception_handlers(app)
     return lifecycle
