@@ -74,6 +74,13 @@ async def test_seed004_orders_api_and_exception_handlers(app_db_url, monkeypatch
         [problem] = clash.json()["detail"]
         assert problem["type"] == "IntegrityError" and "order_number" in problem["msg"]
 
+        # the pydantic_model_creator model of an order
+        first = orders[0]
+        detail = (await http.get(f"/orders/{first['id']}")).json()
+        assert detail["order_number"] == first["order_number"] and float(detail["total"]) == first["total"]
+        assert {"id", "status", "created_at", "updated_at"} <= set(detail)
+        assert (await http.get(f"/orders/{first['id'] + 100}")).status_code == 404
+
         schema = (await http.get("/openapi.json")).json()
         responses = schema["paths"]["/users/{user_id}/orders"]["post"]["responses"]
         assert responses["404"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/HTTPNotFoundError"}
