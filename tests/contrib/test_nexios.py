@@ -184,3 +184,81 @@ async def test_init_tortoise_on_an_app_with_its_own_lifespan(app_db_url):
         assert (await http.get("/users/Ada")).status_code == 404
     assert seen == [1]
     assert_closed(clients)
+
+
+async def test_seed000_tortoise_init_in_a_startup_event(app_db_url):
+    """Seed 000: an ``init_tortoise()`` coroutine of one's own, run as a Nexios start-up event."""
+    from tortoise import Tortoise
+
+    from tests.seed_models.seed00 import User
+
+    async def init_tortoise():
+        await Tortoise.init(
+            db_url=app_db_url,  # the seed's "sqlite://db.sqlite3", replaced by the test database
+            modules={"models": ["tests.seed_models.seed00"]},
+        )
+        await Tortoise.generate_schemas()
+
+    app = NexiosApp()
+    app.on_startup(init_tortoise)
+    app.on_shutdown(Tortoise.close_connections)
+
+    @app.post("/users")
+    async def create(request, response):
+        # Create a new user
+        await User.create(username="Dunamis", email="dunamis@example.com")
+        # Fetch all users
+        users = await User.all()
+        # Filter users
+        specific_user = await User.get(username="Dunamis")
+        return response.json({"users": [str(u) for u in users], "email": specific_user.email}, status_code=201)
+
+    async with served(app) as http:
+        clients = open_clients()
+        made = await http.post("/users")
+        assert (made.status_code, made.json()) == (201, {"users": ["Dunamis"], "email": "dunamis@example.com"})
+    assert_closed(clients)
+
+
+async def test_seed001_create_user_safe(app_db_url):
+    """Seed 001's "proper error handling" variant of POST /users: its own 400 and 500 answers."""
+    import logging
+
+    from tortoise.exceptions import IntegrityError
+
+    from examples.blog_models import User
+
+    app = NexiosApp()
+    init_tortoise(app, db_url=app_db_url, modules={"models": ["examples.blog_models"]}, generate_schemas=True)
+
+    @app.post("/users")
+    async def create_user_safe(request, response):
+        """Create user with proper error handling."""
+        data = await request.json
+
+        try:
+            user = await User.create(**data)
+            return response.json({"id": user.id}, status_code=201)
+
+        except IntegrityError as e:
+            # Duplicate username or email
+            return response.json({
+                "error": "User already exists",
+                "details": str(e)
+            }, status_code=400)
+
+        except Exception as e:
+            # Log error for debugging
+            logging.error(f"User creation failed: {e}")
+            return response.json({
+                "error": "Internal server error"
+            }, status_code=500)
+
+    async with served(app) as http:
+        ann = {"username": "ann", "email": "ann@x.io", "password_hash": "h"}
+        assert (await http.post("/users", json=ann)).status_code == 201
+        clash = await http.post("/users", json={**ann, "username": "ann2"})
+        assert clash.status_code == 400
+        assert clash.json()["error"] == "User already exists" and "email" in clash.json()["details"]
+        unknown = await http.post("/users", json={**ann, "nickname": "x"})
+        assert (unknown.status_code, unknown.json()) == (500, {"error": "Internal server error"})

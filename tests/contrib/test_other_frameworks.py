@@ -203,3 +203,36 @@ def test_register_tortoise_without_a_database_is_a_configuration_error(name):
         register_tortoise(object())
     for accepted in ("config", "config_file", "db_url", "modules"):
         assert accepted in str(info.value)
+
+
+async def test_starlette_register_tortoise_in_a_lifespan(app_db_url):
+    from contextlib import asynccontextmanager
+
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from tortoise.contrib.starlette import RegisterTortoise
+    from tests.seed_models.seed00 import User
+
+    @asynccontextmanager
+    async def lifespan(app):
+        async with RegisterTortoise(app, db_url=app_db_url, modules=SEED00, generate_schemas=True, add_exception_handlers=True):
+            yield
+
+    async def one(request):
+        return JSONResponse({"email": (await User.get(username=request.path_params["name"])).email})
+
+    async def users(request):
+        if request.method == "POST":
+            return JSONResponse({"id": await create_user(await request.json())}, status_code=201)
+        return JSONResponse(await users_listed())
+
+    app = Starlette(routes=[Route("/users", users, methods=["GET", "POST"]), Route("/users/{name}", one)], lifespan=lifespan)
+    async with served(app) as http:
+        clients = open_clients()
+        await check_http_round_trip(*httpx_calls(http))
+        assert (await http.get("/users/Ada")).json() == {"email": "ada@example.com"}
+        missing = await http.get("/users/Nobody")
+        assert missing.status_code == 404 and "User" in missing.json()["detail"]
+    assert_closed(clients)

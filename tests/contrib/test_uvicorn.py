@@ -77,6 +77,8 @@ async def test_fastapi_example_under_uvicorn(app_db_url):
             assert (await http.post(f"/users/{user['id']}/orders", json={"order_number": number, "total": "10.5"})).status_code == 201
         orders = (await http.get(f"/users/{user['id']}/orders")).json()
         assert sorted((o["order_number"], o["total"]) for o in orders) == [("A-1", 10.5), ("A-2", 10.5)]
+        detail = (await http.get(f"/orders/{orders[0]['id']}")).json()
+        assert (detail["order_number"], detail["status"]) == (orders[0]["order_number"], "pending")
         assert (await http.get(f"/users/{user['id'] + 1}")).status_code == 404
         assert (await http.post(f"/users/{user['id'] + 1}/orders", json={"order_number": "B"})).status_code == 404
 
