@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from tortoise import Tortoise
 from tortoise.config import load_config
@@ -65,6 +65,32 @@ class OrmLifecycle:
 
     async def close_orm(self, *_hook_args: Any) -> None:
         await Tortoise.close_connections()
+
+
+def register_function(framework: str, hook: Callable[[Any, OrmLifecycle], None]) -> Callable[..., OrmLifecycle]:
+    """The ``register_tortoise(app, ...)`` of a framework whose ``hook`` attaches the ORM's
+    set-up and tear-down to an application's start-up and clean-up signals."""
+
+    def register_tortoise(
+        app: Any,
+        config: Mapping[str, Any] | None = None,
+        config_file: str | None = None,
+        db_url: str | None = None,
+        modules: Mapping[str, Iterable[str | ModuleType]] | None = None,
+        generate_schemas: bool = False,
+        use_tz: bool | None = None,
+        timezone: str | None = None,
+        _create_db: bool = False,
+    ) -> OrmLifecycle:
+        lifecycle = OrmLifecycle(config, config_file, db_url, modules, generate_schemas, use_tz, timezone, _create_db)
+        hook(app, lifecycle)
+        return lifecycle
+
+    register_tortoise.__doc__ = (
+        f"Run the ORM for a {framework} application's lifetime; give ``config``, "
+        "``config_file`` or ``db_url`` + ``modules`` (ConfigurationError otherwise)."
+    )
+    return register_tortoise
 
 
 def not_found_body(exc: BaseException) -> dict[str, Any]:
