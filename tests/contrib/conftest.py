@@ -12,7 +12,7 @@ import asyncio
 import importlib
 import sys
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Awaitable, Callable
 
 import httpx
 import pytest
@@ -26,23 +26,36 @@ NO_MODELS = {"models": []}
 
 
 @pytest.fixture
-async def app_db_url(orm) -> AsyncIterator[str]:
-    """The URL of a fresh, empty database; dropped afterwards, and the main ORM restored."""
+async def app_databases(orm) -> AsyncIterator[Callable[[], Awaitable[str]]]:
+    """Makes fresh, empty databases (``await app_databases()`` → URL); all dropped afterwards,
+    and the main ORM restored."""
     await Tortoise.close_connections()
-    url = fresh_db_url()
-    try:
+    made: list[str] = []
+
+    async def new() -> str:
+        url = fresh_db_url()
         if TEST_DB != "sqlite":
             await Tortoise.init(db_url=url, modules=NO_MODELS, _create_db=True)
             await Tortoise.close_connections()
-        yield url
+            made.append(url)
+        return url
+
+    try:
+        yield new
     finally:
         await Tortoise.close_connections()
         try:
-            if TEST_DB != "sqlite":
+            for url in made:
                 await Tortoise.init(db_url=url, modules=NO_MODELS)
                 await Tortoise._drop_databases()
         finally:
             await init_main(create_db=False)
+
+
+@pytest.fixture
+async def app_db_url(app_databases) -> str:
+    """The URL of a fresh, empty database for one application."""
+    return await app_databases()
 
 
 def connection_dict(url: str, **extra_credentials: Any) -> dict[str, Any]:

@@ -12,7 +12,8 @@ import pytest
 from nexios import NexiosApp
 
 from tortoise.contrib.nexios import init_tortoise
-from tortoise.exceptions import ConfigurationError
+from tortoise.connection import connections
+from tortoise.exceptions import ConfigurationError, OperationalError
 from tests.conftest import TEST_DB
 from tests.contrib.conftest import assert_closed, load_fresh, open_clients, served
 
@@ -262,3 +263,49 @@ async def test_seed001_create_user_safe(app_db_url):
         assert clash.json()["error"] == "User already exists" and "email" in clash.json()["details"]
         unknown = await http.post("/users", json={**ann, "nickname": "x"})
         assert (unknown.status_code, unknown.json()) == (500, {"error": "Internal server error"})
+
+
+async def test_seed001_init_tortoise_with_one_database_per_app(app_databases):
+    """Seed 001's multi-database config: three apps, each on a connection (and database) of its own."""
+    from examples.blog_models import User
+    from tests.config_models import Widget
+    from tests.config_models_other import Gizmo
+
+    main, users_db, analytics_db = [await app_databases() for _ in range(3)]
+    app = NexiosApp()
+    init_tortoise(
+        app,
+        config={
+            "connections": {"default": main, "users_db": users_db, "analytics_db": analytics_db},
+            "apps": {
+                "models": {"models": ["examples.blog_models"], "default_connection": "default"},
+                "users": {"models": ["tests.config_models"], "default_connection": "users_db"},
+                "analytics": {"models": ["tests.config_models_other"], "default_connection": "analytics_db"},
+            },
+        },
+        generate_schemas=True,
+    )
+
+    @app.post("/everything")
+    async def create(request, response):
+        await User.create(username="ann", email="ann@x.io", password_hash="h")
+        await Widget.create(name="w")
+        await Gizmo.create(label="g")
+        return response.json({"ok": True}, status_code=201)
+
+    @app.get("/everything")
+    async def read(request, response):
+        return response.json({
+            "users": await User.all().values_list("username", flat=True),
+            "widgets": await Widget.all().values_list("name", flat=True),
+            "gizmos": await Gizmo.all().values_list("label", flat=True),
+        })
+
+    async with served(app) as http:
+        clients = open_clients()
+        assert (await http.post("/everything")).status_code == 201
+        assert (await http.get("/everything")).json() == {"users": ["ann"], "widgets": ["w"], "gizmos": ["g"]}
+        assert [Widget._meta.db.connection_name, Gizmo._meta.db.connection_name] == ["users_db", "analytics_db"]
+        with pytest.raises(OperationalError):  # each app's tables live in its own database only
+            await connections.get("default").execute_query("SELECT COUNT(*) FROM cfg_widget")
+    assert_closed(clients)
