@@ -228,3 +228,12 @@ async def test_starlette_register_tortoise_in_a_lifespan(app_db_url):
 
     app = Starlette(routes=[Route("/users", users, methods=["GET", "POST"]), Route("/users/{name}", one)], lifespan=lifespan)
     await check_asgi_app_with_handlers(app)
+
+
+def test_a_broken_framework_install_shows_its_own_import_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "multidict", None)  # a dependency of aiohttp goes missing
+    for loaded in [m for m in sys.modules if m in ("tortoise.contrib.aiohttp", "aiohttp") or m.startswith(("aiohttp.", "multidict."))]:
+        monkeypatch.delitem(sys.modules, loaded)
+    with pytest.raises(ImportError) as info:
+        importlib.import_module("tortoise.contrib.aiohttp")
+    assert info.value.name == "multidict" and "aldabra[" not in str(info.value)

@@ -16,12 +16,16 @@ from tortoise.config import load_config
 
 
 def import_framework(module: str, extra: str) -> ModuleType:
-    """Import ``module`` or fail with an ImportError saying which Aldabra extra installs it."""
+    """Import ``module``; if its package is missing, say which Aldabra extra installs it."""
+    package = module.split(".")[0]
     try:
         return importlib.import_module(module)
     except ImportError as exc:
+        missing = exc.name or ""
+        if not (module == missing or module.startswith(missing + ".")):  # installed but broken
+            raise
         raise ImportError(
-            f"tortoise.contrib.{extra} needs the '{module.split('.')[0]}' package, which is not installed; "
+            f"tortoise.contrib.{extra} needs the '{package}' package, which is not installed; "
             f"install it with: pip install 'aldabra[{extra}]'"
         ) from exc
 
