@@ -1,0 +1,55 @@
+"""Tests that install Aldabra into fresh virtualenvs beside real libraries built for Tortoise.
+
+They need no ORM in this process: the apps run in the virtualenvs, on a fresh database of
+the run's ALDABRA_TEST_DB.  Each venv is built once per test session (marker ``venv``;
+deselect with ``-m "not venv"`` while iterating on something else).
+"""
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from tests.conftest import fresh_db_url
+from tests.compat_dists.venvs import Venv, build_wheels
+
+# Third-party libraries that declare a dependency on tortoise-orm.
+LIBRARIES = (
+    "fastapi-pagination[tortoise]>=0.12,<1",
+    "opentelemetry-instrumentation-tortoiseorm>=0.48b0,<1",
+    "opentelemetry-sdk>=1.27,<2",
+    "httpx>=0.27,<1",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "venv: builds a virtualenv under a tmp dir (pip cache or PyPI)")
+
+
+@pytest.fixture(autouse=True)
+def _db_for_each_test():
+    """Overrides the suite's autouse fixture: nothing here uses the main ORM."""
+
+
+@pytest.fixture(scope="session")
+def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """{"aldabra": path, "tortoise-orm": path, "aerich": path} of freshly built wheels."""
+    built = build_wheels(tmp_path_factory.mktemp("wheels"))
+    return {w.name.split("-")[0].replace("_", "-"): str(w) for w in built}
+
+
+@pytest.fixture(scope="session")
+def compat_venv(tmp_path_factory: pytest.TempPathFactory, wheels: dict[str, str]) -> Venv:
+    """Python of this run + Aldabra + both compat distributions, then the libraries
+    installed in a second step, as a user adds a library to an existing environment."""
+    venv = Venv(tmp_path_factory.mktemp("compat") / "venv", sys.executable)
+    venv.install(f"{wheels['aldabra']}[asyncpg,mysql]", wheels["tortoise-orm"], wheels["aerich"])
+    venv.install(*LIBRARIES)
+    return venv
+
+
+@pytest.fixture
+def db_url() -> str:
+    """A fresh database of this run's kind, created and dropped by the app in the venv."""
+    return fresh_db_url()
+
