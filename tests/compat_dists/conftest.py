@@ -53,3 +53,21 @@ def db_url() -> str:
     """A fresh database of this run's kind, created and dropped by the app in the venv."""
     return fresh_db_url()
 
+
+
+@pytest.fixture(scope="session")
+def python312() -> str:
+    """A Python >= 3.12; a machine without one fails these tests (it does not skip them)."""
+    from tests.compat_dists.python312 import find_python312
+
+    return find_python312()
+
+
+@pytest.fixture(scope="session")
+def unfazed_venv(tmp_path_factory: pytest.TempPathFactory, wheels: dict[str, str], python312: str) -> Venv:
+    """Python >= 3.12 + Aldabra + both compat distributions, then the real Unfazed."""
+    venv = Venv(tmp_path_factory.mktemp("unfazed") / "venv", python312)
+    venv.install(f"{wheels['aldabra']}[asyncpg,mysql]", wheels["tortoise-orm"], wheels["aerich"])
+    # Unfazed imports `packaging` without declaring it (real tortoise-orm does not bring it either)
+    venv.install("unfazed>=0.0.25,<0.1", "packaging")
+    return venv
