@@ -1,6 +1,5 @@
-"""Where Tortoise ORM keeps ``Prefetch`` (and, in older releases, ``Q``): libraries built
-for Tortoise, such as fastapi-pagination's Tortoise extension, import them from here."""
+"""Tortoise's 0.x/1.x home of query helpers: ``Q`` and ``Prefetch`` import from here too."""
 from tortoise.expressions import Q
 from tortoise.prefetch import Prefetch
 
-__all__ = ["Prefetch", "Q"]
+__all__ = ["Q", "Prefetch"]
