@@ -109,9 +109,7 @@ class Executor:
                 detail = " ".join(str(exc).split())
                 where = f"{name}: statement {number} of {len(statements)} failed ({detail}): {' '.join(statement.split())[:200]}"
                 if self.dialect == "mysql" and number > 1:
-                    where += f"; statements 1-{number - 1} were applied and stay applied (MySQL cannot roll back DDL)"
-                elif self.dialect == "mysql":
-                    where += "; nothing of it was applied"
+                    where += f"; statements 1-{number - 1} ran before it and the DDL among them stays applied (MySQL cannot roll back DDL)"
                 else:
                     where += "; the migration was rolled back"
                 raise MigrationError(where) from exc

@@ -81,14 +81,14 @@ async def _postgres(client: Any, table: str) -> dict[str, Any]:
         [table],
     )
     constraints = await client.execute_query_dict(
-        "SELECT con.conname AS name, con.contype AS kind, "
+        "SELECT con.conname AS name, con.contype::text AS kind, "
         "ARRAY(SELECT att.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, i) JOIN pg_attribute att "
         "ON att.attrelid=con.conrelid AND att.attnum=k.n ORDER BY k.i)::text[] AS cols, "
         "ref.relname AS to_table, "
         "ARRAY(SELECT att.attname FROM unnest(con.confkey) WITH ORDINALITY k(n, i) JOIN pg_attribute att "
-        "ON att.attrelid=con.confrelid AND att.attnum=k.n ORDER BY k.i)::text[] AS to_cols, con.confdeltype AS on_delete "
+        "ON att.attrelid=con.confrelid AND att.attnum=k.n ORDER BY k.i)::text[] AS to_cols, con.confdeltype::text AS on_delete "
         "FROM pg_constraint con JOIN pg_class rel ON rel.oid=con.conrelid LEFT JOIN pg_class ref ON ref.oid=con.confrelid "
-        "WHERE rel.relname=$1 AND rel.relnamespace=current_schema()::regnamespace ORDER BY con.conname",
+        "WHERE rel.relname=$1 AND rel.relnamespace=(SELECT oid FROM pg_namespace WHERE nspname=current_schema()) ORDER BY con.conname",
         [table],
     )
     pk_cols = {c for con in constraints if con["kind"] == "p" for c in con["cols"]}
@@ -103,7 +103,7 @@ async def _postgres(client: Any, table: str) -> dict[str, Any]:
         "ARRAY(SELECT att.attname FROM unnest(ix.indkey) WITH ORDINALITY k(n, o) JOIN pg_attribute att "
         "ON att.attrelid=t.oid AND att.attnum=k.n ORDER BY k.o)::text[] AS cols "
         "FROM pg_index ix JOIN pg_class t ON t.oid=ix.indrelid JOIN pg_class i ON i.oid=ix.indexrelid "
-        "WHERE t.relname=$1 AND t.relnamespace=current_schema()::regnamespace ORDER BY i.relname",
+        "WHERE t.relname=$1 AND t.relnamespace=(SELECT oid FROM pg_namespace WHERE nspname=current_schema()) ORDER BY i.relname",
         [table],
     )
     constraint_names = {con["name"] for con in constraints}

@@ -87,7 +87,13 @@ class SchemaEditor:
 
     # --- columns ------------------------------------------------------------------------------
     def add_column(self, table: Table, column: dict[str, Any]) -> list[str]:
-        return [f"ALTER TABLE {self.q(table['table'])} ADD COLUMN {self.column_sql(column, inline_unique=False)}"]
+        """A NOT NULL column whose default lives in Python is added nullable, filled with
+        that default and then made NOT NULL, so existing rows get the model's value."""
+        if column["null"] or column["default"] is not None or column["fill"] is None:
+            return [f"ALTER TABLE {self.q(table['table'])} ADD COLUMN {self.column_sql(column, inline_unique=False)}"]
+        nullable = {**column, "null": True}
+        statements = [f"ALTER TABLE {self.q(table['table'])} ADD COLUMN {self.column_sql(nullable, inline_unique=False)}"]
+        return statements + self.alter_column(table, nullable, column, ("null",))
 
     def drop_column(self, table: Table, name: str) -> list[str]:
         return [f"ALTER TABLE {self.q(table['table'])} DROP COLUMN {self.q(name)}"]
