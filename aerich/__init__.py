@@ -23,6 +23,8 @@ from tortoise.migrations.recorder import Recorder
 from tortoise.migrations.state import model_table, state_from_models
 from tortoise.sql.schema_editor import editor_for
 
+from aerich.exceptions import DowngradeError  # importable from the package, as in Aerich
+
 __version__ = "0.10.1"
 
 AERICH_MODULE = "aerich.models"
@@ -170,4 +172,4 @@ def _ask(question: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-__all__ = ["Command", "__version__"]
+__all__ = ["Command", "DowngradeError", "__version__"]

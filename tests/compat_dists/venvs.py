@@ -66,8 +66,12 @@ class Venv:
 
     def run(self, script: Path, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 120) -> str:
         """Run a script with this venv's python, isolated from the project's .venv and tests."""
+        return self.command("python", script, *args, env=env, cwd=cwd, timeout=timeout)
+
+    def command(self, name: str, *args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 120) -> str:
+        """Run one of this venv's commands (``bin/<name>``); return its stdout."""
         clean = {"PYTHONPATH": "", "VIRTUAL_ENV": str(self.path), "PYTHONDONTWRITEBYTECODE": "1"}
-        return run([self.python, script, *args], env={**clean, **(env or {})}, cwd=cwd, timeout=timeout)
+        return run([self.path / "bin" / name, *args], env={**clean, **(env or {})}, cwd=cwd, timeout=timeout)
 
     def distributions(self) -> dict[str, str]:
         """{distribution name (lower case): version} of everything installed."""

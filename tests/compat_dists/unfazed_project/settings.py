@@ -1,8 +1,9 @@
 """Seed 002's settings for this project; the database comes from the environment.
 
 ALDABRA_UNFAZED_DB is a JSON object {"ENGINE": ..., "CREDENTIALS": {...}} (the test picks
-SQLite or PostgreSQL).  The current Unfazed release spells credential keys in upper case
-(FILE_PATH, HOST, ...).
+the database).  The current Unfazed release spells credential keys in upper case
+(FILE_PATH, HOST, ...).  Without "APPS", Unfazed lists every installed app's models
+module plus "aerich.models" (for its migration commands).
 """
 import json
 import os
@@ -18,11 +19,5 @@ UNFAZED_SETTINGS = {
     ],
     "DATABASE": {
         "CONNECTIONS": {"default": json.loads(os.environ["ALDABRA_UNFAZED_DB"])},
-        "APPS": {
-            "models": {
-                "MODELS": ["myapp.users.models", "myapp.orders.models", "myapp.products.models"],
-                "DEFAULT_CONNECTION": "default",
-            }
-        },
     },
 }
