@@ -34,6 +34,7 @@ class Tortoise:
         use_tz: bool | None = None,
         timezone: str | None = None,
         routers: list[Any] | None = None,
+        _enable_global_fallback: bool = True,  # Tortoise 1.x; Aldabra's state is always process-wide
         **kwargs: Any,
     ) -> None:
         if kwargs:

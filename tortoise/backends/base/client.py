@@ -90,17 +90,21 @@ class BaseDBAsyncClient:
         raise NotImplementedError
 
     # --- execution: every statement is one job run by the backend's ``_run`` -------------
+    # Every statement the ORM runs passes through one of the public ``execute_*`` methods
+    # (the ORM's own SELECTs and UPDATE/DELETEs through ``execute_query`` with the job that
+    # returns their leaner result shape), so that whatever wraps those methods - such as
+    # OpenTelemetry's Tortoise instrumentation - sees each query exactly once.
     async def _run(self, job: Any, *args: Any) -> Any:
         """Run ``job(connection, *args)`` on a connection; map driver errors."""
         raise NotImplementedError
 
     async def fetch_rows(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
         """Run a SELECT; rows come back as positional sequences."""
-        return await self._run(self.jobs.fetch, sql, params)
+        return await self.execute_query(sql, params, _job=self.jobs.fetch)
 
     async def execute_write(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run an UPDATE/DELETE; return the number of affected rows."""
-        return await self._run(self.jobs.write, sql, params)
+        return await self.execute_query(sql, params, _job=self.jobs.write)
 
     async def execute_insert(self, sql: str, params: Sequence[Any]) -> Any:
         """Run an INSERT; return the generated primary key (or None)."""
@@ -109,12 +113,15 @@ class BaseDBAsyncClient:
     async def execute_many(self, sql: str, params_list: Sequence[Sequence[Any]]) -> None:
         await self._run(self.jobs.many, sql, params_list)
 
-    async def execute_query(self, query: str, values: Sequence[Any] | None = None) -> tuple[int, list[dict]]:
-        """Run any statement; return (affected or fetched row count, rows as dicts)."""
-        return await self._run(self.jobs.query, query, values or ())
+    async def execute_query(self, query: str, values: Sequence[Any] | None = None, *, _job: Any = None) -> Any:
+        """Run any statement; return (affected or fetched row count, rows as dicts).
+
+        ``_job`` (ORM-internal) runs another job of ``self.jobs`` and returns its result.
+        """
+        return await self._run(_job or self.jobs.query, query, values or ())
 
     async def execute_query_dict(self, query: str, values: Sequence[Any] | None = None) -> list[dict]:
-        return (await self.execute_query(query, values))[1]
+        return (await self._run(self.jobs.query, query, values or ()))[1]
 
     async def execute_script(self, query: str) -> None:
         await self._run(self.jobs.script, query)

@@ -83,9 +83,10 @@ async def _many(conn: Any, sql: str, params_list: Sequence[Sequence[Any]]) -> No
         await cur.executemany(sql, params_list)
 
 
-async def _query(conn: Any, sql: str, params: Sequence[Any] | None) -> tuple[int, list[dict]]:
+async def _query(conn: Any, sql: str, params: Sequence[Any]) -> tuple[int, list[dict]]:
     async with conn.cursor() as cur:
-        await cur.execute(sql, params)
+        # raw SQL without values is sent as written (a literal % needs no doubling)
+        await cur.execute(sql, params or None)
         if cur.description is None:
             return cur.rowcount, []
         names = [column[0] for column in cur.description]
@@ -249,10 +250,6 @@ class MySQLClient(PooledClient):
 
     def _database_options(self) -> str:
         return f" CHARACTER SET {self.charset}"
-
-    async def execute_query(self, query: str, values: Sequence[Any] | None = None) -> tuple[int, list[dict]]:
-        # raw SQL without values is sent as written (a literal % needs no doubling)
-        return await self._run(self.jobs.query, query, values or None)
 
 
 class MySQLTransactionClient(PooledTransactionClient, MySQLClient):

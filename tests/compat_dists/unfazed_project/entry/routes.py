@@ -1,0 +1,5 @@
+from unfazed.route import include, path
+
+patterns = [
+    path("/api", routes=include("myapp.users.routes")),
+]

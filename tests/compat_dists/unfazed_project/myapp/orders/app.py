@@ -1,0 +1,6 @@
+from unfazed.app import BaseAppConfig
+
+
+class AppConfig(BaseAppConfig):
+    async def ready(self) -> None:
+        pass

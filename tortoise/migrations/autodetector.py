@@ -1,0 +1,207 @@
+"""Autodetector: the ordered operations that turn one state into another.
+
+Renames are never guessed.  When a table loses a column and gains another, the pair is a
+rename only if the caller says so: through ``renames`` (``{"Model.old": "new"}``, names of
+fields or columns), through ``ask`` (an interactive yes/no question), or by allowing
+drop+add explicitly (``allow_drop``).  Otherwise ``RenameRequired`` lists the candidates.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from tortoise.exceptions import ConfigurationError
+from tortoise.migrations import operations as ops
+from tortoise.migrations.state import find_column
+
+COLUMN_ATTRIBUTES = ("types", "null", "default", "description")
+
+
+class RenameRequired(ConfigurationError):
+    """A column was removed and another added: a rename or a drop+add, the user decides."""
+
+    def __init__(self, candidates: list[tuple[str, str, str]]) -> None:
+        self.candidates = candidates
+        pairs = "; ".join(f"{model}.{old} -> {model}.{new}" for model, old, new in candidates)
+        example = candidates[0]
+        super().__init__(
+            f"possible column rename(s): {pairs}. Say which: --rename {example[0]}.{example[1]}:{example[2]} "
+            f"(repeatable), or --no-rename to drop and add (the dropped column's data is lost)"
+        )
+
+
+class Autodetector:
+    def __init__(
+        self,
+        old: dict[str, Any],
+        new: dict[str, Any],
+        renames: dict[str, str] | None = None,
+        ask: Callable[[str], bool] | None = None,
+        allow_drop: bool = False,
+    ) -> None:
+        self.old = old["tables"]
+        self.new = new["tables"]
+        self.renames = dict(renames or {})
+        self.ask = ask
+        self.allow_drop = allow_drop
+        #: the column renames decided, per key: {old column: new column}
+        self.decided: dict[str, dict[str, str]] = {}
+
+    # --- the diff ---------------------------------------------------------------------------
+    def operations(self) -> list[ops.Operation]:
+        self._decide_renames()
+        phases: dict[str, list[ops.Operation]] = {p: [] for p in (
+            "drop_fk", "drop_index", "rename", "create", "add", "drop_column", "add_constraint", "drop_table")}
+        created = [k for k in self.new if k not in self.old]
+        for key in _creation_order(created, self.new):
+            phases["create"].append(ops.CreateTable(key))
+        dropped = [k for k in self.old if k not in self.new]
+        for key in reversed(_creation_order(dropped, self.old)):
+            phases["drop_table"].append(ops.DropTable(key))
+        for key in self.new:
+            if key in self.old:
+                self._diff_table(key, self.old[key], self.new[key], phases)
+        return [op for ops_ in phases.values() for op in ops_]
+
+    def _diff_table(self, key: str, old: dict[str, Any], new: dict[str, Any], phases: dict[str, list]) -> None:
+        if old["table"] != new["table"]:
+            phases["rename"].append(ops.RenameTable(key, old["table"], new["table"]))
+        renamed = self.decided.get(key, {})
+        for old_name, new_name in renamed.items():
+            phases["rename"].append(ops.RenameColumn(key, old_name, new_name))
+        back = {v: k for k, v in renamed.items()}
+        old_names = {c["name"] for c in old["columns"]}
+        # Constraint and index names derive from table and column names: after a rename
+        # they are dropped and created again under their new names.
+        moved = old["table"] != new["table"]
+        for column in new["columns"]:
+            name = column["name"]
+            before = find_column(old, back.get(name, name))
+            if before is None:
+                phases["add"].append(ops.AddColumn(key, name))
+                if column["unique"]:
+                    phases["add_constraint"].append(ops.AddUnique(key, name))
+                continue
+            changes = tuple(a for a in COLUMN_ATTRIBUTES if before[a] != column[a])
+            if changes:
+                phases["add"].append(ops.AlterColumn(key, name, changes, before["name"]))
+            renamed_here = moved or before["name"] != name
+            if before["unique"] and (not column["unique"] or renamed_here):
+                phases["drop_index"].append(ops.DropUnique(key, before["name"]))
+            if column["unique"] and (not before["unique"] or renamed_here):
+                phases["add_constraint"].append(ops.AddUnique(key, name))
+        new_names = {c["name"] for c in new["columns"]}
+        for name in sorted(old_names - new_names - set(renamed)):
+            phases["drop_column"].append(ops.DropColumn(key, name))
+
+        old_fks = {fk["column"]: fk for fk in old["fks"]}
+        new_fks = {fk["column"]: fk for fk in new["fks"]}
+        for column, fk in old_fks.items():
+            if moved or new_fks.get(column) != fk:
+                phases["drop_fk"].insert(0, ops.DropForeignKey(key, column))
+        for column, fk in new_fks.items():
+            if moved or old_fks.get(column) != fk:
+                phases["add_constraint"].append(ops.AddForeignKey(key, column))
+
+        old_idx = {(tuple(i["columns"]), i["unique"]) for i in index_groups(old)}
+        new_idx = {(tuple(i["columns"]), i["unique"]) for i in index_groups(new)}
+        for cols, unique in sorted(old_idx if moved else old_idx - new_idx):
+            phases["drop_index"].append(ops.DropIndex(key, cols, unique))
+        for cols, unique in sorted(new_idx if moved else new_idx - old_idx):
+            phases["add_constraint"].append(ops.AddIndex(key, cols, unique))
+
+        old_ut = {tuple(g) for g in old["unique_together"]}
+        new_ut = {tuple(g) for g in new["unique_together"]}
+        for cols in sorted(old_ut if moved else old_ut - new_ut):
+            phases["drop_index"].append(ops.DropUniqueTogether(key, cols))
+        for cols in sorted(new_ut if moved else new_ut - old_ut):
+            phases["add_constraint"].append(ops.AddUniqueTogether(key, cols))
+        if (old["description"] or None) != (new["description"] or None):
+            phases["add"].append(ops.AlterTableComment(key))
+
+    # --- renames ----------------------------------------------------------------------------
+    def _decide_renames(self) -> None:
+        undecided: list[tuple[str, str, str]] = []
+        for key, new in self.new.items():
+            old = self.old.get(key)
+            if old is None:
+                continue
+            label = new["model"] or new["table"]
+            removed = [c for c in old["columns"] if find_column(new, c["name"]) is None]
+            added = [c for c in new["columns"] if find_column(old, c["name"]) is None]
+            decided: dict[str, str] = {}
+            for column in removed:
+                explicit = self._explicit(label, column, new)
+                if explicit is not None:
+                    decided[column["name"]] = explicit
+                    continue
+                for candidate in added:
+                    if candidate["name"] in decided.values():
+                        continue
+                    if self.ask is not None:
+                        question = f"Rename {label}.{column['field']} to {label}.{candidate['field']}?"
+                        if self.ask(question):
+                            decided[column["name"]] = candidate["name"]
+                            break
+                    elif not self.allow_drop:
+                        undecided.append((label, column["field"], candidate["field"]))
+            if decided:
+                self.decided[key] = decided
+        if undecided:
+            raise RenameRequired(undecided)
+
+    def _explicit(self, label: str, column: dict[str, Any], new: dict[str, Any]) -> str | None:
+        for old_name in (column["field"], column["name"]):
+            target = self.renames.get(f"{label}.{old_name}")
+            if target is None:
+                continue
+            for candidate in new["columns"]:
+                if target in (candidate["field"], candidate["name"]):
+                    return candidate["name"]
+            raise ConfigurationError(
+                f"--rename {label}.{old_name}:{target}: {label} has no field or column '{target}'; "
+                f"it has: {', '.join(c['field'] for c in new['columns'])}"
+            )
+        return None
+
+    def reverse_renames(self) -> dict[str, str]:
+        """The decided renames, the other way round (for the downgrade diff)."""
+        result = {}
+        for key, pairs in self.decided.items():
+            label = self.new[key]["model"] or self.new[key]["table"]
+            for old, new in pairs.items():
+                result[f"{label}.{new}"] = old
+        return result
+
+
+def index_groups(table: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every plain or unique index of a table (``index=True`` columns and ``indexes``)."""
+    groups = [{"columns": [c["name"]], "unique": False} for c in table["columns"] if c["index"]]
+    for group in table["indexes"]:
+        if group not in groups:
+            groups.append(group)
+    return groups
+
+
+def _creation_order(keys: list[str], tables: dict[str, Any]) -> list[str]:
+    """Keys ordered so that referenced tables come first (cycles keep the given order)."""
+    by_table = {tables[k]["table"]: k for k in keys}
+    remaining = sorted(keys, key=lambda k: (tables[k]["model"] is None, k))
+    ordered: list[str] = []
+    while remaining:
+        for key in remaining:
+            deps = {by_table.get(fk["to_table"]) for fk in tables[key]["fks"]} - {None, key}
+            if deps <= set(ordered):
+                break
+        else:
+            key = remaining[0]
+        ordered.append(key)
+        remaining.remove(key)
+    return ordered
+
+
+def diff(old: dict[str, Any], new: dict[str, Any], **kwargs: Any) -> tuple[list[ops.Operation], list[ops.Operation]]:
+    """Upgrade and downgrade operations between two states."""
+    detector = Autodetector(old, new, **kwargs)
+    forward = detector.operations()
+    backward = Autodetector(new, old, renames=detector.reverse_renames(), allow_drop=True).operations()
+    return forward, backward

@@ -1,0 +1,170 @@
+"""Executor: apply and revert migration files, one transaction and one record each.
+
+- Only what is missing is applied, in order; the recorder row is written in the same
+  transaction as the migration (PostgreSQL and SQLite roll both back on error).
+- MySQL commits every DDL statement as it runs: statements run one by one and a failure
+  names the statement and what was already applied.
+- On PostgreSQL and MySQL a lock held for the whole run (advisory lock / GET_LOCK) keeps
+  two concurrent ``upgrade`` runs from applying the same migration; the list of pending
+  migrations is read after taking it.
+- SQLite rebuilds tables: foreign-key enforcement is turned off around the transaction
+  (it cannot change inside one) and the keys are checked before committing.
+"""
+from __future__ import annotations
+
+import contextlib
+import zlib
+from typing import Any, AsyncIterator, Callable
+
+from tortoise.migrations.exceptions import DowngradeError, MigrationError
+from tortoise.migrations.loader import Loader
+from tortoise.migrations.recorder import Recorder
+from tortoise.migrations.sqlsplit import split_statements
+from tortoise.transactions import in_transaction
+
+LOCK_TIMEOUT = 300
+
+
+class Executor:
+    def __init__(self, client: Any, recorder: Recorder, loader: Loader, app: str, echo: Callable[[str], None] = print) -> None:
+        self.client = client
+        self.recorder = recorder
+        self.loader = loader
+        self.app = app
+        self.echo = echo
+        self.dialect = client.dialect.name
+
+    # --- queries ------------------------------------------------------------------------
+    async def applied(self) -> list[str]:
+        return await self.recorder.applied(self.app) if await self.recorder.exists() else []
+
+    async def pending(self) -> list[str]:
+        done = set(await self.applied())
+        return [name for name in self.loader.files() if name not in done]
+
+    # --- upgrade ------------------------------------------------------------------------
+    async def upgrade(self, run_in_transaction: bool = True, fake: bool = False) -> list[str]:
+        files = self.loader.files()
+        modules = {name: self.loader.module(name) for name in files}  # a corrupt file fails before anything runs
+        await self.recorder.ensure()
+        done: list[str] = []
+        async with self._run_lock():
+            applied = set(await self.recorder.applied(self.app))
+            pending = [name for name in files if name not in applied]
+            if pending and self.dialect == "mysql" and not fake:
+                self.echo("Note: MySQL cannot roll back DDL; statements are committed one by one.")
+            for name in pending:
+                module = modules[name]
+                state = self.loader.state_of(name)
+                in_tx = run_in_transaction and getattr(module, "RUN_IN_TRANSACTION", True)
+                async with self._session(in_tx) as conn:
+                    sql = await module.upgrade(conn)
+                    if not fake:
+                        await self._execute(conn, sql or "", name)
+                    await self.recorder.record(self.app, name, state, conn)
+                done.append(name)
+        return done
+
+    # --- downgrade ----------------------------------------------------------------------
+    async def downgrade(self, version: int = -1, delete: bool = False, fake: bool = False) -> list[str]:
+        applied = await self.applied()
+        if not applied:
+            raise DowngradeError(f"no applied migration to downgrade for app '{self.app}'")
+        if version == -1:
+            targets = applied[-1:]
+        else:
+            index = next((i for i, v in enumerate(applied) if v.split("_", 1)[0] == str(version)), None)
+            if index is None:
+                raise DowngradeError(
+                    f"version {version} is not applied for app '{self.app}'; applied: {', '.join(applied)}"
+                )
+            targets = applied[index:]
+        if targets[0] == applied[0]:
+            raise DowngradeError(
+                f"{targets[0]} is the first migration of app '{self.app}' and cannot be reverted; "
+                "to start over, use `aerich reset` then `aerich init-db`"
+            )
+        modules = {name: self.loader.module(name) for name in targets}
+        done: list[str] = []
+        async with self._run_lock():
+            for name in reversed(targets):
+                module = modules[name]
+                async with self._session(getattr(module, "RUN_IN_TRANSACTION", True)) as conn:
+                    sql = await module.downgrade(conn)
+                    if not fake:
+                        await self._execute(conn, sql, name)
+                    await self.recorder.forget(self.app, name, conn)
+                if delete:
+                    (self.loader.folder / name).unlink()
+                done.append(name)
+        return done
+
+    # --- running SQL ----------------------------------------------------------------------
+    async def _execute(self, conn: Any, sql: str, name: str) -> None:
+        statements = split_statements(sql)
+        for number, statement in enumerate(statements, 1):
+            try:
+                await conn.execute_script(statement)
+            except Exception as exc:
+                detail = " ".join(str(exc).split())
+                where = f"{name}: statement {number} of {len(statements)} failed ({detail}): {' '.join(statement.split())[:200]}"
+                if self.dialect == "mysql" and number > 1:
+                    where += f"; statements 1-{number - 1} ran before it and the DDL among them stays applied (MySQL cannot roll back DDL)"
+                else:
+                    where += "; the migration was rolled back"
+                raise MigrationError(where) from exc
+
+    @contextlib.asynccontextmanager
+    async def _session(self, transactional: bool) -> AsyncIterator[Any]:
+        if not transactional:
+            yield self.client
+            return
+        if self.dialect != "sqlite":
+            async with in_transaction(self.client.connection_name) as conn:
+                yield conn
+            return
+        await self.client.execute_script("PRAGMA foreign_keys=OFF")
+        try:
+            async with in_transaction(self.client.connection_name) as conn:
+                yield conn
+                broken = await conn.execute_query_dict("PRAGMA foreign_key_check")
+                if broken:
+                    first = broken[0]
+                    raise MigrationError(
+                        f"migration leaves {len(broken)} row(s) whose foreign key points nowhere "
+                        f"(first: table {first.get('table')}, row {first.get('rowid')} -> {first.get('parent')}); rolled back"
+                    )
+        finally:
+            await self.client.execute_script("PRAGMA foreign_keys=ON")
+
+    @contextlib.asynccontextmanager
+    async def _run_lock(self) -> AsyncIterator[None]:
+        """A lock held by one pooled connection for the whole run (none on SQLite).
+
+        The connection is taken straight from the pool, outside any transaction, so the
+        migrations' own transactions run on other connections."""
+        if self.dialect == "sqlite":
+            yield
+            return
+        key = zlib.crc32(f"aldabra-migrate:{self.app}".encode())
+        async with self.client.acquire_connection() as conn:
+            if self.dialect == "postgres":
+                await conn.fetchval("SELECT pg_advisory_lock($1)", key)
+            else:
+                got = await _mysql_value(conn, "SELECT GET_LOCK(%s, %s)", (f"aldabra_{key}", LOCK_TIMEOUT))
+                if got != 1:
+                    raise MigrationError(f"another migration run holds the lock of app '{self.app}' (waited {LOCK_TIMEOUT}s)")
+            try:
+                yield
+            finally:
+                if self.dialect == "postgres":
+                    await conn.fetchval("SELECT pg_advisory_unlock($1)", key)
+                else:
+                    await _mysql_value(conn, "SELECT RELEASE_LOCK(%s)", (f"aldabra_{key}",))
+
+
+async def _mysql_value(conn: Any, sql: str, params: tuple) -> Any:
+    async with conn.cursor() as cursor:
+        await cursor.execute(sql, params)
+        row = await cursor.fetchone()
+    return row[0] if row else None

@@ -1,0 +1,130 @@
+"""Operations: one schema change each, on one table of a state.
+
+An operation names its table by state key (see ``state``); the schema editor reads the
+table's full description from the states before and after the migration, so the
+operations stay small and the SQL for them lives in the dialect layer
+(``tortoise.sql.schema_editor``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Operation:
+    key: str
+
+    @property
+    def kind(self) -> str:
+        return type(self).__name__
+
+    def describe(self) -> str:
+        details = ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items() if k != "key")
+        return f"{self.kind}({self.key}{', ' + details if details else ''})"
+
+
+@dataclass(frozen=True)
+class CreateTable(Operation):
+    pass
+
+
+@dataclass(frozen=True)
+class DropTable(Operation):
+    pass
+
+
+@dataclass(frozen=True)
+class RenameTable(Operation):
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class AddColumn(Operation):
+    column: str
+
+
+@dataclass(frozen=True)
+class DropColumn(Operation):
+    column: str
+
+
+@dataclass(frozen=True)
+class RenameColumn(Operation):
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class AlterColumn(Operation):
+    """Type, null, default or comment of a column changed (unique/index are separate)."""
+
+    column: str
+    changes: tuple[str, ...] = field(default=())
+    #: the column's name before the migration (it may be renamed by the same migration)
+    previous: str = ""
+
+
+@dataclass(frozen=True)
+class AddUnique(Operation):
+    column: str
+
+
+@dataclass(frozen=True)
+class DropUnique(Operation):
+    column: str
+
+
+@dataclass(frozen=True)
+class AddIndex(Operation):
+    columns: tuple[str, ...]
+    unique: bool = False
+
+
+@dataclass(frozen=True)
+class DropIndex(Operation):
+    columns: tuple[str, ...]
+    unique: bool = False
+
+
+@dataclass(frozen=True)
+class AddForeignKey(Operation):
+    column: str
+
+
+@dataclass(frozen=True)
+class DropForeignKey(Operation):
+    column: str
+
+
+@dataclass(frozen=True)
+class AddUniqueTogether(Operation):
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DropUniqueTogether(Operation):
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AlterTableComment(Operation):
+    pass
+
+
+#: operations SQLite cannot run as ALTER TABLE: the table is rebuilt instead
+SQLITE_REBUILDS = (
+    DropColumn, AlterColumn, AddUnique, DropUnique, AddForeignKey, DropForeignKey,
+    AddUniqueTogether, DropUniqueTogether,
+)
+
+
+def summary(operations: list[Operation]) -> list[str]:
+    return [op.describe() for op in operations]
+
+
+__all__ = [name for name, value in dict(globals()).items() if isinstance(value, type) and issubclass(value, Operation)] + [
+    "SQLITE_REBUILDS",
+    "summary",
+]

@@ -1,0 +1,63 @@
+"""Recorder: which migrations of an app are applied, in a table of the database.
+
+The table's shape comes from the front end (Aerich's ``aerich`` table: id, version, app,
+content); rows are read and written with bound parameters only.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tortoise.sql.schema_editor import editor_for
+
+
+class Recorder:
+    def __init__(self, client: Any, table: dict[str, Any]) -> None:
+        self.client = client
+        self.table = table
+        self.dialect = client.dialect
+        self.name = self.dialect.quote(table["table"])
+
+    def _ph(self, count: int) -> list[str]:
+        return [self.dialect.placeholder(i) for i in range(count)]
+
+    async def ensure(self) -> None:
+        editor = editor_for(self.dialect, getattr(self.client, "table_options", ""))
+        for statement in editor.create_table(self.table, safe=True):
+            await self.client.execute_script(statement)
+
+    async def exists(self) -> bool:
+        try:
+            await self.client.execute_query(f"SELECT 1 FROM {self.name} WHERE 1=0")
+        except Exception:
+            return False
+        return True
+
+    async def applied(self, app: str, conn: Any = None) -> list[str]:
+        """Applied versions of ``app``, oldest first."""
+        (p,) = self._ph(1)
+        rows = await (conn or self.client).execute_query_dict(
+            f"SELECT {self.dialect.quote('version')} AS v FROM {self.name} WHERE {self.dialect.quote('app')}={p} "
+            f"ORDER BY {self.dialect.quote('id')}",
+            [app],
+        )
+        return [r["v"] for r in rows]
+
+    async def record(self, app: str, version: str, content: dict[str, Any], conn: Any = None) -> None:
+        q = self.dialect.quote
+        p = self._ph(3)
+        await (conn or self.client).execute_query(
+            f"INSERT INTO {self.name} ({q('version')},{q('app')},{q('content')}) VALUES ({','.join(p)})",
+            [version, app, json.dumps(content)],
+        )
+
+    async def forget(self, app: str, version: str, conn: Any = None) -> None:
+        q = self.dialect.quote
+        p = self._ph(2)
+        await (conn or self.client).execute_query(
+            f"DELETE FROM {self.name} WHERE {q('app')}={p[0]} AND {q('version')}={p[1]}", [app, version]
+        )
+
+    async def forget_app(self, app: str) -> None:
+        (p,) = self._ph(1)
+        await self.client.execute_query(f"DELETE FROM {self.name} WHERE {self.dialect.quote('app')}={p}", [app])

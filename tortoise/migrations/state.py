@@ -1,0 +1,183 @@
+"""Schema state: a JSON-serialisable description of an app's tables.
+
+A state is ``{"tables": {key: table}}``.  A model's table is keyed by the model's class
+name (so a changed ``Meta.table`` is a table rename); an M2M through table by
+``"m2m:" + table``.  A table is::
+
+    {"model": "User" | None, "table": "user", "description": str | None,
+     "columns": [column, ...], "fks": [fk, ...], "indexes": [index, ...],
+     "unique_together": [[column, ...], ...]}
+
+    column = {"name", "field", "types": {dialect: DDL type}, "auto", "pk", "null",
+              "unique", "index", "default" (db_default), "fill" (a constant Python default
+              used to fill existing rows), "description"}
+    fk     = {"column", "to_table", "to_column", "on_delete"}
+    index  = {"columns": [...], "unique": bool}   (Meta.indexes, index=True, M2M pairs)
+
+Column types are computed for every dialect when the state is built, so a migration can
+be rendered for any database from the state alone.
+"""
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import zlib
+from typing import TYPE_CHECKING, Any
+
+from tortoise.sql.dialects.mysql import MySQLDialect
+from tortoise.sql.dialects.postgres import PostgresDialect
+from tortoise.sql.dialects.sqlite import SqliteDialect
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tortoise.fields.base import Field
+    from tortoise.models import Model
+
+DIALECTS = {d.name: d for d in (SqliteDialect(), PostgresDialect(), MySQLDialect())}
+FORMAT = "aldabra-1"
+
+
+def empty_state() -> dict[str, Any]:
+    return {"format": FORMAT, "tables": {}}
+
+
+def _constant(value: Any) -> Any:
+    """A default worth recording: JSON constants only (callables and objects are not)."""
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    if hasattr(value, "value") and isinstance(getattr(value, "value"), (int, str)):  # enum member
+        return value.value
+    return None
+
+
+def _column(field: "Field") -> dict[str, Any]:
+    auto = bool(field.pk and field.generated)
+    types = {}
+    for name, dialect in DIALECTS.items():
+        types[name] = dialect.auto_pk_type(field) if auto else dialect.column_type(field)
+    return {
+        "name": field.column,
+        "field": field.model_field_name,
+        "types": types,
+        "auto": auto,
+        "pk": bool(field.pk),
+        "null": bool(field.null),
+        "unique": bool(field.unique and not field.pk),
+        "index": bool(field.index and not field.unique and not field.pk),
+        "default": _constant(field.db_default),
+        "fill": _constant(field.default),
+        "description": field.description or None,
+    }
+
+
+def _column_of(model: "type[Model]", name: str) -> str:
+    meta = model._meta
+    field = meta.fields_map[name]
+    if field.relation_kind in ("fk", "o2o"):
+        field = meta.fields_map[field.source_field_name]
+    return field.column
+
+
+def model_table(model: "type[Model]") -> dict[str, Any]:
+    meta = model._meta
+    fks = []
+    for name in sorted(meta.fk_fields | meta.o2o_fields):
+        fk = meta.fields_map[name]
+        if not fk.db_constraint:
+            continue
+        fks.append(
+            {
+                "column": meta.fields_map[fk.source_field_name].column,
+                "to_table": fk.related_model._meta.db_table,
+                "to_column": fk.to_field_instance.column,
+                "on_delete": fk.on_delete.value,
+            }
+        )
+    indexes = []
+    for index in meta.indexes:
+        names = getattr(index, "fields", index)
+        names = (names,) if isinstance(names, str) else names
+        group = {"columns": [_column_of(model, n) for n in names], "unique": False}
+        if group not in indexes:
+            indexes.append(group)
+    return {
+        "model": model.__name__,
+        "table": meta.db_table,
+        "description": meta.table_description or None,
+        "columns": [_column(f) for f in meta.db_fields],
+        "fks": fks,
+        "indexes": indexes,
+        "unique_together": [[_column_of(model, n) for n in g] for g in meta.unique_together],
+    }
+
+
+def through_table(model: "type[Model]", field: Any) -> dict[str, Any]:
+    meta, target = model._meta, field.related_model._meta
+
+    def key_column(name: str, pk: "Field") -> dict[str, Any]:
+        types = {n: d.fk_column_type(pk) for n, d in DIALECTS.items()}
+        return {
+            "name": name, "field": name, "types": types, "auto": False, "pk": False, "null": False,
+            "unique": False, "index": False, "default": None, "fill": None, "description": None,
+        }
+
+    fks = []
+    if field.db_constraint:
+        fks = [
+            {"column": field.backward_key, "to_table": meta.db_table, "to_column": meta.pk.column, "on_delete": field.on_delete.value},
+            {"column": field.forward_key, "to_table": target.db_table, "to_column": target.pk.column, "on_delete": field.on_delete.value},
+        ]
+    indexes = []
+    if field.create_unique_index:
+        indexes.append({"columns": [field.backward_key, field.forward_key], "unique": True})
+    return {
+        "model": None,
+        "table": field.through,
+        "description": field.description or None,
+        "columns": [key_column(field.backward_key, meta.pk), key_column(field.forward_key, target.pk)],
+        "fks": fks,
+        "indexes": indexes,
+        "unique_together": [],
+    }
+
+
+def state_from_models(models: list["type[Model]"]) -> dict[str, Any]:
+    """The state of ``models`` (an app's models, as registered by ``Tortoise.init``)."""
+    state = empty_state()
+    tables = state["tables"]
+    for model in sorted(models, key=lambda m: m.__name__):
+        if model._meta.abstract:
+            continue
+        tables[model.__name__] = model_table(model)
+    for model in sorted(models, key=lambda m: m.__name__):
+        for name in sorted(model._meta.m2m_fields):
+            field = model._meta.fields_map[name]
+            if field._generated:
+                continue
+            tables.setdefault(f"m2m:{field.through}", through_table(model, field))
+    return state
+
+
+def copy_state(state: dict[str, Any]) -> dict[str, Any]:
+    return copy.deepcopy(state)
+
+
+def find_column(table: dict[str, Any], name: str) -> dict[str, Any] | None:
+    for column in table["columns"]:
+        if column["name"] == name:
+            return column
+    return None
+
+
+# --- the encoded form carried by migration files (MODELS_STATE) --------------------------------
+def encode(state: dict[str, Any]) -> str:
+    raw = json.dumps(state, sort_keys=True, separators=(",", ":")).encode()
+    return base64.b64encode(zlib.compress(raw, 9)).decode()
+
+
+def decode(text: str) -> dict[str, Any]:
+    return json.loads(zlib.decompress(base64.b64decode(text)).decode())
+
+
+def is_ours(state: Any) -> bool:
+    return isinstance(state, dict) and state.get("format") == FORMAT
