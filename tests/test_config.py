@@ -601,9 +601,9 @@ def test_yaml_without_pyyaml(tmp_path, monkeypatch):
 
 
 def test_missing_sections():
-    raises("no 'connections' section", "'apps'", call=load_config, config={"apps": {}})
+    raises('Config must define "connections" section', "'apps'", call=load_config, config={"apps": {}})
     raises(
-        "no 'apps' section",
+        'Config must define "apps" section',
         "'connections'",
         call=load_config,
         config={"connections": {"default": "sqlite://x"}},

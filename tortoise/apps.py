@@ -16,6 +16,43 @@ from tortoise.fields.relational import (
 from tortoise.models import Model, RelationManagerDescriptor
 
 
+def setup_apps(cfg: Any, table_name_generator: Any = None) -> dict[str, dict[str, type[Model]]]:
+    """Find each app's models, bind them to their app and connection, wire relations."""
+    apps: dict[str, dict[str, type[Model]]] = {label: {} for label in cfg.apps}
+    owner: dict[type[Model], str] = {}
+    discovered = {label: discover_models(label, list(app.models)) for label, app in cfg.apps.items()}
+    for label, (own, _) in discovered.items():
+        for model in own:
+            if model in owner:
+                raise ConfigurationError(
+                    f"model {model.__name__} is listed in two apps: '{owner[model]}' and '{label}'; "
+                    "list its module in one app only"
+                )
+            owner[model] = label
+    for label, (_, imported) in discovered.items():
+        for model in imported:
+            owner.setdefault(model, label)
+    for model, label in owner.items():
+        model.check()
+        model._meta.app = label
+        model._meta.default_connection = cfg.apps[label].default_connection
+        _name_table(model, table_name_generator)
+        apps[label][model.__name__] = model
+    wire_relations(apps)
+    return apps
+
+
+def _name_table(model: type[Model], generator: Any) -> None:
+    """Apply ``table_name_generator`` to a model without an explicit ``Meta.table``."""
+    meta = model._meta
+    if getattr(meta.meta_class, "table", None):
+        return
+    table = generator(model) if generator is not None else model.__name__.lower()
+    if table != meta.db_table:
+        meta.db_table = table
+        meta.finalise_columns()
+
+
 def discover_models(label: str, modules: list[Any]) -> tuple[list[type[Model]], list[type[Model]]]:
     """The models of an app: (models its modules define, models they only import).
 

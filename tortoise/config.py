@@ -26,6 +26,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, unquote_plus, urlsplit
 
+from tortoise.config_types import AppConfig, ConnectionConfig, DBUrlConfig, TortoiseConfig, as_mapping  # noqa: F401
 from tortoise.exceptions import ConfigurationError
 
 SQLITE = "tortoise.backends.sqlite"
@@ -636,7 +637,7 @@ def _from_mapping(
     for section in ("connections", "apps"):
         if section not in top:
             raise ConfigurationError(
-                f"config has no {section!r} section; a config needs 'connections' and "
+                f'Config must define "{section}" section; a config needs \'connections\' and '
                 "'apps' (optional: 'routers', 'use_tz', 'timezone')"
             )
     connections = _parse_connections(top["connections"], testing)
@@ -710,7 +711,10 @@ def _url_config(db_url: Any, modules: Any, connection_label: str = "default") ->
 
 
 def _check_sources(config: Any, config_file: Any, db_url: Any, modules: Any) -> None:
-    accepted = "config=..., config_file=..., or db_url=... together with modules=..."
+    accepted = (
+        "Must provide either 'config', 'config_file', or both 'db_url' and 'modules' "
+        "(config=..., config_file=..., or db_url=... together with modules=...)"
+    )
     given = [
         name
         for name, value in (("config", config), ("config_file", config_file), ("db_url", db_url))
@@ -719,12 +723,11 @@ def _check_sources(config: Any, config_file: Any, db_url: Any, modules: Any) -> 
     if (db_url is None) != (modules is None):
         missing = "modules" if modules is None else "db_url"
         raise ConfigurationError(
-            f"db_url and modules go together ({missing} is missing); give exactly one of: "
-            + accepted
+            f"{accepted} (db_url and modules go together; {missing} is missing)"
         )
     if len(given) != 1:
         got = ", ".join(given) if given else "none"
-        raise ConfigurationError(f"give exactly one of: {accepted}; got: {got}")
+        raise ConfigurationError(f"{accepted}; got: {got}")
 
 
 def load_config(
@@ -744,6 +747,7 @@ def load_config(
     them.  ``testing`` replaces ``{}`` in database names and SQLite paths by a unique
     suffix.
     """
+    config = as_mapping(config)
     _check_sources(config, config_file, db_url, modules)
     if config_file is not None:
         config = _read_config_file(config_file)

@@ -5,6 +5,7 @@ resolver knows the model, its joins and annotations (see tortoise/filters.py).
 """
 from __future__ import annotations
 
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from tortoise.exceptions import FieldError, OperationalError
@@ -12,6 +13,17 @@ from tortoise.sql import nodes
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.filters import Resolver
+
+
+class Connector(str, Enum):
+    """The operator of a `CombinedExpression` (``(F("a") + 1).connector is Connector.add``)."""
+
+    add = "+"
+    sub = "-"
+    mul = "*"
+    div = "/"
+    mod = "%"
+    pow = "^"
 
 
 class Expression:
@@ -58,7 +70,7 @@ class Expression:
         return self._combine(other, "/", reverse=True)
 
     def __neg__(self) -> "CombinedExpression":
-        return CombinedExpression(Value(0), "-", self)
+        return CombinedExpression(self, "*", Value(-1))
 
 
 class F(Expression):
@@ -84,6 +96,10 @@ class CombinedExpression(Expression):
     @property
     def is_aggregate(self) -> bool:  # type: ignore[override]
         return self.left.is_aggregate or self.right.is_aggregate
+
+    @property
+    def connector(self) -> Connector:
+        return Connector(self.operator)
 
     def resolve(self, resolver: "Resolver") -> nodes.Node:
         return nodes.Arithmetic(self.left.resolve(resolver), self.operator, self.right.resolve(resolver))

@@ -9,6 +9,9 @@ and the converters of each field); errors are left to those loops, which name th
 """
 from __future__ import annotations
 
+import copy
+import functools
+
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from tortoise.sql.nodes import encoder_for
@@ -91,6 +94,9 @@ def make_initializer(meta: "MetaInfo") -> Callable[..., None]:
         params.append(f"{name}=_aldabra_missing")
         env[f"_aldabra_default{i}"] = field.default
         default = f"_aldabra_default{i}" + ("()" if callable(field.default) else "")
+        if isinstance(field.default, (dict, list, set)):  # each instance gets its own copy
+            env[f"_aldabra_default{i}"] = functools.partial(copy.deepcopy, field.default)
+            default += "()"
         env[f"_aldabra_convert{i}"] = field.to_python_value
         convert = f"None if {name} is None else _aldabra_convert{i}({name})"
         if field.python_type_unchanged is not None:

@@ -34,22 +34,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 MODEL = TypeVar("MODEL", bound="Model")
 
-_META_OPTIONS = (
-    "table", "app", "abstract", "ordering", "indexes", "unique_together",
-    "table_description", "schema", "manager", "default_connection",
-)
-
 
 class MetaInfo:
     """Everything the ORM knows about one model; built by the metaclass, completed at init."""
 
     def __init__(self, meta: Any, model_name: str) -> None:
-        unknown = [k for k in vars(meta) if not k.startswith("_") and k not in _META_OPTIONS]
-        if unknown:
-            raise ConfigurationError(
-                f"{model_name}.Meta has unknown option(s) {', '.join(unknown)}; "
-                f"options are: {', '.join(_META_OPTIONS)}"
-            )
+        # options of other tools (pydantic, admin panels) may sit in Meta: accepted, as Tortoise does
         self.abstract: bool = getattr(meta, "abstract", False)
         self.db_table: str = getattr(meta, "table", "") or model_name.lower()
         self.app: str | None = getattr(meta, "app", None)
@@ -60,6 +50,7 @@ class MetaInfo:
         ordering = getattr(meta, "ordering", ())
         self.ordering: tuple[str, ...] = (ordering,) if isinstance(ordering, str) else tuple(ordering)
         self.manager = getattr(meta, "manager", None)
+        self.fetch_db_defaults: bool = getattr(meta, "fetch_db_defaults", True)
         self.default_connection: str | None = getattr(meta, "default_connection", None)
         self.fields_map: dict[str, Field] = {}
         self.db_fields: list[Field] = []  # fields with a column, in table order
@@ -116,6 +107,8 @@ class MetaInfo:
             self.model.__init__ = self._initialize  # type: ignore[misc]
         self._auto_on_create = [f for f in self.db_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
         self._auto_on_update = [f for f in self.db_fields if getattr(f, "auto_now", False)]
+        self.db_default_fields = [f for f in self.db_fields if f.has_db_default() and not f.pk]
+        self._db_default_plans: dict[Any, Any] = {}
         self.column_to_field = {f.column: f.model_field_name for f in self.db_fields}
         self._statements.clear()
         self._hydrators.clear()
@@ -198,7 +191,7 @@ class ModelMeta(type):
             del attrs[k]
         inherited = _inherited_fields(bases)
         for base_meta in _abstract_metas(bases):  # Meta options inherit from abstract parents
-            for option in ("ordering", "indexes", "unique_together", "schema", "app", "default_connection"):
+            for option in ("ordering", "indexes", "unique_together", "schema", "app", "default_connection", "manager"):
                 if not hasattr(meta_cls, option) and hasattr(base_meta, option):
                     setattr(meta_cls, option, getattr(base_meta, option))
         meta = MetaInfo(meta_cls, name)
@@ -293,6 +286,25 @@ def _fk_id_field(fk: ForeignKeyFieldInstance) -> Field:
     return id_field
 
 
+class _NoneAwaitable:
+    """What an unset nullable relation gives: falsy, and ``await``-able to None."""
+
+    __slots__ = ()
+
+    def __await__(self):
+        return
+        yield  # pragma: no cover  (makes this a generator)
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NoneAwaitable"
+
+
+NoneAwaitable = _NoneAwaitable()
+
+
 class ForwardRelationDescriptor:
     """``post.author``: the instance when fetched, else an awaitable query for it."""
 
@@ -311,7 +323,7 @@ class ForwardRelationDescriptor:
         if cached is not None and value is not None and getattr(cached, self.field.to_field_instance.model_field_name) == value:
             return cached
         if value is None:
-            return None
+            return NoneAwaitable
         related = self.field.related_model
         return related.filter(**{self.field.to_field_instance.model_field_name: value}).first()
 
@@ -508,6 +520,12 @@ class Model(metaclass=ModelMeta):
         await signals.send(signals.Signals.post_save, type(self), self, creating, db, fields_list)
 
     async def _insert(self, db: "BaseDBAsyncClient", st: ModelStatements) -> None:
+        if self._meta.db_default_fields:
+            from tortoise.db_default_insert import insert_leaving_db_defaults, unset_db_defaults
+
+            omitted = unset_db_defaults(self)
+            if omitted:
+                return await insert_leaving_db_defaults(self, db, omitted)
         if self.pk is None and self._meta.pk.generated:
             values = st.encode_auto(self)
             self.pk = await db.execute_insert(st.insert_auto, values)
@@ -591,7 +609,8 @@ class Model(metaclass=ModelMeta):
     def _queryset(cls) -> "QuerySet":
         from tortoise.queryset import QuerySet
 
-        return QuerySet(cls)
+        manager = cls._meta.manager
+        return manager.bound(cls).get_queryset() if manager is not None else QuerySet(cls)
 
     @classmethod
     def all(cls, using_db: Any = None) -> "QuerySet":

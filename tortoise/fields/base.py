@@ -31,6 +31,53 @@ SET_NULL = OnDelete.SET_NULL
 SET_DEFAULT = OnDelete.SET_DEFAULT
 NO_ACTION = OnDelete.NO_ACTION
 
+class _NotSet:
+    """``Field.db_default`` when the field has no database default (None is a valid one)."""
+
+    _instance: "_NotSet | None" = None
+
+    def __new__(cls) -> "_NotSet":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_PROVIDED"
+
+    def __copy__(self) -> "_NotSet":
+        return self
+
+    def __deepcopy__(self, memo: Any) -> "_NotSet":
+        return self
+
+    def __reduce__(self) -> str:
+        return "DB_DEFAULT_NOT_SET"
+
+
+DB_DEFAULT_NOT_SET: Any = _NotSet()
+
+
+class DatabaseDefault:
+    """Marks a value the database will fill in from the field's ``db_default``."""
+
+    __slots__ = ("field",)
+
+    def __init__(self, field: "Field") -> None:
+        self.field = field
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        return "<DB_DEFAULT>"
+
+    def __repr__(self) -> str:
+        return f"DatabaseDefault({getattr(self.field, 'model_field_name', '') or '?'})"
+
+
 # Options that Django users write and that we keep as metadata only.
 _METADATA_OPTIONS = ("blank", "verbose_name", "help_text")
 
@@ -99,7 +146,12 @@ class Field(Generic[VALUE]):
         self.description = description
         self.docstring: str | None = None
         self.validators: list[Callable[[Any], None]] = list(validators or [])
-        self.db_default = kwargs.pop("db_default", None)
+        self.db_default = kwargs.pop("db_default", DB_DEFAULT_NOT_SET)
+        if callable(self.db_default):
+            raise ConfigurationError(
+                f"{type(self).__name__}: db_default must be a static value or an SQL expression "
+                "(SqlDefault, Now(), RandomHex()), not a callable; use default= for values computed in Python"
+            )
         self.model_field_name: str = kwargs.pop("model_field_name", "")
         self.metadata = {k: kwargs.pop(k) for k in _METADATA_OPTIONS if k in kwargs}
         if self.metadata.get("blank") and default is None and not null and self.field_type is str:
@@ -128,6 +180,18 @@ class Field(Generic[VALUE]):
     # --- values -------------------------------------------------------------------------
     def has_default(self) -> bool:
         return self.default is not None
+
+    def has_db_default(self) -> bool:
+        return self.db_default is not DB_DEFAULT_NOT_SET
+
+    def get_db_default_value(self) -> "DatabaseDefault | None":
+        """The marker for "the database fills this in", or None without a db_default."""
+        return DatabaseDefault(self) if self.has_db_default() else None
+
+    @property
+    def required(self) -> bool:
+        """True when a value must be given: not nullable and no default of any kind."""
+        return not (self.null or self.generated or self.has_default() or self.has_db_default())
 
     def default_value(self) -> Any:
         return self.default() if callable(self.default) else self.default
@@ -210,7 +274,16 @@ class Field(Generic[VALUE]):
             "docstring": self.docstring,
             "constraints": self.constraints,
             "db_field_types": {"": self.SQL_TYPE, **self.DB_TYPES},
+            "db_default": self._describe_db_default(serializable),
         }
+
+    def _describe_db_default(self, serializable: bool) -> Any:
+        value = self.db_default
+        if not serializable:
+            return value
+        if value is DB_DEFAULT_NOT_SET:
+            return "__NOT_SET__"
+        return value if value is None or isinstance(value, (int, float, str, bool)) else repr(value) if hasattr(value, "get_sql") else str(value)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.qualified_name}>"

@@ -775,6 +775,9 @@ class JSONField(Field[Any]):
     field_type: Any = (dict, list)
     indexable = False
     SQL_TYPE = "JSON"
+
+    def __class_getitem__(cls, item: Any) -> type:  # ``JSONField[dict | list]`` in annotations
+        return cls
     DB_TYPES = {"sqlite": "JSON", "postgres": "JSONB", "mysql": "JSON"}
 
     def __init__(

@@ -125,15 +125,26 @@ class BackwardOneToOneRelation(BackwardFKRelation):
     relation_kind = "backward_o2o"
 
 
+def _target(model_name: Any, kwargs: dict[str, Any]) -> Any:
+    """The related model, given positionally or as ``to=`` (Tortoise 1.x's spelling)."""
+    to = kwargs.pop("to", None)
+    if model_name is None:
+        model_name = to
+    if model_name is None:
+        raise ConfigurationError('a relation needs its target model: "app_label.ModelName" (or to=...)')
+    return model_name
+
+
 def _relation_factory(instance_class: type, doc: str) -> Any:
     def factory(
-        model_name: Any,
+        model_name: Any = None,
         related_name: str | None | bool = None,
         on_delete: OnDelete | str = CASCADE,
         db_constraint: bool = True,
         null: bool = False,
         **kwargs: Any,
     ) -> Any:
+        model_name = _target(model_name, kwargs)
         return instance_class(model_name, related_name, on_delete, db_constraint=db_constraint, null=null, **kwargs)
 
     factory.__doc__ = doc
@@ -148,7 +159,7 @@ OneToOneField = _relation_factory(
 
 
 def ManyToManyField(
-    model_name: Any,
+    model_name: Any = None,
     through: str | None = None,
     forward_key: str | None = None,
     backward_key: str = "",
@@ -158,6 +169,7 @@ def ManyToManyField(
     **kwargs: Any,
 ) -> Any:
     """A many-to-many relation to ``model_name`` through a join table."""
+    model_name = _target(model_name, kwargs)
     return ManyToManyFieldInstance(
         model_name, through, forward_key, backward_key, related_name, on_delete=on_delete, db_constraint=db_constraint, **kwargs
     )

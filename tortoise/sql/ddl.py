@@ -42,8 +42,8 @@ class SchemaGenerator:
                 parts.append("NOT NULL")
             if field.unique:
                 parts.append("UNIQUE")
-        if field.db_default is not None:
-            parts.append(f"DEFAULT {d.literal(field.db_default)}")
+        if field.has_db_default():
+            parts.append(f"DEFAULT {d.db_default_sql(field)}")
         return " ".join(parts)
 
     def foreign_keys(self, model: "type[Model]") -> list[str]:

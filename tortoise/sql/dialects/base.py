@@ -242,6 +242,17 @@ class Dialect:
         kind = "UNIQUE INDEX" if unique else "INDEX"
         return f"CREATE {kind} {exists}{q(name)} ON {q(table)} ({','.join(q(c) for c in columns)})"
 
+    def db_default_sql(self, field: "Field") -> str:
+        """The DEFAULT clause's value for ``field.db_default``: an SQL expression or a literal."""
+        value = field.db_default
+        if value is None:
+            return "NULL"
+        if hasattr(value, "get_sql"):
+            return value.get_sql(dialect=self.name)
+        if not isinstance(value, (bool, int, float, str)):
+            value = field.to_db_value(value)
+        return self.literal(value)
+
     def literal(self, value: Any) -> str:
         """A constant for DDL (db_default); never used with user query values."""
         if isinstance(value, bool):
