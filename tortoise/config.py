@@ -32,7 +32,8 @@ from tortoise.exceptions import ConfigurationError
 SQLITE = "tortoise.backends.sqlite"
 ASYNCPG = "tortoise.backends.asyncpg"
 MYSQL = "tortoise.backends.mysql"
-ENGINES = (SQLITE, ASYNCPG, MYSQL)
+PSYCOPG = "tortoise.backends.psycopg"
+ENGINES = (SQLITE, ASYNCPG, MYSQL, PSYCOPG)
 
 URL_SCHEMES = {
     "sqlite": SQLITE,
@@ -40,10 +41,8 @@ URL_SCHEMES = {
     "postgresql": ASYNCPG,
     "asyncpg": ASYNCPG,
     "mysql": MYSQL,
+    "psycopg": PSYCOPG,
 }
-# Tortoise engines and URL schemes we know of but do not implement yet.
-_NOT_YET_ENGINES = {"tortoise.backends.psycopg": "psycopg"}
-_NOT_YET_SCHEMES = {"psycopg": "psycopg"}
 
 
 # --------------------------------------------------------------------------- specs
@@ -193,10 +192,27 @@ MYSQL_PARAMS: dict[str, Param] = {
     "echo": Param("bool", False),
 }
 
+PSYCOPG_PARAMS: dict[str, Param] = {
+    "host": Param("str", None),
+    "port": Param("int", 5432),
+    "user": Param("str", None),
+    "password": Param("str", None),
+    "database": Param("str", None),
+    "minsize": Param("int", 1, aliases=("min_size",)),
+    "maxsize": Param("int", 5, aliases=("max_size",)),
+    "timeout": Param("float"),
+    "schema": Param("str"),
+    "application_name": Param("str"),
+    "sslmode": Param("str"),
+    "connect_timeout": Param("int"),
+    "echo": Param("bool", False),
+}
+
 ENGINE_PARAMS: dict[str, dict[str, Param]] = {
     SQLITE: SQLITE_PARAMS,
     ASYNCPG: ASYNCPG_PARAMS,
     MYSQL: MYSQL_PARAMS,
+    PSYCOPG: PSYCOPG_PARAMS,
 }
 # The SQLite credentials a client runs as ``PRAGMA name=value`` when it connects.
 SQLITE_PRAGMAS = frozenset(name for name, p in SQLITE_PARAMS.items() if p.pragma)
@@ -423,11 +439,6 @@ def _redact(url: str) -> str:
 
 def _engine_for_scheme(scheme: str, where: str) -> str:
     supported = ", ".join(f"{s}://" for s in URL_SCHEMES)
-    if scheme in _NOT_YET_SCHEMES:
-        raise ConfigurationError(
-            f"{where}: {scheme}:// URLs ({_NOT_YET_SCHEMES[scheme]} driver) are not "
-            f"supported yet; use postgres:// (asyncpg). Supported schemes: {supported}"
-        )
     if scheme not in URL_SCHEMES:
         raise ConfigurationError(
             f"{where}: unknown URL scheme {scheme!r}; supported schemes: {supported}"
@@ -492,11 +503,6 @@ def _check_engine(engine: Any, where: str) -> str:
         return engine
     if engine is None:
         raise ConfigurationError(f"{where} has no 'engine'; supported engines: {supported}")
-    if engine in _NOT_YET_ENGINES:
-        raise ConfigurationError(
-            f"{where}: engine {engine!r} ({_NOT_YET_ENGINES[engine]}) is not supported "
-            f"yet; supported engines: {supported}"
-        )
     raise ConfigurationError(f"{where}: unknown engine {engine!r}; supported engines: {supported}")
 
 
