@@ -40,7 +40,11 @@ class NoValuesFetched(OperationalError):
     """A relation was used before its values were fetched."""
 
 
-class MultipleObjectsReturned(OperationalError):
+class NotExistOrMultiple(OperationalError):
+    """Base of DoesNotExist and MultipleObjectsReturned: a query did not give exactly one row."""
+
+
+class MultipleObjectsReturned(NotExistOrMultiple):
     """A query that should return one object returned several."""
 
     def __init__(self, *args: Any, model: Any = None) -> None:
@@ -59,7 +63,7 @@ class ObjectDoesNotExistError(OperationalError, KeyError):
         return self.args[0]
 
 
-class DoesNotExist(OperationalError):
+class DoesNotExist(NotExistOrMultiple):
     """A query that should return one object returned none."""
 
     def __init__(self, *args: Any, model: Any = None) -> None:

@@ -222,3 +222,12 @@ class Q:
         inner = ", ".join([repr(c) for c in self.children] + [f"{k}={v!r}" for k, v in self.filters.items()])
         text = f"Q({inner}, join_type={self.join_type!r})"
         return f"~{text}" if self._is_negated else text
+
+
+def __getattr__(name: str) -> Any:
+    # Tortoise exposes Function here too; it lives in tortoise.functions (which imports us)
+    if name == "Function":
+        from tortoise.functions import Function
+
+        return Function
+    raise AttributeError(f"module 'tortoise.expressions' has no attribute {name!r}")

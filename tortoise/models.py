@@ -51,6 +51,7 @@ class MetaInfo:
         self.ordering: tuple[str, ...] = (ordering,) if isinstance(ordering, str) else tuple(ordering)
         self.manager = getattr(meta, "manager", None)
         self.fetch_db_defaults: bool = getattr(meta, "fetch_db_defaults", True)
+        self._ordering_checked = False
         self.default_connection: str | None = getattr(meta, "default_connection", None)
         self.fields_map: dict[str, Field] = {}
         self.db_fields: list[Field] = []  # fields with a column, in table order
@@ -609,7 +610,13 @@ class Model(metaclass=ModelMeta):
     def _queryset(cls) -> "QuerySet":
         from tortoise.queryset import QuerySet
 
-        manager = cls._meta.manager
+        meta = cls._meta
+        if meta.ordering and not meta._ordering_checked:
+            from tortoise.describe import check_ordering
+
+            check_ordering(cls)
+            meta._ordering_checked = True
+        manager = meta.manager
         return manager.bound(cls).get_queryset() if manager is not None else QuerySet(cls)
 
     @classmethod

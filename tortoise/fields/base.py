@@ -1,6 +1,7 @@
 """The Field base class shared by data and relational fields."""
 from __future__ import annotations
 
+import sys
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
@@ -10,6 +11,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from tortoise.models import Model
 
 VALUE = TypeVar("VALUE")
+
+if sys.version_info >= (3, 11):
+    from enum import StrEnum
+else:  # pragma: no cover
+
+    class StrEnum(str, Enum):
+        """An Enum whose members are strings (``enum.StrEnum`` before Python 3.11)."""
+
+        def __str__(self) -> str:
+            return str(self.value)
 
 
 class OnDelete(str, Enum):

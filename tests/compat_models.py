@@ -1,0 +1,86 @@
+"""Models for the Tortoise 1.x compatibility tests (db_default, managers, mutable defaults)."""
+import datetime
+from decimal import Decimal
+
+from tortoise import fields
+from tortoise.fields.db_defaults import Now, SqlDefault
+from tortoise.manager import Manager
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+
+class Counter(Model):
+    """Every column but the key is filled in by the database when left unset."""
+
+    label = fields.CharField(max_length=20, db_default="untitled")
+    hits = fields.IntField(db_default=7)
+    ratio = fields.DecimalField(max_digits=6, decimal_places=2, db_default=Decimal("1.50"))
+    active = fields.BooleanField(db_default=True)
+    day = fields.DateField(db_default=datetime.date(2021, 3, 4))
+    stamped = fields.DatetimeField(db_default=Now())
+    zero = fields.IntField(db_default=SqlDefault("0"))
+
+    class Meta:
+        table = "compat_counter"
+
+
+class Quiet(Model):
+    """db_default values are not read back (``fetch_db_defaults = False``)."""
+
+    hits = fields.IntField(db_default=3)
+
+    class Meta:
+        table = "compat_quiet"
+        fetch_db_defaults = False
+
+
+class Settings(Model):
+    data = fields.JSONField(default={})
+    tags = fields.JSONField(default=[])
+
+    class Meta:
+        table = "compat_settings"
+
+
+class VisibleQuerySet(QuerySet):
+    def visible(self) -> QuerySet:
+        return self.filter(hidden=False)
+
+
+class LiveManager(Manager):
+    """Hides deleted rows from every query of the model."""
+
+    def get_queryset(self) -> QuerySet:
+        return VisibleQuerySet(self._model).filter(deleted=False)
+
+
+class Note(Model):
+    text = fields.CharField(max_length=50)
+    deleted = fields.BooleanField(default=False)
+    hidden = fields.BooleanField(default=False)
+    everything = Manager()
+
+    class Meta:
+        table = "compat_note"
+        manager = LiveManager()
+        admin_label = "notes"  # an option of another tool: accepted and ignored
+
+
+class Shelf(Model):
+    name = fields.CharField(max_length=20)
+
+    class Meta:
+        table = "compat_shelf"
+
+
+class Box(Model):
+    shelf = fields.ForeignKeyField(to="models.Shelf", related_name="boxes", null=True)
+
+    class Meta:
+        table = "compat_box"
+
+
+class Plain(Model):
+    """No Meta.table: named by Tortoise.init(table_name_generator=...) when given."""
+
+    name = fields.CharField(max_length=20, null=True)

@@ -1,0 +1,188 @@
+"""Tortoise 1.x API surface: contexts, typed config, init arguments, db_default, managers."""
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+import tests.compat_models as compat_models
+from tortoise import Tortoise, connections
+from tortoise.config import AppConfig, DBUrlConfig, TortoiseConfig
+from tortoise.context import TortoiseContext, get_current_context, set_global_context, tortoise_test_context
+from tortoise.exceptions import ConfigurationError
+from tortoise.expressions import Connector, F
+from tortoise.fields import IntField
+from tortoise.fields.base import DB_DEFAULT_NOT_SET
+
+from tests.conftest import TEST_DB, URL_TEMPLATE, fresh_db_url
+
+COMPAT = "tests.compat_models"
+
+
+# --- contexts -------------------------------------------------------------------------------
+async def test_init_returns_the_current_context(other_orm):
+    ctx = await Tortoise.init(db_url=fresh_db_url(), modules={"models": [COMPAT]}, _create_db=True)
+    other_orm.inited = True
+    assert isinstance(ctx, TortoiseContext)
+    assert get_current_context() is ctx
+    assert ctx.inited and set(ctx.apps["models"]) >= {"Counter", "Note"}
+    assert Tortoise.apps is ctx.apps
+    assert ctx.db() is connections.get("default")
+
+
+async def test_each_context_has_its_own_connections_and_apps(other_orm):
+    async with tortoise_test_context([COMPAT], db_url=URL_TEMPLATE, connection_label="models") as first:
+        await compat_models.Shelf.create(name="in first")
+        async with tortoise_test_context([COMPAT], db_url=URL_TEMPLATE, connection_label="models") as second:
+            assert get_current_context() is second
+            assert second.db() is not first.db()
+            assert await compat_models.Shelf.all().count() == 0
+            await compat_models.Shelf.create(name="in second")
+        assert get_current_context() is first
+        assert await compat_models.Shelf.all().values_list("name", flat=True) == ["in first"]
+        with second:  # closed: it has no connection any more
+            with pytest.raises(ConfigurationError):
+                connections.get("models")
+
+
+def test_only_one_global_context_at_a_time():
+    import tortoise.context as context_module
+
+    saved = context_module._global_context
+    context_module._global_context = None
+    try:
+        ctx = TortoiseContext()
+        set_global_context(ctx)
+        set_global_context(ctx)  # the same one again is fine
+        with pytest.raises(ConfigurationError, match="already set"):
+            set_global_context(TortoiseContext())
+    finally:
+        context_module._global_context = saved
+
+
+async def test_context_init_needs_a_source():
+    with pytest.raises(ConfigurationError, match="Must provide either 'config', 'config_file'"):
+        await TortoiseContext().init(db_url="sqlite://:memory:")
+    with pytest.raises(ConfigurationError, match="Context not initialized"):
+        TortoiseContext().get_model("models", "Counter")
+
+
+# --- Tortoise.init arguments --------------------------------------------------------------------
+async def test_typed_config_with_a_module_object(other_orm):
+    config = TortoiseConfig(
+        connections={"default": DBUrlConfig(fresh_db_url())},
+        apps={"models": AppConfig(models=[compat_models])},
+    )
+    await other_orm.init(config=config)
+    assert await compat_models.Shelf.create(name="typed") is not None
+    assert Tortoise.apps["models"]["Shelf"] is compat_models.Shelf
+
+
+async def test_table_name_generator_names_tables_without_meta_table(other_orm):
+    from tests import config_models
+
+    generator = lambda model: f"gen_{model.__name__.lower()}"  # noqa: E731
+    await other_orm.init(
+        modules={"models": [config_models, COMPAT]}, table_name_generator=generator, _enable_global_fallback=True
+    )
+    assert config_models.Widget._meta.db_table == "cfg_widget"  # Meta.table wins
+    assert compat_models.Plain._meta.db_table == "gen_plain"
+    await compat_models.Plain.create(name="x")
+    rows = await connections.get("default").execute_query_dict('SELECT COUNT(*) AS n FROM gen_plain')
+    assert rows[0]["n"] == 1
+    await Tortoise.close_connections()
+    await other_orm.init(modules={"models": [COMPAT]})
+    assert compat_models.Plain._meta.db_table == "plain"  # back to the default name
+
+
+async def test_init_connections_false_connects_on_first_use(other_orm, tmp_path):
+    url = f"sqlite://{tmp_path}/lazy.sqlite3" if TEST_DB == "sqlite" else fresh_db_url()
+    await other_orm.init(db_url=url, modules={"models": [COMPAT]}, _create_db=True)
+    await Tortoise.close_connections()
+    await Tortoise.init(db_url=url, modules={"models": [COMPAT]}, init_connections=False)
+    assert await compat_models.Shelf.all().count() == 0
+
+
+# --- db_default -----------------------------------------------------------------------------------
+def test_db_default_declaration():
+    assert IntField().db_default is DB_DEFAULT_NOT_SET and not DB_DEFAULT_NOT_SET
+    assert IntField(null=True, db_default=None).has_db_default()
+    assert not IntField(db_default=0).required and IntField().required and not IntField(null=True).required
+    with pytest.raises(ConfigurationError, match="db_default must be a static value"):
+        IntField(db_default=lambda: 1)
+    assert IntField().describe()["db_default"] == "__NOT_SET__"
+    assert IntField(db_default=5).describe()["db_default"] == 5
+
+
+async def test_unset_db_default_fields_are_filled_by_the_database(other_orm):
+    await other_orm.init_models(COMPAT)
+    counter = await compat_models.Counter.create()
+    assert (counter.label, counter.hits, counter.active, counter.zero) == ("untitled", 7, True, 0)
+    assert counter.ratio == Decimal("1.50")
+    assert counter.day == datetime.date(2021, 3, 4)
+    assert isinstance(counter.stamped, datetime.datetime)
+    again = await compat_models.Counter.get(pk=counter.pk)
+    assert (again.label, again.hits, again.zero) == ("untitled", 7, 0)
+
+
+async def test_given_values_override_db_default(other_orm):
+    await other_orm.init_models(COMPAT)
+    counter = await compat_models.Counter.create(label="mine", hits=1)
+    assert (counter.label, counter.hits) == ("mine", 1)
+    stored = await compat_models.Counter.get(pk=counter.pk).values("label", "hits", "active")
+    assert stored == {"label": "mine", "hits": 1, "active": True}
+
+
+async def test_fetch_db_defaults_false_leaves_the_attribute_unset(other_orm):
+    await other_orm.init_models(COMPAT)
+    quiet = await compat_models.Quiet.create()
+    assert quiet.hits is None and quiet.pk is not None
+    assert await compat_models.Quiet.get(pk=quiet.pk).values_list("hits", flat=True) == 3
+
+
+# --- models -------------------------------------------------------------------------------------
+async def test_meta_manager_and_manager_attributes(other_orm):
+    await other_orm.init_models(COMPAT)
+    Note = compat_models.Note
+    await Note.create(text="kept")
+    await Note.create(text="gone", deleted=True)
+    await Note.create(text="secret", hidden=True)
+    assert sorted(await Note.all().values_list("text", flat=True)) == ["kept", "secret"]
+    assert await Note.all().visible().values_list("text", flat=True) == ["kept"]
+    assert await Note.filter(text="gone").count() == 0
+    assert await Note.everything.count() == 3
+    assert await Note.everything.filter(deleted=True).values_list("text", flat=True) == ["gone"]
+
+
+async def test_a_null_foreign_key_awaits_to_none(other_orm):
+    await other_orm.init_models(COMPAT)
+    box = await compat_models.Box.create()
+    assert await box.shelf is None
+    assert not box.shelf
+    fetched = await compat_models.Box.get(pk=box.pk)
+    assert await fetched.shelf is None
+    shelf = await compat_models.Shelf.create(name="top")
+    fetched.shelf = shelf
+    await fetched.save()
+    assert (await (await compat_models.Box.get(pk=box.pk)).shelf).name == "top"
+
+
+async def test_mutable_defaults_are_copied_per_instance(other_orm):
+    await other_orm.init_models(COMPAT)
+    first, second = compat_models.Settings(), compat_models.Settings()
+    first.data["theme"] = "dark"
+    first.tags.append("x")
+    assert second.data == {} and second.tags == []
+    await first.save()
+    await second.save()
+    assert (await compat_models.Settings.get(pk=second.pk)).data == {}
+    assert compat_models.Settings._meta.fields_map["data"].default == {}
+
+
+def test_combined_expressions_name_their_connector():
+    f = F("hits")
+    assert (f + 1).connector is Connector.add
+    assert (2 - f).connector is Connector.sub and (2 - f).left.value == 2
+    negated = -f
+    assert negated.connector is Connector.mul and negated.right.value == -1
