@@ -14,6 +14,16 @@ from typing import Any
 from tortoise.exceptions import ConfigurationError, ValidationError
 
 __all__ = [
+    "DomainNameValidator",
+    "EmailValidator",
+    "URLValidator",
+    "InvalidDomainName",
+    "InvalidEmailAddress",
+    "InvalidScheme",
+    "InvalidURL",
+    "validate_domain_name",
+    "validate_email",
+    "validate_url",
     "CommaSeparatedIntegerListValidator",
     "MaxLengthValidator",
     "MaxValueValidator",
@@ -159,3 +169,17 @@ def validate_ipv6_address(value: Any) -> None:
 def validate_ipv46_address(value: Any) -> None:
     """The value must be an IPv4 or an IPv6 address."""
     _ip_address(value, ipaddress.ip_address, "IPv4 or IPv6")
+
+
+from tortoise.net_validators import (  # noqa: E402  (their home is tortoise.validators)
+    DomainNameValidator,
+    EmailValidator,
+    InvalidDomainName,
+    InvalidEmailAddress,
+    InvalidScheme,
+    InvalidURL,
+    URLValidator,
+    validate_domain_name,
+    validate_email,
+    validate_url,
+)
