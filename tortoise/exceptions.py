@@ -81,3 +81,10 @@ class UnSupportedError(BaseORMException):
 
 class ValidationError(BaseORMException):
     """A value failed a field's validation."""
+
+
+class RequiredFieldError(ValidationError, IntegrityError):
+    """A required (NOT NULL) field has no value on save.
+
+    A ValidationError, as Tortoise raises, and also an IntegrityError — the NOT NULL
+    violation the database would report — so handlers written for either catch it."""

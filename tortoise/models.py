@@ -15,6 +15,7 @@ from tortoise.exceptions import (
     MultipleObjectsReturned,
     OperationalError,
     ParamsError,
+    RequiredFieldError,
     ValidationError,
 )
 from tortoise.fields.base import Field
@@ -464,7 +465,7 @@ class Model(metaclass=ModelMeta):
             if value is None:
                 field = fields_map[name]
                 if not field.null and not (field.pk and field.generated):
-                    raise IntegrityError(
+                    raise RequiredFieldError(
                         f"{type(self).__name__}.{name} is required (NOT NULL) but has no value; "
                         f"pass {name}=... or give the field a default"
                     )
@@ -538,6 +539,10 @@ class Model(metaclass=ModelMeta):
         self, db: "BaseDBAsyncClient", st: ModelStatements, update_fields: list[str] | None, force: bool
     ) -> None:
         meta = self._meta
+        if update_fields is None:  # auto_now_add columns never set on this instance keep their value
+            unset = [f for f in meta._auto_on_create if f not in meta._auto_on_update and self.__dict__.get(f.model_field_name) is None]
+            if unset:
+                update_fields = [f.model_field_name for f in st.update_fields if f not in unset]
         if update_fields is None:
             if not st.update_all:
                 return
