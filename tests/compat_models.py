@@ -84,3 +84,11 @@ class Plain(Model):
     """No Meta.table: named by Tortoise.init(table_name_generator=...) when given."""
 
     name = fields.CharField(max_length=20, null=True)
+
+
+class Archived(Model):
+    """Declares another app: an init listing this module for "models" leaves it out."""
+
+    class Meta:
+        app = "archive"
+        table = "compat_archived"

@@ -186,3 +186,21 @@ def test_combined_expressions_name_their_connector():
     assert (2 - f).connector is Connector.sub and (2 - f).left.value == 2
     negated = -f
     assert negated.connector is Connector.mul and negated.right.value == -1
+
+
+async def test_a_model_declaring_another_app_is_left_out(other_orm):
+    await other_orm.init_models(COMPAT)
+    assert "Archived" not in Tortoise.apps["models"] and "Counter" in Tortoise.apps["models"]
+
+
+async def test_a_module_without_models_is_reported(other_orm):
+    with pytest.warns(RuntimeWarning, match='Module "tests.conftest" has no models'):
+        await other_orm.init(modules={"models": [COMPAT, "tests.conftest"]})
+
+
+def test_index_is_the_deprecated_spelling_of_db_index():
+    with pytest.warns(DeprecationWarning, match="please use `db_index`"):
+        assert IntField(index=True).index
+    assert IntField(db_index=True, index=True).index
+    with pytest.raises(ConfigurationError, match="can't set both db_index and index"):
+        IntField(db_index=False, index=True)

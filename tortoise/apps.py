@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import warnings
 from types import ModuleType
 from typing import Any
 
@@ -56,7 +57,8 @@ def _name_table(model: type[Model], generator: Any) -> None:
 def discover_models(label: str, modules: list[Any]) -> tuple[list[type[Model]], list[type[Model]]]:
     """The models of an app: (models its modules define, models they only import).
 
-    A module's ``__models__`` list counts as defined.  Imported models (a package
+    A module's ``__models__`` list counts as defined; a model whose ``Meta.app`` names
+    another app is left to that app.  Imported models (a package
     ``__init__`` re-exporting submodules) belong to the app unless another app lists the
     module defining them.
     """
@@ -73,7 +75,12 @@ def discover_models(label: str, modules: list[Any]) -> tuple[list[type[Model]], 
                 for _, obj in inspect.getmembers(module, inspect.isclass)
                 if issubclass(obj, Model) and obj is not Model
             ]
+        if not candidates:
+            warnings.warn(f'Module "{module.__name__}" has no models (app {label!r})', RuntimeWarning, stacklevel=4)
         for model, defined_here in candidates:
+            declared_app = getattr(model._meta.meta_class, "app", None)
+            if declared_app and declared_app != label:  # Meta.app puts it in another app
+                continue
             target = own if defined_here else imported
             if not model._meta.abstract and model not in target:
                 target.append(model)

@@ -278,7 +278,7 @@ def _fk_id_field(fk: ForeignKeyFieldInstance) -> Field:
     id_field = IntField(
         source_field=fk.source_field or f"{fk.model_field_name}_id",
         null=fk.null,
-        index=fk.index,
+        db_index=fk.index,
         unique=fk.unique or fk.relation_kind == "o2o",
         description=fk.description,
         default=fk.default,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
@@ -141,7 +142,14 @@ class Field(Generic[VALUE]):
         **kwargs: Any,
     ) -> None:
         pk = kwargs.pop("pk", False)
-        index = kwargs.pop("index", False)
+        index = kwargs.pop("index", None)
+        if index is not None:
+            if db_index is not None and bool(db_index) != bool(index):
+                raise ConfigurationError(
+                    f"{type(self).__name__}: can't set both db_index and index to different values; use db_index"
+                )
+            if db_index is None:
+                warnings.warn("`index` is deprecated, please use `db_index` instead", DeprecationWarning, stacklevel=3)
         source = kwargs.pop("source", None)
         self.pk: bool = bool(primary_key if primary_key is not None else pk)
         if generated and not self.allows_generated:
