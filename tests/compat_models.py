@@ -92,3 +92,11 @@ class Archived(Model):
     class Meta:
         app = "archive"
         table = "compat_archived"
+
+
+class Documented(Model):
+    title = fields.CharField(max_length=20, description="Shown on the cover")
+
+    class Meta:
+        table = "compat_documented"
+        table_description = "Books with notes"

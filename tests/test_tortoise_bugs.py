@@ -28,3 +28,28 @@ async def test_execute_script_runs_several_statements_on_one_line():
         assert [r["id"] for r in await db.execute_query_dict("SELECT id FROM script_b")] == [4]
     finally:
         await db.execute_script("DROP TABLE script_a; DROP TABLE script_b;")
+
+
+COMMENT_QUERIES = {
+    "mysql": (
+        "SELECT TABLE_COMMENT AS c FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'compat_documented'",
+        "SELECT COLUMN_COMMENT AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+        "AND TABLE_NAME = 'compat_documented' AND COLUMN_NAME = 'title'",
+    ),
+    "postgres": (
+        "SELECT obj_description('compat_documented'::regclass, 'pg_class') AS c",
+        "SELECT col_description('compat_documented'::regclass, 2) AS c",
+    ),
+}
+
+
+async def test_descriptions_become_table_and_column_comments(other_orm):
+    await other_orm.init_models("tests.compat_models")
+    db = connections.get("default")
+    queries = COMMENT_QUERIES.get(db.capabilities.dialect)
+    if queries is None:  # SQLite has no comments: the descriptions only must not break DDL
+        assert await db.execute_query_dict("SELECT COUNT(*) AS n FROM compat_documented") == [{"n": 0}]
+        return
+    table_sql, column_sql = queries
+    assert (await db.execute_query_dict(table_sql))[0]["c"] == "Books with notes"
+    assert (await db.execute_query_dict(column_sql))[0]["c"] == "Shown on the cover"

@@ -44,6 +44,9 @@ class SchemaGenerator:
                 parts.append("UNIQUE")
         if field.has_db_default():
             parts.append(f"DEFAULT {d.db_default_sql(field)}")
+        comment = d.column_comment(field.description or "")
+        if comment:
+            parts.append(comment)
         return " ".join(parts)
 
     def foreign_keys(self, model: "type[Model]") -> list[str]:

@@ -232,6 +232,10 @@ class Dialect:
         """Text after the closing parenthesis of CREATE TABLE (engine, charset, comment)."""
         return ""
 
+    def column_comment(self, description: str) -> str:
+        """An inline column comment for DDL ("" where comments are separate statements)."""
+        return ""
+
     def comment_statements(self, model: Any) -> list[str]:
         """Extra statements documenting the table and columns (COMMENT ON …)."""
         return []

@@ -103,6 +103,9 @@ class MySQLDialect(Dialect):
         return _adapt(value)
 
     # --- DDL ------------------------------------------------------------------------------
+    def column_comment(self, description: str) -> str:
+        return f"COMMENT {self.literal(description)}" if description else ""
+
     def table_suffix(self, description: str, options: str) -> str:
         """``options`` is the client's ``table_options`` (engine and character set)."""
         suffix = f" {options}" if options else ""
