@@ -53,3 +53,39 @@ async def test_descriptions_become_table_and_column_comments(other_orm):
     table_sql, column_sql = queries
     assert (await db.execute_query_dict(table_sql))[0]["c"] == "Books with notes"
     assert (await db.execute_query_dict(column_sql))[0]["c"] == "Shown on the cover"
+
+
+IGNORE_CONFLICTS_SCRIPT = """
+import asyncio, sys
+from tortoise import Tortoise
+
+async def main():
+    await Tortoise.init(db_url=sys.argv[1], modules={"models": ["tests.testmodels"]}, _create_db=True)
+    try:
+        await Tortoise.generate_schemas()
+        from tests.testmodels import Country
+        await Country.bulk_create([Country(code="FR", name="a"), Country(code="FR", name="b")], ignore_conflicts=True)
+        print(await Country.all().count())
+    finally:
+        await Tortoise._drop_databases()
+
+asyncio.run(main())
+"""
+
+
+def test_bulk_create_ignore_conflicts_prints_nothing_to_stderr():
+    """An application without logging set up must not get the driver's warnings on stderr."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.conftest import fresh_db_url
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", IGNORE_CONFLICTS_SCRIPT, fresh_db_url()],
+        capture_output=True, text=True, cwd=root, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"
+    assert done.stderr == ""
