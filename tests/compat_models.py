@@ -100,3 +100,18 @@ class Documented(Model):
     class Meta:
         table = "compat_documented"
         table_description = "Books with notes"
+
+
+class Publisher(Model):
+    name = fields.CharField(max_length=20)
+
+    class Meta:
+        table = "compat_publisher"
+
+
+class Title(Model):
+    name = fields.CharField(max_length=20)
+    publisher = fields.ForeignKeyField("models.Publisher", related_name="titles", related_query_name="title")
+
+    class Meta:
+        table = "compat_title"

@@ -89,3 +89,16 @@ def test_bulk_create_ignore_conflicts_prints_nothing_to_stderr():
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "1"
     assert done.stderr == ""
+
+
+async def test_related_query_name_is_usable_in_lookups(other_orm):
+    await other_orm.init_models("tests.compat_models")
+    from tests.compat_models import Publisher, Title
+
+    acme, zed = await Publisher.create(name="acme"), await Publisher.create(name="zed")
+    await Title.create(name="dune", publisher=acme)
+    await Title.create(name="emma", publisher=zed)
+    assert await Publisher.filter(title__name="dune").values_list("name", flat=True) == ["acme"]
+    assert await Publisher.filter(title__name__startswith="e").values_list("name", flat=True) == ["zed"]
+    assert await Publisher.filter(titles__name="emma").values_list("name", flat=True) == ["zed"]
+    assert [t.name for t in await acme.titles.all()] == ["dune"]  # the manager keeps related_name

@@ -109,6 +109,7 @@ def reset_model(model: type[Model]) -> None:
     meta.fields_map = dict(original)
     meta.backward_fk_fields.clear()
     meta.backward_o2o_fields.clear()
+    meta.query_names.clear()
     meta.m2m_fields = {n for n, f in original.items() if f.relation_kind == "m2m"}
 
 
@@ -183,6 +184,12 @@ def _wire_fk(apps: dict, model: type[Model], fk: ForeignKeyFieldInstance) -> Non
     backward.related_model = model
     _add_generated(related, reverse_name, backward, descriptor)
     descriptor.name = reverse_name
+    if fk.related_query_name and fk.related_query_name != reverse_name:
+        if fk.related_query_name in related._meta.fields_map:
+            raise ConfigurationError(
+                f"{fk.qualified_name}: related_query_name '{fk.related_query_name}' clashes with a field of {related.__name__}"
+            )
+        related._meta.query_names[fk.related_query_name] = reverse_name
 
 
 def _fresh(meta: Any, field: Any) -> Any:

@@ -63,6 +63,8 @@ class MetaInfo:
         self.m2m_fields: set[str] = set()
         self.backward_fk_fields: set[str] = set()
         self.backward_o2o_fields: set[str] = set()
+        #: lookup names of reverse relations (``related_query_name``) → their field names
+        self.query_names: dict[str, str] = {}
         self.column_to_field: dict[str, str] = {}
         self.model: "type[Model]" = None  # type: ignore[assignment]
         self.meta_class: Any = meta
