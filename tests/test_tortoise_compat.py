@@ -204,3 +204,53 @@ def test_index_is_the_deprecated_spelling_of_db_index():
     assert IntField(db_index=True, index=True).index
     with pytest.raises(ConfigurationError, match="can't set both db_index and index"):
         IntField(db_index=False, index=True)
+
+
+async def test_construct_builds_an_instance_from_trusted_values(other_orm):
+    await other_orm.init_models(COMPAT)
+    from tests.compat_models import Publisher, Title
+
+    acme = Publisher.construct(id=5, name="acme", _saved_in_db=True)
+    dune = Title.construct(name="dune", publisher=acme)
+    assert (dune.publisher_id, dune.publisher, dune._saved_in_db) == (5, acme, False)
+    assert dune.pk is None
+    shelf_less = compat_models.Box.construct(shelf=None)
+    assert shelf_less.shelf_id is None
+    with_titles = Publisher.construct(id=6, name="zed", titles=[dune])
+    assert list(with_titles.titles) == [dune] and len(with_titles.titles) == 1
+    settings = compat_models.Settings.construct()
+    assert settings.data == {} and settings.data is not compat_models.Settings._meta.fields_map["data"].default
+    with pytest.raises(ConfigurationError, match="unknown field 'nope'"):
+        Publisher.construct(nope=1)
+
+
+def test_fields_that_cannot_be_indexed_refuse_unique_and_index():
+    from tortoise import fields
+
+    with pytest.raises(ConfigurationError, match="TextField can't be indexed, consider CharField"):
+        fields.TextField(unique=True)
+    with pytest.raises(ConfigurationError, match="JSONField can't be indexed"):
+        fields.JSONField(db_index=True)
+    assert fields.TextField(primary_key=True).pk
+
+
+def test_create_unique_index_is_the_deprecated_spelling_of_unique():
+    from tortoise import fields
+
+    assert fields.ManyToManyField("models.Shelf").unique
+    with pytest.warns(DeprecationWarning, match="create_unique_index"):
+        field = fields.ManyToManyField("models.Shelf", create_unique_index=False, unique=True)
+    assert field.unique is False and field.create_unique_index is False
+
+
+def test_timezone_cache_can_be_reset(monkeypatch):
+    from tortoise import timezone
+
+    before = timezone.get_timezone()
+    monkeypatch.setenv("TIMEZONE", "Asia/Tokyo")
+    assert timezone.get_timezone() == before  # cached
+    timezone._reset_timezone_cache()
+    assert timezone.get_timezone() == "Asia/Tokyo"
+    monkeypatch.setenv("TIMEZONE", before)
+    timezone._reset_timezone_cache()
+    assert timezone.get_timezone() == before

@@ -326,8 +326,8 @@ class ForwardRelationDescriptor:
         cached = d.get(self.cache)
         if cached is not None and value is not None and getattr(cached, self.field.to_field_instance.model_field_name) == value:
             return cached
-        if value is None:
-            return NoneAwaitable
+        if value is None:  # set to None on this instance: None; unset in the database: awaitable
+            return None if self.cache in d else NoneAwaitable
         related = self.field.related_model
         return related.filter(**{self.field.to_field_instance.model_field_name: value}).first()
 
@@ -345,7 +345,8 @@ class ForwardRelationDescriptor:
         key = getattr(value, self.field.to_field_instance.model_field_name)
         if key is None:
             raise OperationalError(
-                f"cannot assign an unsaved {type(value).__name__} to {self.field.qualified_name}; save it first"
+                f"You should first call .save() on {value}: cannot assign an unsaved {type(value).__name__} "
+                f"to {self.field.qualified_name}"
             )
         d[self.id_attr] = key
         d[self.cache] = value
@@ -611,6 +612,13 @@ class Model(metaclass=ModelMeta):
         obj.__dict__["_saved_in_db"] = False
         obj.pk = pk
         return obj
+
+    @classmethod
+    def construct(cls: type[MODEL], _saved_in_db: bool = False, **values: Any) -> MODEL:
+        """An instance from trusted ``values``, without conversion or checks (see tortoise.construct)."""
+        from tortoise.construct import construct
+
+        return construct(cls, _saved_in_db, values)
 
     # --- class-level query API -------------------------------------------------------------
     @classmethod

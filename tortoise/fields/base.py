@@ -108,6 +108,8 @@ class Field(Generic[VALUE]):
     DB_TYPES: dict[str, str] = {}
     has_db_field = True
     indexable = True
+    #: appended to the error for a unique/indexed field that cannot be (``indexable = False``)
+    index_hint = ""
     allows_generated = False
     #: relational fields set this to "fk", "o2o", "m2m", "backward_fk", "backward_o2o"
     relation_kind: str | None = None
@@ -181,6 +183,8 @@ class Field(Generic[VALUE]):
             raise ConfigurationError(
                 f"{type(self).__name__} got unknown option(s) {', '.join(sorted(kwargs))}"
             )
+        if not self.indexable and (self.unique or self.index) and not self.pk:
+            raise ConfigurationError(f"{type(self).__name__} can't be indexed{self.index_hint}")
         if self.pk and self.null:
             raise ConfigurationError(f"{type(self).__name__}: a primary key cannot be null")
 

@@ -368,13 +368,7 @@ class TextField(Field[str]):
     SQL_TYPE = "TEXT"
     DB_TYPES = {"sqlite": "TEXT", "postgres": "TEXT", "mysql": "LONGTEXT"}
 
-    def __init__(self, unique: bool = False, index: bool = False, db_index: bool | None = None,
-                 **kwargs: Any) -> None:
-        if unique:
-            raise ConfigurationError("TextField cannot be unique; use CharField(max_length=...)")
-        if index or db_index:
-            raise ConfigurationError("TextField cannot be indexed; use CharField(max_length=...)")
-        super().__init__(**kwargs)
+    index_hint = ", consider CharField(max_length=...)"
 
     def to_db_value(self, value: Any, instance: Any = None) -> str | None:
         if type(value) is str or value is None:
@@ -491,7 +485,7 @@ class DatetimeField(Field[datetime.datetime]):
 
     def __init__(self, auto_now: bool = False, auto_now_add: bool = False, **kwargs: Any) -> None:
         if auto_now and auto_now_add:
-            raise ConfigurationError("DatetimeField: choose either auto_now or auto_now_add")
+            raise ConfigurationError(f"{type(self).__name__}: You can choose only 'auto_now' or 'auto_now_add', not both")
         super().__init__(**kwargs)
         self.auto_now = auto_now
         #: both set the value when a row is created

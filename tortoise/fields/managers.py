@@ -25,6 +25,7 @@ class ReverseRelation(Generic[MODEL]):
     def _query(self) -> "QuerySet[MODEL]":
         if not self.instance._saved_in_db:
             raise OperationalError(
+                f"This objects hasn't been instanced, call .save() before calling related queries: "
                 f"{type(self.instance).__name__} must be saved before using relation '{self.field.model_field_name}'"
             )
         return self.related_model.filter(**{self.field.relation_field: self._key()})
@@ -83,6 +84,7 @@ class ReverseRelation(Generic[MODEL]):
     def _require_fetched(self) -> None:
         if not self._fetched:
             raise NoValuesFetched(
+                f"No values were fetched for this relation, first use .fetch_related(): "
                 f"{type(self.instance).__name__}.{self.field.model_field_name} was not fetched; "
                 "use fetch_related(), prefetch_related() or await it first"
             )
@@ -114,6 +116,7 @@ class ManyToManyRelation(ReverseRelation[MODEL]):
     def _query(self) -> "QuerySet[MODEL]":
         if not self.instance._saved_in_db:
             raise OperationalError(
+                f"This objects hasn't been instanced, call .save() before calling related queries: "
                 f"{type(self.instance).__name__} must be saved before using relation '{self.field.model_field_name}'"
             )
         return self.related_model.filter(**{f"{self.field.related_name}__{type(self.instance)._meta.pk_attr}": self.instance.pk})
@@ -134,7 +137,9 @@ class ManyToManyRelation(ReverseRelation[MODEL]):
             if not isinstance(obj, self.related_model):
                 raise OperationalError(f"{field.qualified_name}.add() takes {self.related_model.__name__} objects, got {obj!r}")
             if obj.pk is None:
-                raise OperationalError(f"cannot add an unsaved {type(obj).__name__} to {field.qualified_name}")
+                raise OperationalError(
+                    f"You should first call .save() on {obj}: cannot add an unsaved {type(obj).__name__} to {field.qualified_name}"
+                )
             if obj.pk not in ids:
                 ids.append(obj.pk)
         marks = ",".join(dialect.placeholder(i + 1) for i in range(len(ids)))
@@ -154,7 +159,7 @@ class ManyToManyRelation(ReverseRelation[MODEL]):
 
     async def remove(self, *instances: MODEL, using_db: Any = None) -> None:
         if not instances:
-            raise OperationalError(f"{self.field.qualified_name}.remove() needs at least one object")
+            raise OperationalError(f"remove() called on no instances: {self.field.qualified_name}.remove() needs at least one object")
         await self._delete([o.pk for o in instances], using_db)
 
     async def clear(self, using_db: Any = None) -> None:

@@ -6,6 +6,7 @@ descriptor, and on ``Tortoise.init`` a ``posts`` reverse relation on User.
 """
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any, Awaitable, Optional, TypeVar, Union
 
 from tortoise.exceptions import ConfigurationError
@@ -96,16 +97,22 @@ class ManyToManyFieldInstance(RelationalField):
         related_name: str = "",
         on_delete: OnDelete | str = CASCADE,
         db_constraint: bool = True,
-        create_unique_index: bool = True,
+        create_unique_index: bool | None = None,
         **kwargs: Any,
     ) -> None:
+        kwargs.setdefault("unique", True)  # one row per pair in the through table
+        if create_unique_index is not None:
+            warnings.warn(
+                "Parameter `create_unique_index` is deprecated! Use `unique` instead.", DeprecationWarning, stacklevel=3
+            )
+            kwargs["unique"] = create_unique_index
         super().__init__(model_name, related_name, **kwargs)
         self.through = through or ""
         self.forward_key = forward_key or ""
         self.backward_key = backward_key
         self.on_delete = OnDelete(str(on_delete))
         self.db_constraint = db_constraint
-        self.create_unique_index = create_unique_index
+        self.create_unique_index = self.unique
         #: set on the reverse side, which shares the through table
         self._generated = False
 

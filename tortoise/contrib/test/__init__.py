@@ -102,11 +102,12 @@ async def truncate_all_models() -> None:
 
     models = [m for app in Tortoise.apps.values() for m in app.values()]
     for model in reversed(order_by_dependencies(models)):
+        db = model._choose_db(for_write=True)
         for name in model._meta.m2m_fields:
             field = model._meta.fields_map[name]
-            db = model._choose_db(for_write=True)
             await db.execute_write(f"DELETE FROM {db.dialect.quote(field.through)}")
-        await model.all().delete()
+        # plain DELETE: no queryset, so no manager filter or default ordering gets in the way
+        await db.execute_write(f"DELETE FROM {db.dialect.quote(model._meta.db_table)}")
 
 
 class SimpleTestCase(unittest.IsolatedAsyncioTestCase):
