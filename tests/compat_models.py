@@ -115,3 +115,19 @@ class Title(Model):
 
     class Meta:
         table = "compat_title"
+
+
+class Label(Model):
+    id = fields.UUIDField(primary_key=True)
+    name = fields.CharField(max_length=20)
+
+    class Meta:
+        table = "compat_label"
+
+
+class Card(Model):
+    id = fields.UUIDField(primary_key=True)
+    labels = fields.ManyToManyField("models.Label", related_name="cards", through="compat_card_label")
+
+    class Meta:
+        table = "compat_card"

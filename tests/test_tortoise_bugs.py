@@ -102,3 +102,19 @@ async def test_related_query_name_is_usable_in_lookups(other_orm):
     assert await Publisher.filter(title__name__startswith="e").values_list("name", flat=True) == ["zed"]
     assert await Publisher.filter(titles__name="emma").values_list("name", flat=True) == ["zed"]
     assert [t.name for t in await acme.titles.all()] == ["dune"]  # the manager keeps related_name
+
+
+async def test_many_to_many_between_uuid_keys(other_orm):
+    await other_orm.init_models("tests.compat_models")
+    from tests.compat_models import Card, Label
+
+    card = await Card.create()
+    red, blue = await Label.create(name="red"), await Label.create(name="blue")
+    await card.labels.add(red, blue)
+    await card.labels.add(red)  # already there: nothing added twice
+    assert sorted(await card.labels.all().values_list("name", flat=True)) == ["blue", "red"]
+    assert [c.pk for c in await red.cards.all()] == [card.pk]
+    await card.labels.remove(red)
+    assert await card.labels.all().values_list("name", flat=True) == ["blue"]
+    await card.labels.clear()
+    assert await card.labels.all().count() == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Generic, Iterator, TypeVar
 
 from tortoise.exceptions import NoValuesFetched, OperationalError
+from tortoise.sql.nodes import encoder_for
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.models import Model
@@ -124,10 +125,22 @@ class ManyToManyRelation(ReverseRelation[MODEL]):
     def _db(self, using_db: Any) -> Any:
         return using_db or type(self.instance)._choose_db(for_write=True)
 
+    def _encoded_keys(self, dialect: Any, ids: list[Any] | None) -> tuple[Any, list[Any] | None]:
+        """The owner's key and ``ids`` as the driver takes them (e.g. UUIDs as text on SQLite)."""
+        own = encoder_for(type(self.instance)._meta.pk, dialect)(self.instance.pk)
+        if ids is None:
+            return own, None
+        encode = encoder_for(self.related_model._meta.pk, dialect)
+        return own, [encode(i) for i in ids]
+
     async def add(self, *instances: MODEL, using_db: Any = None) -> None:
         if not instances:
             return
-        self._query()  # checks the owner is saved
+        if not self.instance._saved_in_db:
+            raise OperationalError(
+                f"You should first call .save() on {self.instance}: {type(self.instance).__name__} must be saved "
+                f"before adding to its relation '{self.field.model_field_name}'"
+            )
         field = self.field
         db = self._db(using_db)
         dialect = db.dialect
@@ -142,19 +155,21 @@ class ManyToManyRelation(ReverseRelation[MODEL]):
                 )
             if obj.pk not in ids:
                 ids.append(obj.pk)
+        own_key, ids = self._encoded_keys(dialect, ids)
         marks = ",".join(dialect.placeholder(i + 1) for i in range(len(ids)))
         existing_sql = (
             f"SELECT {q(field.forward_key)} FROM {q(field.through)} "
             f"WHERE {q(field.backward_key)}={dialect.placeholder(0)} AND {q(field.forward_key)} IN ({marks})"
         )
-        existing = {row[0] for row in await db.fetch_rows(existing_sql, [self.instance.pk, *ids])}
-        new = [i for i in ids if i not in existing]
+        # compared as text: a driver may return the keys in another type than it takes them
+        existing = {str(row[0]) for row in await db.fetch_rows(existing_sql, [own_key, *ids])}
+        new = [i for i in ids if str(i) not in existing]
         if new:
             insert = (
                 f"INSERT INTO {q(field.through)} ({q(field.backward_key)},{q(field.forward_key)}) "
                 f"VALUES ({dialect.placeholder(0)},{dialect.placeholder(1)})"
             )
-            await db.execute_many(insert, [[self.instance.pk, i] for i in new])
+            await db.execute_many(insert, [[own_key, i] for i in new])
         self._fetched = False
 
     async def remove(self, *instances: MODEL, using_db: Any = None) -> None:
@@ -180,7 +195,8 @@ class ManyToManyRelation(ReverseRelation[MODEL]):
         dialect = db.dialect
         q = dialect.quote
         sql = f"DELETE FROM {q(field.through)} WHERE {q(field.backward_key)}={dialect.placeholder(0)}"
-        params = [self.instance.pk]
+        own_key, ids = self._encoded_keys(dialect, ids)
+        params = [own_key]
         if ids is not None:
             marks = ",".join(dialect.placeholder(i + 1) for i in range(len(ids)))
             sql += f" AND {q(field.forward_key)} IN ({marks})"
