@@ -131,3 +131,12 @@ class Card(Model):
 
     class Meta:
         table = "compat_card"
+
+
+class Shift(Model):
+    name = fields.CharField(max_length=20)
+    started = fields.TimeField(auto_now_add=True)
+    touched = fields.TimeField(auto_now=True)
+
+    class Meta:
+        table = "compat_shift"

@@ -254,3 +254,20 @@ def test_timezone_cache_can_be_reset(monkeypatch):
     monkeypatch.setenv("TIMEZONE", before)
     timezone._reset_timezone_cache()
     assert timezone.get_timezone() == before
+
+
+async def test_time_fields_stamp_auto_now_and_auto_now_add(other_orm):
+    await other_orm.init_models(COMPAT)
+    shift = await compat_models.Shift.create(name="early")
+    assert isinstance(shift.started, datetime.time) and isinstance(shift.touched, datetime.time)
+    started = shift.started
+    shift.touched = datetime.time(0, 0)
+    shift.name = "late"
+    await shift.save()
+    stored = await compat_models.Shift.get(pk=shift.pk)
+    assert stored.started == started  # auto_now_add: set once
+    assert stored.touched != datetime.time(0, 0)  # auto_now: set on every save
+    with pytest.raises(ConfigurationError, match="You can choose only 'auto_now' or 'auto_now_add'"):
+        from tortoise import fields
+
+        fields.TimeField(auto_now=True, auto_now_add=True)

@@ -469,7 +469,41 @@ def _parse_datetime(text: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(text)
 
 
-class DatetimeField(Field[datetime.datetime]):
+class _AutoNow:
+    """``auto_now`` (stamped on every save) and ``auto_now_add`` (stamped on create) for
+    the date/time fields; their ``to_db_value`` stamps an instance through ``_stamp``."""
+
+    def __init__(self, auto_now: bool = False, auto_now_add: bool = False, **kwargs: Any) -> None:
+        if auto_now and auto_now_add:
+            raise ConfigurationError(f"{type(self).__name__}: You can choose only 'auto_now' or 'auto_now_add', not both")
+        super().__init__(**kwargs)  # type: ignore[call-arg]
+        self.auto_now = auto_now
+        #: both set the value when a row is created
+        self.auto_now_add = auto_now or auto_now_add
+
+    @property
+    def constraints(self) -> dict[str, Any]:
+        return {"readOnly": True} if self.auto_now_add else {}
+
+    def describe(self, serializable: bool = True) -> dict[str, Any]:
+        desc = super().describe(serializable)  # type: ignore[misc]
+        desc["auto_now"] = self.auto_now
+        desc["auto_now_add"] = self.auto_now_add
+        return desc
+
+    def validate(self, value: Any) -> None:
+        if value is None and self.auto_now_add:
+            return  # filled in by to_db_value when the instance is saved
+        super().validate(value)  # type: ignore[misc]
+
+    def _stamps(self, instance: Any) -> bool:
+        """Whether saving ``instance`` (a model instance, not a class) sets the value now."""
+        if not self.auto_now_add or instance is None or isinstance(instance, type):
+            return False
+        return self.auto_now or getattr(instance, self.model_field_name, None) is None  # type: ignore[attr-defined]
+
+
+class DatetimeField(_AutoNow, Field[datetime.datetime]):
     """Date and time.  ``auto_now``: set on every save; ``auto_now_add``: set on create.
 
     Time zones follow ``tortoise.timezone``: with ``use_tz`` (the default) ``to_db_value``
@@ -483,34 +517,10 @@ class DatetimeField(Field[datetime.datetime]):
     SQL_TYPE = "TIMESTAMP"
     DB_TYPES = {"sqlite": "TIMESTAMP", "postgres": "TIMESTAMPTZ", "mysql": "DATETIME(6)"}
 
-    def __init__(self, auto_now: bool = False, auto_now_add: bool = False, **kwargs: Any) -> None:
-        if auto_now and auto_now_add:
-            raise ConfigurationError(f"{type(self).__name__}: You can choose only 'auto_now' or 'auto_now_add', not both")
-        super().__init__(**kwargs)
-        self.auto_now = auto_now
-        #: both set the value when a row is created
-        self.auto_now_add = auto_now or auto_now_add
-
-    @property
-    def constraints(self) -> dict[str, Any]:
-        return {"readOnly": True} if self.auto_now_add else {}
-
-    def describe(self, serializable: bool = True) -> dict[str, Any]:
-        desc = super().describe(serializable)
-        desc["auto_now"] = self.auto_now
-        desc["auto_now_add"] = self.auto_now_add
-        return desc
-
-    def validate(self, value: Any) -> None:
-        if value is None and self.auto_now_add:
-            return  # filled in by to_db_value when the instance is saved
-        super().validate(value)
-
     def to_db_value(self, value: Any, instance: Any = None) -> datetime.datetime | None:
         """The value to store; with a model ``instance``, auto_now(_add) stamps it first."""
-        if self.auto_now_add and instance is not None and not isinstance(instance, type):
-            if self.auto_now or getattr(instance, self.model_field_name, None) is None:
-                return self._stamp(instance)
+        if self._stamps(instance):
+            return self._stamp(instance)
         if value is None:
             return None
         if type(value) is not datetime.datetime:
@@ -659,11 +669,12 @@ class DateField(Field[datetime.date]):
 _MIDNIGHT = datetime.datetime.min
 
 
-class TimeField(Field[datetime.time]):
+class TimeField(_AutoNow, Field[datetime.time]):
     """Time of day, stored without a time zone (TIME on every backend).
 
     An aware time keeps its wall-clock value and loses its tzinfo, so what is read back
     equals what was stored on every database.  MySQL drivers return TIME as a timedelta.
+    ``auto_now``/``auto_now_add`` stamp the wall-clock time of the configured time zone.
     """
 
     field_type = datetime.time
@@ -671,11 +682,15 @@ class TimeField(Field[datetime.time]):
     DB_TYPES = {"sqlite": "TIME", "postgres": "TIME", "mysql": "TIME(6)"}
 
     def to_db_value(self, value: Any, instance: Any = None) -> datetime.time | None:
+        if self._stamps(instance):
+            value = timezone.localtime().time()
+            setattr(instance, self.model_field_name, value)
+        return self.to_python_value(value)
+
+    def to_python_value(self, value: Any) -> datetime.time | None:
         if (type(value) is datetime.time and value.tzinfo is None) or value is None:
             return value
         return self._coerce(value)
-
-    to_python_value = to_db_value  # type: ignore[assignment]
 
     def db_decoder(self, dialect: str) -> Callable[[Any], datetime.time]:
         """SQLite returns ISO text, MySQL a timedelta; asyncpg already returns naive times."""
