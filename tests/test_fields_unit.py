@@ -123,8 +123,12 @@ def test_integer_primary_key_is_generated_by_default(cls):
 
 
 def test_only_integer_fields_may_be_generated():
-    with pytest.raises(ConfigurationError):
-        CharField(max_length=10, generated=True)
+    from tortoise.models import Model
+
+    with pytest.raises(ConfigurationError, match=r"Field 'code' \(CharField\) can't be DB-generated: Bad.code"):
+
+        class Bad(Model):
+            code = CharField(max_length=10, generated=True)
 
 
 @pytest.mark.parametrize(

@@ -271,3 +271,13 @@ async def test_time_fields_stamp_auto_now_and_auto_now_add(other_orm):
         from tortoise import fields
 
         fields.TimeField(auto_now=True, auto_now_add=True)
+
+
+async def test_assigning_an_unsaved_related_object_says_to_save_it(other_orm):
+    await other_orm.init_models(COMPAT)
+    unsaved = compat_models.Label(name="new")  # its UUID key exists before it is saved
+    with pytest.raises(Exception, match=r"You should first call \.save\(\)"):
+        compat_models.Title(name="t", publisher=compat_models.Publisher(name="p"))
+    card = await compat_models.Card.create()
+    with pytest.raises(Exception, match=r"You should first call \.save\(\) on"):
+        await card.labels.add(unsaved)

@@ -73,7 +73,7 @@ class Tortoise:
         """Create the tables of every app on its connection (``safe``: IF NOT EXISTS)."""
         ctx = get_current_context()
         if ctx is None or not ctx.inited:
-            raise ConfigurationError("call Tortoise.init() before generate_schemas()")
+            raise ConfigurationError("You have to call .init() first before generating schemas (Tortoise.init)")
         await ctx.generate_schemas(safe)
 
     @classmethod

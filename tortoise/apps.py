@@ -91,7 +91,8 @@ def _import(label: str, name: str) -> ModuleType:
     try:
         return importlib.import_module(name)
     except ImportError as exc:
-        raise ConfigurationError(f"app '{label}': cannot import models module '{name}': {exc}") from exc
+        missing = f'Module "{name}" not found: ' if exc.name == name else ""
+        raise ConfigurationError(f"{missing}app '{label}': cannot import models module '{name}': {exc}") from exc
 
 
 def reset_model(model: type[Model]) -> None:
@@ -136,13 +137,15 @@ def _resolve(apps: dict[str, dict[str, type[Model]]], field: Any) -> type[Model]
     app, _, name = field.model_name.partition(".")
     if app not in apps:
         raise ConfigurationError(
-            f"{field.qualified_name} points at '{field.model_name}', but there is no app '{app}'; apps are: {', '.join(apps)}"
+            f"No app with name '{app}' registered. {field.qualified_name} points at '{field.model_name}'; "
+            f"apps are: {', '.join(apps)}"
         )
     try:
         return apps[app][name]
     except KeyError:
         raise ConfigurationError(
-            f"{field.qualified_name} points at '{field.model_name}', which is not a model of app '{app}'; "
+            f"No model with name '{name}' registered in app '{app}'. {field.qualified_name} points at "
+            f"'{field.model_name}'; "
             f"its models are: {', '.join(apps[app])}"
         ) from None
 
@@ -151,7 +154,8 @@ def _add_generated(model: type[Model], name: str, field: Any, descriptor: Any) -
     meta = model._meta
     if name in meta.fields_map:
         raise ConfigurationError(
-            f"reverse relation '{name}' clashes with a field of {model.__name__}; set a different related_name"
+            f'backward relation "{name}" duplicates in model {model.__name__}: it clashes with a field of '
+            f"{model.__name__}; set a different related_name"
         )
     field.bind(model, name)
     meta.fields_map[name] = field
@@ -166,7 +170,9 @@ def _wire_fk(apps: dict, model: type[Model], fk: ForeignKeyFieldInstance) -> Non
     fk.related_model = related
     target = related._meta.fields_map.get(fk.to_field) if fk.to_field else related._meta.pk
     if target is None:
-        raise ConfigurationError(f"{fk.qualified_name}: to_field '{fk.to_field}' is not a field of {related.__name__}")
+        raise ConfigurationError(
+            f'there is no field named "{fk.to_field}" in model "{related.__name__}" ({fk.qualified_name}: to_field)'
+        )
     fk.to_field_instance = target
     old_id = meta.fields_map[fk.source_field_name]
     meta.fields_map[fk.source_field_name] = _id_field_like(target, old_id, fk)

@@ -503,7 +503,10 @@ def _check_engine(engine: Any, where: str) -> str:
         return engine
     if engine is None:
         raise ConfigurationError(f"{where} has no 'engine'; supported engines: {supported}")
-    raise ConfigurationError(f"{where}: unknown engine {engine!r}; supported engines: {supported}")
+    raise ConfigurationError(
+        f'Backend for engine "{engine}" does not implement db client: {where}: unknown engine {engine!r}; '
+        f"supported engines: {supported}"
+    )
 
 
 def _parse_connection(name: Any, value: Any, testing: bool) -> ConnectionSpec:
@@ -576,8 +579,8 @@ def _parse_app(label: Any, value: Any, connections: Mapping[str, ConnectionSpec]
     connection = entry.get("default_connection") or "default"
     if connection not in connections:
         raise ConfigurationError(
-            f"{where}: default_connection {connection!r} is not a configured connection; "
-            f"connections are: {', '.join(connections)}"
+            f'App "{label}" refers to unknown connection "{connection}": {where}: default_connection '
+            f"{connection!r} is not a configured connection; connections are: {', '.join(connections)}"
         )
     migrations = entry.get("migrations")
     if migrations is not None and not isinstance(migrations, str):
@@ -688,8 +691,8 @@ def _read_config_file(config_file: str | os.PathLike[str]) -> Any:
     loader = _FILE_LOADERS.get(os.path.splitext(path)[1].lower())
     if loader is None:
         raise ConfigurationError(
-            f"config_file {path!r} has an unsupported extension; accepted: "
-            + ", ".join(_FILE_LOADERS)
+            f"Unknown config extension {os.path.splitext(path)[1]}, only .yml and .json are supported: "
+            f"config_file {path!r} has an unsupported extension; accepted: " + ", ".join(_FILE_LOADERS)
         )
     try:
         with open(path, encoding="utf-8") as fh:
@@ -733,7 +736,7 @@ def _check_sources(config: Any, config_file: Any, db_url: Any, modules: Any) -> 
         )
     if len(given) != 1:
         got = ", ".join(given) if given else "none"
-        raise ConfigurationError(f"{accepted}; got: {got}")
+        raise ConfigurationError(f'You should init either from "config", "config_file" or "db_url". {accepted}; got: {got}')
 
 
 def load_config(

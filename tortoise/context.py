@@ -154,7 +154,7 @@ class TortoiseContext:
     async def generate_schemas(self, safe: bool = True) -> None:
         """Create the tables of every app on its connection (``safe``: IF NOT EXISTS)."""
         if not self._inited:
-            raise ConfigurationError("call init() before generate_schemas()")
+            raise ConfigurationError("You have to call .init() first before generating schemas")
         from tortoise.utils import generate_schema_for_client
 
         for name in self.connections.names():

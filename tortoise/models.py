@@ -247,7 +247,10 @@ def _install_fields(cls: Any, meta: MetaInfo, fields: dict[str, Field]) -> None:
     meta._declared = dict(fields)  # type: ignore[attr-defined]
     pks = [n for n, f in fields.items() if f.pk]
     if len(pks) > 1:
-        raise ConfigurationError(f"{cls.__name__} has more than one primary key: {', '.join(pks)}")
+        raise ConfigurationError(
+            f"Can't create model {cls.__name__} with two primary keys, only single primary key is supported: "
+            f"{', '.join(pks)} are all primary keys"
+        )
     if not pks and not meta.abstract:
         from tortoise.fields.data import IntField
 
@@ -288,6 +291,14 @@ def _fk_id_field(fk: ForeignKeyFieldInstance) -> Field:
     id_field.bind(fk.model, fk.source_field_name)
     id_field.reference = fk  # type: ignore[attr-defined]
     return id_field
+
+
+# Tortoise's wording, which applications and tests match on, before our explanation
+_CONSTRUCTOR_RELATION_HINT = {
+    "backward_fk": "You can't set backward relations through init, change related model instead",
+    "m2m": "You can't set m2m relations through init, use m2m_manager instead",
+    "backward_o2o": "You can't set backward one to one relations through init, change related model instead",
+}
 
 
 class _NoneAwaitable:
@@ -343,7 +354,7 @@ class ForwardRelationDescriptor:
                 f"instance or None, got {value!r}; to set the id use {self.id_attr}="
             )
         key = getattr(value, self.field.to_field_instance.model_field_name)
-        if key is None:
+        if key is None or not value._saved_in_db:
             raise OperationalError(
                 f"You should first call .save() on {value}: cannot assign an unsaved {type(value).__name__} "
                 f"to {self.field.qualified_name}"
@@ -409,8 +420,8 @@ class Model(metaclass=ModelMeta):
             setattr(self, key, value)
         else:
             raise ConfigurationError(
-                f"{type(self).__name__}.{key} is a {kind.replace('_', ' ')} relation and cannot be set in the "
-                "constructor; save the object, then use the relation manager"
+                f"{_CONSTRUCTOR_RELATION_HINT[kind]}: {type(self).__name__}.{key} is a {kind.replace('_', ' ')} "
+                "relation and cannot be set in the constructor; save the object, then use the relation manager"
             )
 
     # --- identity ---------------------------------------------------------------------------
@@ -500,7 +511,7 @@ class Model(metaclass=ModelMeta):
         meta = self._meta
         if self._partial and update_fields is None and self._saved_in_db:
             raise IncompleteInstanceError(
-                f"{type(self).__name__} was fetched with only(); save it with update_fields=[...]"
+                f"{self} is a partial model: {type(self).__name__} was fetched with only(); save it with update_fields=[...]"
             )
         db = using_db or self._choose_db(for_write=True)
         creating = force_create or (not self._saved_in_db and not force_update)

@@ -154,10 +154,6 @@ class Field(Generic[VALUE]):
                 warnings.warn("`index` is deprecated, please use `db_index` instead", DeprecationWarning, stacklevel=3)
         source = kwargs.pop("source", None)
         self.pk: bool = bool(primary_key if primary_key is not None else pk)
-        if generated and not self.allows_generated:
-            raise ConfigurationError(
-                f"{type(self).__name__} cannot be generated; only integer primary keys can"
-            )
         self.source_field: str | None = source_field or source
         self.generated = generated
         self.null = null
@@ -193,6 +189,11 @@ class Field(Generic[VALUE]):
         """Attach the field to its model under ``name`` (called by the model metaclass)."""
         self.model = model
         self.model_field_name = name
+        if self.generated and not self.allows_generated:
+            raise ConfigurationError(
+                f"Field '{name}' ({type(self).__name__}) can't be DB-generated: {model.__name__}.{name}; "
+                "only integer primary keys can"
+            )
         if not self.source_field:
             self.source_field = name
 

@@ -197,9 +197,9 @@ class DecimalField(Field[Decimal]):
     def __init__(self, max_digits: int, decimal_places: int, **kwargs: Any) -> None:
         max_digits, decimal_places = int(max_digits), int(decimal_places)
         if max_digits < 1:
-            raise ConfigurationError("DecimalField: max_digits must be >= 1")
+            raise ConfigurationError("DecimalField: 'max_digits' must be >= 1")
         if not 0 <= decimal_places <= max_digits:
-            raise ConfigurationError("DecimalField: decimal_places must be between 0 and max_digits")
+            raise ConfigurationError("DecimalField: 'decimal_places' must be >= 0 and at most 'max_digits'")
         super().__init__(**kwargs)
         self.max_digits = max_digits
         self.decimal_places = decimal_places
@@ -331,7 +331,7 @@ class CharField(Field[str]):
     def __init__(self, max_length: int, **kwargs: Any) -> None:
         max_length = int(max_length)
         if max_length < 1:
-            raise ConfigurationError("CharField: max_length must be >= 1")
+            raise ConfigurationError("CharField: 'max_length' must be >= 1")
         super().__init__(**kwargs)
         self.max_length = max_length
         self.SQL_TYPE = f"VARCHAR({max_length})"
@@ -937,10 +937,10 @@ class IntEnumFieldInstance(SmallIntField):
         for member in enum_type:
             value = member.value
             if isinstance(value, bool) or not isinstance(value, int):
-                raise ConfigurationError(f"IntEnumField: {member!r} does not have an integer value")
+                raise ConfigurationError(f"IntEnumField only supports integer enums! {member!r} does not have an integer value")
             if not self.MIN <= value <= self.MAX:
                 raise ConfigurationError(
-                    f"IntEnumField: {member!r} is outside {self.MIN}..{self.MAX} (SMALLINT)"
+                    f"The valid range of IntEnumField's values is {self.MIN}..{self.MAX}! {member!r} is outside it (SMALLINT)"
                 )
             self._members[int(value)] = member
         if description is None:

@@ -149,7 +149,7 @@ class ManyToManyRelation(ReverseRelation[MODEL]):
         for obj in instances:
             if not isinstance(obj, self.related_model):
                 raise OperationalError(f"{field.qualified_name}.add() takes {self.related_model.__name__} objects, got {obj!r}")
-            if obj.pk is None:
+            if obj.pk is None or not obj._saved_in_db:
                 raise OperationalError(
                     f"You should first call .save() on {obj}: cannot add an unsaved {type(obj).__name__} to {field.qualified_name}"
                 )

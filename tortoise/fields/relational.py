@@ -27,7 +27,8 @@ class RelationalField(Field):
         if isinstance(model_name, str):
             if "." not in model_name:
                 raise ConfigurationError(
-                    f'{type(self).__name__} target must be "app_label.ModelName", got "{model_name}"'
+                    f'{type(self).__name__.replace("Instance", "")} accepts model name in format "app.Model", '
+                    f'got "{model_name}"'
                 )
             self.model_name = model_name
             self.related_model: "type[Model]" = None  # type: ignore[assignment]
