@@ -75,7 +75,7 @@ class MaxLengthValidator(Validator):
     def __call__(self, value: Any) -> None:
         length = _length(value)
         if length > self.max_length:
-            raise ValidationError(f"{value!r} has length {length}; the maximum is {self.max_length}")
+            raise ValidationError(f"Length of {value!r} {length} > {self.max_length}: the maximum is {self.max_length}")
 
 
 class MinLengthValidator(Validator):
@@ -89,7 +89,7 @@ class MinLengthValidator(Validator):
     def __call__(self, value: Any) -> None:
         length = _length(value)
         if length < self.min_length:
-            raise ValidationError(f"{value!r} has length {length}; the minimum is {self.min_length}")
+            raise ValidationError(f"Length of {value!r} {length} < {self.min_length}: the minimum is {self.min_length}")
 
 
 def _check_bound(bound: Any, name: str) -> None:
@@ -153,7 +153,7 @@ def _ip_address(value: Any, parse: Any, kind: str) -> None:
             raise ValueError
         parse(value)
     except ValueError:
-        raise ValidationError(f"{value!r} is not a valid {kind} address") from None
+        raise ValidationError(f"{value!r} is not a valid {kind} address.") from None
 
 
 def validate_ipv4_address(value: Any) -> None:
