@@ -281,3 +281,28 @@ async def test_assigning_an_unsaved_related_object_says_to_save_it(other_orm):
     card = await compat_models.Card.create()
     with pytest.raises(Exception, match=r"You should first call \.save\(\) on"):
         await card.labels.add(unsaved)
+
+
+def test_relation_targets_are_app_dot_model():
+    from tortoise import fields
+
+    for target in ("Shelf", "models.sub.Shelf"):
+        with pytest.raises(ConfigurationError, match='ForeignKeyField accepts model name in format "app.Model"'):
+            fields.ForeignKeyField(target)
+
+
+async def test_to_field_must_be_unique(other_orm):
+    from tortoise import fields
+    from tortoise.models import Model
+
+    class Loose(Model):
+        shelf = fields.ForeignKeyField("models.Shelf", to_field="name")
+
+        class Meta:
+            table = "compat_loose"
+
+    module = type(compat_models)("compat_loose_models")
+    module.Loose, module.Shelf = Loose, compat_models.Shelf
+    Loose.__module__ = module.__name__
+    with pytest.raises(ConfigurationError, match='field "name" in model "Shelf" is not unique'):
+        await Tortoise.init(db_url="sqlite://:memory:", modules={"models": [module]})

@@ -173,6 +173,11 @@ def _wire_fk(apps: dict, model: type[Model], fk: ForeignKeyFieldInstance) -> Non
         raise ConfigurationError(
             f'there is no field named "{fk.to_field}" in model "{related.__name__}" ({fk.qualified_name}: to_field)'
         )
+    if not (target.unique or target.pk):
+        raise ConfigurationError(
+            f'field "{target.model_field_name}" in model "{related.__name__}" is not unique; '
+            f"{fk.qualified_name} can only refer to a unique field (to_field)"
+        )
     fk.to_field_instance = target
     old_id = meta.fields_map[fk.source_field_name]
     meta.fields_map[fk.source_field_name] = _id_field_like(target, old_id, fk)

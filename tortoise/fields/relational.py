@@ -25,7 +25,7 @@ class RelationalField(Field):
         self.related_query_name = kwargs.pop("related_query_name", None)
         super().__init__(**kwargs)
         if isinstance(model_name, str):
-            if "." not in model_name:
+            if model_name.count(".") != 1:
                 raise ConfigurationError(
                     f'{type(self).__name__.replace("Instance", "")} accepts model name in format "app.Model", '
                     f'got "{model_name}"'
