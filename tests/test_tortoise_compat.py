@@ -306,3 +306,39 @@ async def test_to_field_must_be_unique(other_orm):
     Loose.__module__ = module.__name__
     with pytest.raises(ConfigurationError, match='field "name" in model "Shelf" is not unique'):
         await Tortoise.init(db_url="sqlite://:memory:", modules={"models": [module]})
+
+
+class _ReadRouter:
+    def db_for_read(self, model):
+        return None
+
+
+async def test_context_routers_are_resolved_classes_and_bad_ones_are_refused():
+    path = f"{__name__}._ReadRouter"
+    async with TortoiseContext() as ctx:
+        await ctx.init(db_url="sqlite://:memory:", modules={"models": [COMPAT]}, routers=[path])
+        assert ctx.routers == [_ReadRouter]
+    for bad, phrase in (("no_such_module_x.Router", "Can't import router"), (123, "Router must be either str or type")):
+        async with TortoiseContext() as ctx:
+            with pytest.raises(ConfigurationError, match=phrase):
+                await ctx.init(db_url="sqlite://:memory:", modules={"models": [COMPAT]}, routers=[bad])
+
+
+async def test_uninitialised_contexts_refuse_schema_work():
+    async with TortoiseContext() as ctx:
+        with pytest.raises(ConfigurationError, match="Context not initialized"):
+            await ctx.generate_schemas()
+        with pytest.raises(ConfigurationError, match="before deleting schemas"):
+            await ctx._drop_databases()
+    with pytest.raises(ConfigurationError, match="Cannot specify both 'config' and 'config_file'"):
+        await TortoiseContext().init(config={"connections": {}, "apps": {}}, config_file="x.json")
+
+
+def test_a_plain_id_field_needs_an_explicit_primary_key():
+    from tortoise import fields
+    from tortoise.models import Model
+
+    with pytest.raises(ConfigurationError, match="without explicit primary key if field 'id' already present"):
+
+        class NoKey(Model):
+            id = fields.IntField()

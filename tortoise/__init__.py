@@ -86,8 +86,9 @@ class Tortoise:
     async def _drop_databases(cls) -> None:
         """Drop every configured database (test teardown) and close the connections."""
         ctx = get_current_context()
-        if ctx is not None:
-            await ctx._drop_databases()
+        if ctx is None:
+            raise ConfigurationError("You have to call .init() first before deleting schemas")
+        await ctx._drop_databases()
 
     @classmethod
     def describe_models(cls, models: list[type[Model]] | None = None, serializable: bool = True) -> dict[str, Any]:

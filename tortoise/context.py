@@ -144,8 +144,8 @@ class TortoiseContext:
             await handler.close_all(discard=True)
             raise
         handler.configure({n: s.to_dict() for n, s in cfg.connections.items()})
-        router.init_routers(cfg.routers)
-        self.routers = list(cfg.routers)
+        self.routers = [router.resolve(r) for r in cfg.routers]
+        router.init_routers(self.routers)
         self.use_tz, self.timezone = cfg.use_tz, cfg.timezone
         self._apps = apps
         self._inited = True
@@ -154,7 +154,7 @@ class TortoiseContext:
     async def generate_schemas(self, safe: bool = True) -> None:
         """Create the tables of every app on its connection (``safe``: IF NOT EXISTS)."""
         if not self._inited:
-            raise ConfigurationError("You have to call .init() first before generating schemas")
+            raise ConfigurationError("Context not initialized: you have to call .init() first before generating schemas")
         from tortoise.utils import generate_schema_for_client
 
         for name in self.connections.names():
@@ -165,6 +165,8 @@ class TortoiseContext:
             await self._connections.close_all(discard=True)
 
     async def _drop_databases(self) -> None:
+        if not self._inited:
+            raise ConfigurationError("You have to call .init() first before deleting schemas")
         if self._connections is not None:
             for client in self._connections.all():
                 await client.db_delete()

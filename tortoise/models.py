@@ -254,6 +254,12 @@ def _install_fields(cls: Any, meta: MetaInfo, fields: dict[str, Field]) -> None:
     if not pks and not meta.abstract:
         from tortoise.fields.data import IntField
 
+        if "id" in fields:
+            raise ConfigurationError(
+                f"Can't create model {cls.__name__} without explicit primary key if field 'id' already present: "
+                "mark one field primary_key=True"
+            )
+
         fields = {"id": IntField(primary_key=True), **fields}
         pks = ["id"]
     ordered: dict[str, Field] = {}
