@@ -342,3 +342,14 @@ def test_a_plain_id_field_needs_an_explicit_primary_key():
 
         class NoKey(Model):
             id = fields.IntField()
+
+
+def test_pk_is_the_deprecated_spelling_of_primary_key():
+    from tortoise import fields
+
+    with pytest.warns(DeprecationWarning, match="`pk` is deprecated, please use `primary_key`"):
+        assert fields.IntField(pk=True).pk
+    with pytest.raises(ConfigurationError, match="primary_key and pk"):
+        fields.IntField(pk=True, primary_key=False)
+    with pytest.warns(DeprecationWarning, match="TextField as a PrimaryKey is Deprecated"):
+        fields.TextField(primary_key=True)

@@ -143,7 +143,13 @@ class Field(Generic[VALUE]):
         validators: list[Callable[[Any], None]] | None = None,
         **kwargs: Any,
     ) -> None:
-        pk = kwargs.pop("pk", False)
+        pk = kwargs.pop("pk", None)
+        if pk is not None:
+            if primary_key is not None and bool(primary_key) != bool(pk):
+                raise ConfigurationError(
+                    f"{type(self).__name__}: can't set both primary_key and pk to different values; use primary_key"
+                )
+            warnings.warn("`pk` is deprecated, please use `primary_key` instead", DeprecationWarning, stacklevel=3)
         index = kwargs.pop("index", None)
         if index is not None:
             if db_index is not None and bool(db_index) != bool(index):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
+import warnings
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, Callable
@@ -97,10 +98,10 @@ class _IntegerField(Field[int]):
     def __init__(
         self, primary_key: bool | None = None, generated: bool | None = None, **kwargs: Any
     ) -> None:
-        pk = bool(primary_key if primary_key is not None else kwargs.pop("pk", False))
+        pk = bool(primary_key if primary_key is not None else kwargs.get("pk", False))
         if generated is None:
             generated = pk and self.allows_generated
-        super().__init__(primary_key=pk, generated=generated, **kwargs)
+        super().__init__(primary_key=primary_key, generated=generated, **kwargs)
 
     @property
     def constraints(self) -> dict[str, Any]:
@@ -369,6 +370,11 @@ class TextField(Field[str]):
     DB_TYPES = {"sqlite": "TEXT", "postgres": "TEXT", "mysql": "LONGTEXT"}
 
     index_hint = ", consider CharField(max_length=...)"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if self.pk:
+            warnings.warn("TextField as a PrimaryKey is Deprecated, use CharField", DeprecationWarning, stacklevel=3)
 
     def to_db_value(self, value: Any, instance: Any = None) -> str | None:
         if type(value) is str or value is None:
