@@ -353,3 +353,18 @@ def test_pk_is_the_deprecated_spelling_of_primary_key():
         fields.IntField(pk=True, primary_key=False)
     with pytest.warns(DeprecationWarning, match="TextField as a PrimaryKey is Deprecated"):
         fields.TextField(primary_key=True)
+
+
+async def test_relation_managers_create_related_objects(other_orm):
+    await other_orm.init_models(COMPAT)
+    from tests.compat_models import Card, Publisher
+
+    acme = await Publisher.create(name="acme")
+    dune = await acme.titles.create(name="dune")
+    assert dune.publisher_id == acme.pk
+    assert await acme.titles.all().values_list("name", flat=True) == ["dune"]
+    card = await Card.create()
+    red = await card.labels.create(name="red")
+    assert [label.pk for label in await card.labels.all()] == [red.pk]
+    with pytest.raises(Exception, match="hasn't been instanced"):
+        await Publisher(name="unsaved").titles.create(name="x")

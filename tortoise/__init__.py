@@ -78,9 +78,12 @@ class Tortoise:
 
     @classmethod
     async def close_connections(cls) -> None:
+        """Close the current context's connections and forget its apps."""
         ctx = get_current_context()
         if ctx is not None:
             await ctx._reset()
+
+    _reset_apps = close_connections  # the name Tortoise's own test helpers use
 
     @classmethod
     async def _drop_databases(cls) -> None:

@@ -40,6 +40,11 @@ class ReverseRelation(Generic[MODEL]):
         self.related_objects = objects
         self._fetched = True
 
+    async def create(self, using_db: Any = None, **kwargs: Any) -> MODEL:
+        """A new related object that points at this instance."""
+        self._query()  # the owner must be saved
+        return await self.related_model.create(using_db=using_db, **{self.field.relation_field: self._key()}, **kwargs)
+
     # queryset passthroughs
     def all(self) -> "QuerySet[MODEL]":
         return self._query()
@@ -171,6 +176,13 @@ class ManyToManyRelation(ReverseRelation[MODEL]):
             )
             await db.execute_many(insert, [[own_key, i] for i in new])
         self._fetched = False
+
+    async def create(self, using_db: Any = None, **kwargs: Any) -> MODEL:
+        """A new related object, added to this relation."""
+        self._query()  # the owner must be saved
+        obj = await self.related_model.create(using_db=using_db, **kwargs)
+        await self.add(obj, using_db=using_db)
+        return obj
 
     async def remove(self, *instances: MODEL, using_db: Any = None) -> None:
         if not instances:
