@@ -368,3 +368,16 @@ async def test_relation_managers_create_related_objects(other_orm):
     assert [label.pk for label in await card.labels.all()] == [red.pk]
     with pytest.raises(Exception, match="hasn't been instanced"):
         await Publisher(name="unsaved").titles.create(name="x")
+
+
+async def test_values_refuses_a_relation_itself(other_orm):
+    await other_orm.init_models(COMPAT)
+    from tests.compat_models import Publisher, Title
+
+    acme = await Publisher.create(name="acme")
+    await Title.create(name="dune", publisher=acme)
+    for query in (Title.all().values("name", "publisher"), Publisher.all().values_list("titles"), Publisher.all().values("title")):
+        with pytest.raises(ValueError, match='Selecting relation ".*" is not possible'):
+            await query
+    assert await Title.all().values("name", "publisher__name") == [{"name": "dune", "publisher__name": "acme"}]
+    assert await Title.all().values_list("publisher_id", flat=True) == [acme.pk]
