@@ -735,7 +735,10 @@ def _check_sources(config: Any, config_file: Any, db_url: Any, modules: Any) -> 
             f"{accepted} (db_url and modules go together; {missing} is missing)"
         )
     if config is not None and config_file is not None:
-        raise ConfigurationError(f"Cannot specify both 'config' and 'config_file'. {accepted}")
+        raise ConfigurationError(
+            f'Cannot specify both \'config\' and \'config_file\'. You should init either from "config", '
+            f'"config_file" or "db_url". {accepted}'
+        )
     if len(given) != 1:
         got = ", ".join(given) if given else "none"
         raise ConfigurationError(f'You should init either from "config", "config_file" or "db_url". {accepted}; got: {got}')
