@@ -23,7 +23,6 @@ class Index:
         self.fields: tuple[str, ...] = tuple(fields or ())
         self.expressions = expressions
         self.name = name
-        self.extra = ""
 
     def deconstruct(self) -> tuple[str, tuple, dict[str, Any]]:
         kwargs: dict[str, Any] = {}

@@ -103,6 +103,12 @@ class MySQLDialect(Dialect):
         return _adapt(value)
 
     # --- DDL ------------------------------------------------------------------------------
+    index_kinds = frozenset({"FULLTEXT", "SPATIAL"})
+    supports_partial_indexes = False
+
+    def index_head(self, unique: bool, kind: str) -> str:
+        return f"{kind} INDEX" if kind else super().index_head(unique, kind)
+
     def column_comment(self, description: str) -> str:
         return f"COMMENT {self.literal(description)}" if description else ""
 
