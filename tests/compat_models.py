@@ -140,3 +140,19 @@ class Shift(Model):
 
     class Meta:
         table = "compat_shift"
+
+
+class Badge(Model):
+    """Its primary key is a one-to-one relation (the key lives in owner_id)."""
+
+    owner = fields.OneToOneField("models.Publisher", primary_key=True, related_name="badge")
+
+    class Meta:
+        table = "compat_badge"
+
+
+class Wall(Model):
+    badges = fields.ManyToManyField("models.Badge", related_name="walls", through="compat_wall_badge")
+
+    class Meta:
+        table = "compat_wall"

@@ -118,3 +118,13 @@ async def test_many_to_many_between_uuid_keys(other_orm):
     assert await card.labels.all().values_list("name", flat=True) == ["blue"]
     await card.labels.clear()
     assert await card.labels.all().count() == 0
+
+
+async def test_many_to_many_to_a_model_keyed_by_a_one_to_one(other_orm):
+    await other_orm.init_models("tests.compat_models")
+    from tests.compat_models import Badge, Publisher, Wall
+
+    badge = await Badge.create(owner=await Publisher.create(name="acme"))
+    wall = await Wall.create()
+    await wall.badges.add(badge)
+    assert [b.pk for b in await wall.badges.all()] == [badge.pk]

@@ -278,7 +278,8 @@ def _install_fields(cls: Any, meta: MetaInfo, fields: dict[str, Field]) -> None:
     meta.fields_map = ordered
     if pks:
         meta.pk = ordered[pks[0]]
-        meta.pk_attr = pks[0]
+        # a one-to-one primary key keeps its value in its id field ("owner" → "owner_id")
+        meta.pk_attr = getattr(meta.pk, "source_field_name", "") or pks[0]
     meta.finalise_columns()
 
 

@@ -136,7 +136,7 @@ class SchemaGenerator:
                 continue
             done.add(field.through)
             target = field.related_model._meta
-            own_pk, target_pk = meta.pk, target.pk
+            own_pk, target_pk = _pk_column_field(meta), _pk_column_field(target)
             q = self.q
             exists = "IF NOT EXISTS " if safe else ""
             lines = [
@@ -192,3 +192,9 @@ def order_by_dependencies(models: list["type[Model]"]) -> list["type[Model]"]:
             ordered.append(remaining.pop(0))
             placed.add(ordered[-1])
     return ordered
+
+
+def _pk_column_field(meta: Any) -> Any:
+    """The data field holding a model's key (a one-to-one primary key keeps it in its id field)."""
+    pk = meta.pk
+    return meta.fields_map[pk.source_field_name] if pk.relation_kind else pk
