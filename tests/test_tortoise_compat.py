@@ -382,3 +382,14 @@ async def test_values_refuses_a_relation_itself(other_orm):
             await getattr(model.all(), method)(*names)
     assert await Title.all().values("name", "publisher__name") == [{"name": "dune", "publisher__name": "acme"}]
     assert await Title.all().values_list("publisher_id", flat=True) == [acme.pk]
+
+
+async def test_a_model_indexed_by_primary_key(other_orm):
+    await other_orm.init_models(COMPAT)
+    from tortoise.exceptions import ObjectDoesNotExistError
+
+    shelf = await compat_models.Shelf.create(name="top")
+    assert (await compat_models.Shelf[shelf.pk]).name == "top"
+    with pytest.raises(ObjectDoesNotExistError) as info:
+        await compat_models.Shelf[shelf.pk + 100]
+    assert isinstance(info.value, KeyError) and info.value.pk_val == shelf.pk + 100

@@ -13,6 +13,7 @@ from tortoise.exceptions import (
     IncompleteInstanceError,
     IntegrityError,
     MultipleObjectsReturned,
+    ObjectDoesNotExistError,
     OperationalError,
     ParamsError,
     RequiredFieldError,
@@ -186,6 +187,10 @@ class ModelStatements:
 class ModelMeta(type):
     """Collects fields (own, inherited, from mixins), the Meta options and per-model errors."""
 
+    def __getitem__(cls, pk: Any) -> Any:
+        """``await Model[pk]``: the object with that primary key (ObjectDoesNotExistError, a KeyError, if none)."""
+        return _get_by_pk(cls, pk)
+
     def __new__(mcs, name: str, bases: tuple, attrs: dict[str, Any]) -> Any:
         if not any(isinstance(b, ModelMeta) for b in bases):  # the Model base class itself
             return super().__new__(mcs, name, bases, attrs)
@@ -214,6 +219,13 @@ class ModelMeta(type):
         fields = {**{k: copy.deepcopy(f) for k, f in inherited.items()}, **own_fields}
         _install_fields(cls, meta, fields)
         return cls
+
+
+async def _get_by_pk(model: Any, pk: Any) -> Any:
+    obj = await model.filter(pk=pk).first()
+    if obj is None:
+        raise ObjectDoesNotExistError(model, model._meta.pk_attr, pk)
+    return obj
 
 
 def _inherited_fields(bases: tuple) -> dict[str, Field]:
