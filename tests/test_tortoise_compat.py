@@ -162,6 +162,8 @@ async def test_a_null_foreign_key_awaits_to_none(other_orm):
     assert not box.shelf
     fetched = await compat_models.Box.get(pk=box.pk)
     assert await fetched.shelf is None
+    await fetched.fetch_related("shelf")
+    assert fetched.shelf is None  # fetched: plain None
     shelf = await compat_models.Shelf.create(name="top")
     fetched.shelf = shelf
     await fetched.save()
