@@ -371,10 +371,10 @@ class TextField(Field[str]):
 
     index_hint = ", consider CharField(max_length=...)"
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, primary_key: bool | None = None, **kwargs: Any) -> None:
+        super().__init__(primary_key=primary_key, **kwargs)
         if self.pk:
-            warnings.warn("TextField as a PrimaryKey is Deprecated, use CharField", DeprecationWarning, stacklevel=3)
+            warnings.warn("TextField as a PrimaryKey is Deprecated, use CharField instead", DeprecationWarning, stacklevel=3)
 
     def to_db_value(self, value: Any, instance: Any = None) -> str | None:
         if type(value) is str or value is None:
