@@ -18,6 +18,7 @@ class Counter(Model):
     active = fields.BooleanField(db_default=True)
     day = fields.DateField(db_default=datetime.date(2021, 3, 4))
     stamped = fields.DatetimeField(db_default=Now())
+    moment = fields.DatetimeField(db_default=datetime.datetime(2020, 5, 20, 12, 30, tzinfo=datetime.timezone.utc))
     zero = fields.IntField(db_default=SqlDefault("0"))
 
     class Meta:

@@ -122,6 +122,7 @@ async def test_unset_db_default_fields_are_filled_by_the_database(other_orm):
     assert counter.ratio == Decimal("1.50")
     assert counter.day == datetime.date(2021, 3, 4)
     assert isinstance(counter.stamped, datetime.datetime)
+    assert counter.moment == datetime.datetime(2020, 5, 20, 12, 30, tzinfo=datetime.timezone.utc)
     again = await compat_models.Counter.get(pk=counter.pk)
     assert (again.label, again.hits, again.zero) == ("untitled", 7, 0)
 

@@ -276,7 +276,7 @@ class Dialect:
         if hasattr(value, "get_sql"):
             return value.get_sql(dialect=self.name)
         if not isinstance(value, (bool, int, float, str)):
-            value = field.to_db_value(value)
+            value = self.encoder(field)(value)  # as this database stores it (MySQL: naive UTC datetimes)
         return self.literal(value)
 
     def literal(self, value: Any) -> str:
