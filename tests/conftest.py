@@ -3,6 +3,7 @@
     ALDABRA_TEST_DB=sqlite   (default)  sqlite://:memory:
     ALDABRA_TEST_DB=postgres            postgres://postgres@127.0.0.1:5432/test_<unique>
     ALDABRA_TEST_DB=mysql               mysql://root:@127.0.0.1:3306/test_<unique>
+    ALDABRA_TEST_DB=psycopg             psycopg://postgres@127.0.0.1:5432/test_<unique> (PostgreSQL on psycopg 3)
 
 One ORM ("main", the models of tests/testmodels.py) lives for the whole session; every
 table is emptied before each test.  Tests that need their own ORM (other config forms,
@@ -27,6 +28,7 @@ URL_TEMPLATES = {
     "sqlite": "sqlite://:memory:",
     "postgres": "postgres://postgres@127.0.0.1:5432/test_{}",
     "mysql": "mysql://root:@127.0.0.1:3306/test_{}",
+    "psycopg": "psycopg://postgres@127.0.0.1:5432/test_{}",
 }
 if TEST_DB not in URL_TEMPLATES:
     raise RuntimeError(f"ALDABRA_TEST_DB must be one of {sorted(URL_TEMPLATES)}, not {TEST_DB!r}")
@@ -50,8 +52,10 @@ def fresh_connection_dict() -> dict[str, Any]:
     """The same kind of fresh database, as an engine/credentials dict."""
     if TEST_DB == "sqlite":
         return {"engine": "tortoise.backends.sqlite", "credentials": {"file_path": ":memory:"}}
-    engine = {"postgres": "tortoise.backends.asyncpg", "mysql": "tortoise.backends.mysql"}[TEST_DB]
-    port, user = (5432, "postgres") if TEST_DB == "postgres" else (3306, "root")
+    engine = {
+        "postgres": "tortoise.backends.asyncpg", "psycopg": "tortoise.backends.psycopg", "mysql": "tortoise.backends.mysql"
+    }[TEST_DB]
+    port, user = (3306, "root") if TEST_DB == "mysql" else (5432, "postgres")
     return {
         "engine": engine,
         "credentials": {

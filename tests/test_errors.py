@@ -82,10 +82,15 @@ async def test_unique_violation():
 
 
 async def test_create_without_required_field_names_it():
-    with pytest.raises(IntegrityError) as info:
+    with pytest.raises(ValidationError) as info:  # Tortoise's type, which applications catch
         await Author.create(username="ann")
     assert "password_hash" in str(info.value)
+    assert isinstance(info.value, IntegrityError)  # what the database's NOT NULL would say
     assert await Author.all().count() == 0
+    unsaved = Author(username="bob")
+    with pytest.raises(ValidationError, match="password_hash"):
+        await unsaved.save()
+    assert unsaved.pk is None
 
 
 async def test_failed_save_leaves_instance_unsaved():

@@ -26,6 +26,7 @@ from tests.conftest import (
 from tests.testmodels import Item
 
 CFG_MODULE = "tests.config_models"
+DIALECT = "postgres" if TEST_DB == "psycopg" else TEST_DB
 
 
 def app_config(connection, module=CFG_MODULE):
@@ -62,7 +63,7 @@ async def test_config_dict_with_url_string(other_orm):
 async def test_config_dict_with_engine_and_credentials(other_orm):
     await other_orm.init(config=app_config(fresh_connection_dict()))
     assert await widgets_work() == ["a", "b"]
-    assert connections.get("default").capabilities.dialect == TEST_DB
+    assert connections.get("default").capabilities.dialect == DIALECT
 
 
 async def test_config_dict_with_two_connections_and_apps(other_orm):
@@ -216,7 +217,7 @@ def test_generate_config_connection_label():
 async def test_connections_get_and_get_connection():
     conn = connections.get("default")
     assert conn is Tortoise.get_connection("default")
-    assert conn.capabilities.dialect == TEST_DB
+    assert conn.capabilities.dialect == DIALECT
     await Item.create(name="x")
     rows = await conn.execute_query_dict("SELECT name FROM t_item")
     assert [r["name"] for r in rows] == ["x"]

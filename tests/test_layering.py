@@ -90,9 +90,10 @@ def test_no_dialect_name_checks_outside_the_dialect_package():
 def test_capabilities_come_from_the_dialect():
     from tortoise.backends.asyncpg.client import AsyncpgDBClient
     from tortoise.backends.mysql.client import MySQLClient
+    from tortoise.backends.psycopg.client import PsycopgClient
     from tortoise.backends.sqlite.client import SqliteClient
 
-    for client in (AsyncpgDBClient, MySQLClient, SqliteClient):
+    for client in (AsyncpgDBClient, MySQLClient, PsycopgClient, SqliteClient):
         caps, dialect = client.capabilities, client.dialect
         assert caps.dialect == dialect.name
         assert (caps.requires_limit, caps.support_for_update, caps.support_index_hint, caps.supports_returning,

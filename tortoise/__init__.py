@@ -2,31 +2,38 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
-from typing import Any, Coroutine
+from typing import Any, Callable, Coroutine
 
-from tortoise.apps import discover_models, wire_relations
-from tortoise.config import load_config
 from tortoise.connection import connections
+from tortoise.context import TortoiseContext, get_current_context, set_global_context
 from tortoise.exceptions import ConfigurationError
 from tortoise.models import Model
-from tortoise.router import router
 from tortoise import transactions as _transactions  # noqa: F401  (installs the routed transaction context)
-from tortoise import timezone as timezone_settings
 
 __version__ = "0.1.0"
 
 
-class Tortoise:
-    """Process-wide ORM state: apps, connections, schema generation."""
+class _ContextProperty:
+    """A class-level read-only attribute computed from the current context."""
 
-    apps: dict[str, dict[str, type[Model]]] = {}
-    _inited: bool = False
+    def __init__(self, read: Callable[[TortoiseContext | None], Any]) -> None:
+        self.read = read
+
+    def __get__(self, obj: Any, owner: Any) -> Any:
+        return self.read(get_current_context())
+
+
+class Tortoise:
+    """The ORM's entry points; its state lives in the current `TortoiseContext`."""
+
+    #: {app label: {model name: model}} of the current context
+    apps = _ContextProperty(lambda ctx: (ctx.apps if ctx is not None else None) or {})
+    _inited = _ContextProperty(lambda ctx: ctx is not None and ctx.inited)
 
     @classmethod
     async def init(
         cls,
-        config: dict[str, Any] | None = None,
+        config: Any = None,
         config_file: str | None = None,
         _create_db: bool = False,
         db_url: str | None = None,
@@ -34,51 +41,29 @@ class Tortoise:
         use_tz: bool | None = None,
         timezone: str | None = None,
         routers: list[Any] | None = None,
-        _enable_global_fallback: bool = True,  # Tortoise 1.x; Aldabra's state is always process-wide
+        table_name_generator: Callable[[type[Model]], str] | None = None,
+        init_connections: bool = True,
+        _enable_global_fallback: bool = True,
         **kwargs: Any,
-    ) -> None:
+    ) -> TortoiseContext:
+        """Initialise the ORM in the current context (a new one if none is active).
+
+        A context created here becomes the global fallback (unless
+        ``_enable_global_fallback=False``), so every task sees the ORM.
+        """
         if kwargs:
             raise ConfigurationError(f"Tortoise.init() got unknown argument(s): {', '.join(sorted(kwargs))}")
-        cfg = load_config(config, config_file, db_url, modules, use_tz=use_tz, timezone=timezone, routers=routers, testing=_create_db)
-        if cls._inited or connections.names():
-            await connections.close_all(discard=True)
-        timezone_settings.configure(use_tz=cfg.use_tz, timezone=cfg.timezone)
-        apps: dict[str, dict[str, type[Model]]] = {label: {} for label in cfg.apps}
-        owner: dict[type[Model], str] = {}
-        discovered = {label: discover_models(label, list(app.models)) for label, app in cfg.apps.items()}
-        for label, (own, _) in discovered.items():
-            for model in own:
-                if model in owner:
-                    raise ConfigurationError(
-                        f"model {model.__name__} is listed in two apps: '{owner[model]}' and '{label}'; list its module in one app only"
-                    )
-                owner[model] = label
-        for label, (_, imported) in discovered.items():
-            for model in imported:
-                owner.setdefault(model, label)
-        for model, label in owner.items():
-            model.check()
-            model._meta.app = label
-            model._meta.default_connection = cfg.apps[label].default_connection
-            apps[label][model.__name__] = model
-        wire_relations(apps)
-        clients = {}
-        try:
-            for name, spec in cfg.connections.items():
-                backend = importlib.import_module(spec.engine)
-                client = backend.client_class(connection_name=name, **spec.credentials)
-                clients[name] = client
-                connections.set(name, client)
-                if _create_db:
-                    await client.db_create()
-                await client.create_connection(with_db=True)
-        except BaseException:
-            await connections.close_all(discard=True)
-            raise
-        connections.db_config.update({n: s.to_dict() for n, s in cfg.connections.items()})
-        router.init_routers(cfg.routers)
-        cls.apps = apps
-        cls._inited = True
+        ctx = get_current_context()
+        if ctx is None:
+            ctx = TortoiseContext()
+            if _enable_global_fallback:
+                set_global_context(ctx)
+            else:
+                ctx.__enter__()
+        return await ctx.init(
+            config, config_file, _create_db, db_url, modules, use_tz=use_tz, timezone=timezone,
+            routers=routers, table_name_generator=table_name_generator, init_connections=init_connections,
+        )
 
     @classmethod
     def get_connection(cls, connection_name: str) -> Any:
@@ -87,25 +72,27 @@ class Tortoise:
     @classmethod
     async def generate_schemas(cls, safe: bool = True) -> None:
         """Create the tables of every app on its connection (``safe``: IF NOT EXISTS)."""
-        if not cls._inited:
-            raise ConfigurationError("call Tortoise.init() before generate_schemas()")
-        from tortoise.utils import generate_schema_for_client
-
-        for name in connections.names():
-            await generate_schema_for_client(connections.get(name), safe)
+        ctx = get_current_context()
+        if ctx is None or not ctx.inited:
+            raise ConfigurationError("You have to call .init() first before generating schemas (Tortoise.init)")
+        await ctx.generate_schemas(safe)
 
     @classmethod
     async def close_connections(cls) -> None:
-        await connections.close_all(discard=True)
-        cls._inited = False
+        """Close the current context's connections and forget its apps."""
+        ctx = get_current_context()
+        if ctx is not None:
+            await ctx._reset()
+
+    _reset_apps = close_connections  # the name Tortoise's own test helpers use
 
     @classmethod
     async def _drop_databases(cls) -> None:
         """Drop every configured database (test teardown) and close the connections."""
-        for client in connections.all():
-            await client.db_delete()
-        await connections.close_all(discard=True)
-        cls._inited = False
+        ctx = get_current_context()
+        if ctx is None:
+            raise ConfigurationError("You have to call .init() first before deleting schemas")
+        await ctx._drop_databases()
 
     @classmethod
     def describe_models(cls, models: list[type[Model]] | None = None, serializable: bool = True) -> dict[str, Any]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import warnings
 from types import ModuleType
 from typing import Any
 
@@ -17,10 +18,48 @@ from tortoise.models import Model
 from tortoise.relations import RelationManagerDescriptor
 
 
+def setup_apps(cfg: Any, table_name_generator: Any = None) -> dict[str, dict[str, type[Model]]]:
+    """Find each app's models, bind them to their app and connection, wire relations."""
+    apps: dict[str, dict[str, type[Model]]] = {label: {} for label in cfg.apps}
+    owner: dict[type[Model], str] = {}
+    discovered = {label: discover_models(label, list(app.models)) for label, app in cfg.apps.items()}
+    for label, (own, _) in discovered.items():
+        for model in own:
+            if model in owner:
+                raise ConfigurationError(
+                    f"model {model.__name__} is listed in two apps: '{owner[model]}' and '{label}'; "
+                    "list its module in one app only"
+                )
+            owner[model] = label
+    for label, (_, imported) in discovered.items():
+        for model in imported:
+            owner.setdefault(model, label)
+    for model, label in owner.items():
+        model.check()
+        model._meta.app = label
+        model._meta.default_connection = cfg.apps[label].default_connection
+        _name_table(model, table_name_generator)
+        apps[label][model.__name__] = model
+    wire_relations(apps)
+    return apps
+
+
+def _name_table(model: type[Model], generator: Any) -> None:
+    """Apply ``table_name_generator`` to a model without an explicit ``Meta.table``."""
+    meta = model._meta
+    if getattr(meta.meta_class, "table", None):
+        return
+    table = generator(model) if generator is not None else model.__name__.lower()
+    if table != meta.db_table:
+        meta.db_table = table
+        meta.finalise_columns()
+
+
 def discover_models(label: str, modules: list[Any]) -> tuple[list[type[Model]], list[type[Model]]]:
     """The models of an app: (models its modules define, models they only import).
 
-    A module's ``__models__`` list counts as defined.  Imported models (a package
+    A module's ``__models__`` list counts as defined; a model whose ``Meta.app`` names
+    another app is left to that app.  Imported models (a package
     ``__init__`` re-exporting submodules) belong to the app unless another app lists the
     module defining them.
     """
@@ -37,7 +76,12 @@ def discover_models(label: str, modules: list[Any]) -> tuple[list[type[Model]], 
                 for _, obj in inspect.getmembers(module, inspect.isclass)
                 if issubclass(obj, Model) and obj is not Model
             ]
+        if not candidates:
+            warnings.warn(f'Module "{module.__name__}" has no models (app {label!r})', RuntimeWarning, stacklevel=4)
         for model, defined_here in candidates:
+            declared_app = getattr(model._meta.meta_class, "app", None)
+            if declared_app and declared_app != label:  # Meta.app puts it in another app
+                continue
             target = own if defined_here else imported
             if not model._meta.abstract and model not in target:
                 target.append(model)
@@ -48,7 +92,8 @@ def _import(label: str, name: str) -> ModuleType:
     try:
         return importlib.import_module(name)
     except ImportError as exc:
-        raise ConfigurationError(f"app '{label}': cannot import models module '{name}': {exc}") from exc
+        missing = f'Module "{name}" not found: ' if exc.name == name else ""
+        raise ConfigurationError(f"{missing}app '{label}': cannot import models module '{name}': {exc}") from exc
 
 
 def reset_model(model: type[Model]) -> None:
@@ -66,6 +111,7 @@ def reset_model(model: type[Model]) -> None:
     meta.fields_map = dict(original)
     meta.backward_fk_fields.clear()
     meta.backward_o2o_fields.clear()
+    meta.query_names.clear()
     meta.m2m_fields = {n for n, f in original.items() if f.relation_kind == "m2m"}
 
 
@@ -92,13 +138,15 @@ def _resolve(apps: dict[str, dict[str, type[Model]]], field: Any) -> type[Model]
     app, _, name = field.model_name.partition(".")
     if app not in apps:
         raise ConfigurationError(
-            f"{field.qualified_name} points at '{field.model_name}', but there is no app '{app}'; apps are: {', '.join(apps)}"
+            f"No app with name '{app}' registered. {field.qualified_name} points at '{field.model_name}'; "
+            f"apps are: {', '.join(apps)}"
         )
     try:
         return apps[app][name]
     except KeyError:
         raise ConfigurationError(
-            f"{field.qualified_name} points at '{field.model_name}', which is not a model of app '{app}'; "
+            f"No model with name '{name}' registered in app '{app}'. {field.qualified_name} points at "
+            f"'{field.model_name}'; "
             f"its models are: {', '.join(apps[app])}"
         ) from None
 
@@ -107,7 +155,8 @@ def _add_generated(model: type[Model], name: str, field: Any, descriptor: Any) -
     meta = model._meta
     if name in meta.fields_map:
         raise ConfigurationError(
-            f"reverse relation '{name}' clashes with a field of {model.__name__}; set a different related_name"
+            f'backward relation "{name}" duplicates in model {model.__name__}: it clashes with a field of '
+            f"{model.__name__}; set a different related_name"
         )
     field.bind(model, name)
     meta.fields_map[name] = field
@@ -122,7 +171,14 @@ def _wire_fk(apps: dict, model: type[Model], fk: ForeignKeyFieldInstance) -> Non
     fk.related_model = related
     target = related._meta.fields_map.get(fk.to_field) if fk.to_field else related._meta.pk
     if target is None:
-        raise ConfigurationError(f"{fk.qualified_name}: to_field '{fk.to_field}' is not a field of {related.__name__}")
+        raise ConfigurationError(
+            f'there is no field named "{fk.to_field}" in model "{related.__name__}" ({fk.qualified_name}: to_field)'
+        )
+    if not (target.unique or target.pk):
+        raise ConfigurationError(
+            f'field "{target.model_field_name}" in model "{related.__name__}" is not unique; '
+            f"{fk.qualified_name} can only refer to a unique field (to_field)"
+        )
     fk.to_field_instance = target
     old_id = meta.fields_map[fk.source_field_name]
     meta.fields_map[fk.source_field_name] = _id_field_like(target, old_id, fk)
@@ -140,6 +196,12 @@ def _wire_fk(apps: dict, model: type[Model], fk: ForeignKeyFieldInstance) -> Non
     backward.related_model = model
     _add_generated(related, reverse_name, backward, descriptor)
     descriptor.name = reverse_name
+    if fk.related_query_name and fk.related_query_name != reverse_name:
+        if fk.related_query_name in related._meta.fields_map:
+            raise ConfigurationError(
+                f"{fk.qualified_name}: related_query_name '{fk.related_query_name}' clashes with a field of {related.__name__}"
+            )
+        related._meta.query_names[fk.related_query_name] = reverse_name
 
 
 def _fresh(meta: Any, field: Any) -> Any:

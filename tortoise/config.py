@@ -26,12 +26,14 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, unquote_plus, urlsplit
 
+from tortoise.config_types import AppConfig, ConnectionConfig, DBUrlConfig, TortoiseConfig, as_mapping  # noqa: F401
 from tortoise.exceptions import ConfigurationError
 
 SQLITE = "tortoise.backends.sqlite"
 ASYNCPG = "tortoise.backends.asyncpg"
 MYSQL = "tortoise.backends.mysql"
-ENGINES = (SQLITE, ASYNCPG, MYSQL)
+PSYCOPG = "tortoise.backends.psycopg"
+ENGINES = (SQLITE, ASYNCPG, MYSQL, PSYCOPG)
 
 URL_SCHEMES = {
     "sqlite": SQLITE,
@@ -39,10 +41,8 @@ URL_SCHEMES = {
     "postgresql": ASYNCPG,
     "asyncpg": ASYNCPG,
     "mysql": MYSQL,
+    "psycopg": PSYCOPG,
 }
-# Tortoise engines and URL schemes we know of but do not implement yet.
-_NOT_YET_ENGINES = {"tortoise.backends.psycopg": "psycopg"}
-_NOT_YET_SCHEMES = {"psycopg": "psycopg"}
 
 
 # --------------------------------------------------------------------------- specs
@@ -203,10 +203,27 @@ MYSQL_PARAMS: dict[str, Param] = {
     "echo": Param("bool", False),
 }
 
+PSYCOPG_PARAMS: dict[str, Param] = {
+    "host": Param("str", None),
+    "port": Param("int", 5432),
+    "user": Param("str", None),
+    "password": Param("str", None),
+    "database": Param("str", None),
+    "minsize": Param("int", 1, aliases=("min_size",)),
+    "maxsize": Param("int", 5, aliases=("max_size",)),
+    "timeout": Param("float"),
+    "schema": Param("str"),
+    "application_name": Param("str"),
+    "sslmode": Param("str"),
+    "connect_timeout": Param("int"),
+    "echo": Param("bool", False),
+}
+
 ENGINE_PARAMS: dict[str, dict[str, Param]] = {
     SQLITE: SQLITE_PARAMS,
     ASYNCPG: ASYNCPG_PARAMS,
     MYSQL: MYSQL_PARAMS,
+    PSYCOPG: PSYCOPG_PARAMS,
 }
 # The SQLite credentials a client runs as ``PRAGMA name=value`` when it connects.
 SQLITE_PRAGMAS = frozenset(name for name, p in SQLITE_PARAMS.items() if p.pragma)
@@ -433,11 +450,6 @@ def _redact(url: str) -> str:
 
 def _engine_for_scheme(scheme: str, where: str) -> str:
     supported = ", ".join(f"{s}://" for s in URL_SCHEMES)
-    if scheme in _NOT_YET_SCHEMES:
-        raise ConfigurationError(
-            f"{where}: {scheme}:// URLs ({_NOT_YET_SCHEMES[scheme]} driver) are not "
-            f"supported yet; use postgres:// (asyncpg). Supported schemes: {supported}"
-        )
     if scheme not in URL_SCHEMES:
         raise ConfigurationError(
             f"{where}: unknown URL scheme {scheme!r}; supported schemes: {supported}"
@@ -502,12 +514,10 @@ def _check_engine(engine: Any, where: str) -> str:
         return engine
     if engine is None:
         raise ConfigurationError(f"{where} has no 'engine'; supported engines: {supported}")
-    if engine in _NOT_YET_ENGINES:
-        raise ConfigurationError(
-            f"{where}: engine {engine!r} ({_NOT_YET_ENGINES[engine]}) is not supported "
-            f"yet; supported engines: {supported}"
-        )
-    raise ConfigurationError(f"{where}: unknown engine {engine!r}; supported engines: {supported}")
+    raise ConfigurationError(
+        f'Backend for engine "{engine}" does not implement db client: {where}: unknown engine {engine!r}; '
+        f"supported engines: {supported}"
+    )
 
 
 def _parse_connection(name: Any, value: Any, testing: bool) -> ConnectionSpec:
@@ -580,8 +590,8 @@ def _parse_app(label: Any, value: Any, connections: Mapping[str, ConnectionSpec]
     connection = entry.get("default_connection") or "default"
     if connection not in connections:
         raise ConfigurationError(
-            f"{where}: default_connection {connection!r} is not a configured connection; "
-            f"connections are: {', '.join(connections)}"
+            f'App "{label}" refers to unknown connection "{connection}": {where}: default_connection '
+            f"{connection!r} is not a configured connection; connections are: {', '.join(connections)}"
         )
     migrations = entry.get("migrations")
     if migrations is not None and not isinstance(migrations, str):
@@ -647,7 +657,7 @@ def _from_mapping(
     for section in ("connections", "apps"):
         if section not in top:
             raise ConfigurationError(
-                f"config has no {section!r} section; a config needs 'connections' and "
+                f'Config must define "{section}" section; a config needs \'connections\' and '
                 "'apps' (optional: 'routers', 'use_tz', 'timezone')"
             )
     connections = _parse_connections(top["connections"], testing)
@@ -692,8 +702,8 @@ def _read_config_file(config_file: str | os.PathLike[str]) -> Any:
     loader = _FILE_LOADERS.get(os.path.splitext(path)[1].lower())
     if loader is None:
         raise ConfigurationError(
-            f"config_file {path!r} has an unsupported extension; accepted: "
-            + ", ".join(_FILE_LOADERS)
+            f"Unknown config extension {os.path.splitext(path)[1]}, only .yml and .json are supported: "
+            f"config_file {path!r} has an unsupported extension; accepted: " + ", ".join(_FILE_LOADERS)
         )
     try:
         with open(path, encoding="utf-8") as fh:
@@ -721,7 +731,10 @@ def _url_config(db_url: Any, modules: Any, connection_label: str = "default") ->
 
 
 def _check_sources(config: Any, config_file: Any, db_url: Any, modules: Any) -> None:
-    accepted = "config=..., config_file=..., or db_url=... together with modules=..."
+    accepted = (
+        "Must provide either 'config', 'config_file', or both 'db_url' and 'modules' "
+        "(config=..., config_file=..., or db_url=... together with modules=...)"
+    )
     given = [
         name
         for name, value in (("config", config), ("config_file", config_file), ("db_url", db_url))
@@ -730,12 +743,16 @@ def _check_sources(config: Any, config_file: Any, db_url: Any, modules: Any) -> 
     if (db_url is None) != (modules is None):
         missing = "modules" if modules is None else "db_url"
         raise ConfigurationError(
-            f"db_url and modules go together ({missing} is missing); give exactly one of: "
-            + accepted
+            f"{accepted} (db_url and modules go together; {missing} is missing)"
+        )
+    if config is not None and config_file is not None:
+        raise ConfigurationError(
+            f'Cannot specify both \'config\' and \'config_file\'. You should init either from "config", '
+            f'"config_file" or "db_url". {accepted}'
         )
     if len(given) != 1:
         got = ", ".join(given) if given else "none"
-        raise ConfigurationError(f"give exactly one of: {accepted}; got: {got}")
+        raise ConfigurationError(f'You should init either from "config", "config_file" or "db_url". {accepted}; got: {got}')
 
 
 def load_config(
@@ -755,6 +772,7 @@ def load_config(
     them.  ``testing`` replaces ``{}`` in database names and SQLite paths by a unique
     suffix.
     """
+    config = as_mapping(config)
     _check_sources(config, config_file, db_url, modules)
     if config_file is not None:
         config = _read_config_file(config_file)

@@ -44,9 +44,6 @@ def check_model(model: Any) -> None:
         for name in group:
             if name not in meta.fields_map:
                 raise ConfigurationError(f"{model.__name__}.Meta.unique_together names unknown field '{name}'")
-    for name in meta.ordering:
-        if name.lstrip("-+") not in meta.fields_map and name.lstrip("-+") != "pk":
-            raise ConfigurationError(f"{model.__name__}.Meta.ordering names unknown field '{name}'")
     for index in meta.indexes:
         names = getattr(index, "fields", index)
         for name in (names,) if isinstance(names, str) else names:
@@ -54,3 +51,13 @@ def check_model(model: Any) -> None:
                 raise ConfigurationError(
                     f"{model.__name__}.Meta.indexes names unknown field '{name}'; fields are: {', '.join(meta.fields_map)}"
                 )
+
+
+def check_ordering(model: Any) -> None:
+    """Meta.ordering names fields (checked at the first query, as Tortoise does)."""
+    meta = model._meta
+    for name in meta.ordering:
+        if name.lstrip("-+") not in meta.fields_map and name.lstrip("-+") != "pk":
+            raise ConfigurationError(
+                f"{model.__name__}.Meta.ordering names unknown field '{name}'; fields are: {', '.join(meta.fields_map)}"
+            )

@@ -44,7 +44,11 @@ class NoValuesFetched(OperationalError):
     """A relation was used before its values were fetched."""
 
 
-class MultipleObjectsReturned(OperationalError):
+class NotExistOrMultiple(OperationalError):
+    """Base of DoesNotExist and MultipleObjectsReturned: a query did not give exactly one row."""
+
+
+class MultipleObjectsReturned(NotExistOrMultiple):
     """A query that should return one object returned several."""
 
     def __init__(self, *args: Any, model: Any = None) -> None:
@@ -63,7 +67,7 @@ class ObjectDoesNotExistError(OperationalError, KeyError):
         return self.args[0]
 
 
-class DoesNotExist(OperationalError):
+class DoesNotExist(NotExistOrMultiple):
     """A query that should return one object returned none."""
 
     def __init__(self, *args: Any, model: Any = None) -> None:
@@ -81,3 +85,10 @@ class UnSupportedError(BaseORMException):
 
 class ValidationError(BaseORMException):
     """A value failed a field's validation."""
+
+
+class RequiredFieldError(ValidationError, IntegrityError):
+    """A required (NOT NULL) field has no value on save.
+
+    A ValidationError, as Tortoise raises, and also an IntegrityError — the NOT NULL
+    violation the database would report — so handlers written for either catch it."""

@@ -5,6 +5,7 @@ resolver knows the model, its joins and annotations (see tortoise/filters.py).
 """
 from __future__ import annotations
 
+from enum import Enum
 from typing import TYPE_CHECKING, Any, Hashable
 
 from tortoise.exceptions import FieldError, OperationalError
@@ -14,6 +15,17 @@ from tortoise.sql.cache import Uncacheable, Walker
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.filters import Resolver
+
+
+class Connector(str, Enum):
+    """The operator of a `CombinedExpression` (``(F("a") + 1).connector is Connector.add``)."""
+
+    add = "+"
+    sub = "-"
+    mul = "*"
+    div = "/"
+    mod = "%"
+    pow = "^"
 
 
 class Expression:
@@ -67,7 +79,7 @@ class Expression:
         return self._combine(other, "/", reverse=True)
 
     def __neg__(self) -> "CombinedExpression":
-        return CombinedExpression(Value(0), "-", self)
+        return CombinedExpression(self, "*", Value(-1))
 
 
 class F(Expression):
@@ -96,6 +108,10 @@ class CombinedExpression(Expression):
     @property
     def is_aggregate(self) -> bool:  # type: ignore[override]
         return self.left.is_aggregate or self.right.is_aggregate
+
+    @property
+    def connector(self) -> Connector:
+        return Connector(self.operator)
 
     def resolve(self, resolver: "Resolver") -> nodes.Node:
         return nodes.Arithmetic(self.left.resolve(resolver), self.operator, self.right.resolve(resolver))
@@ -243,3 +259,12 @@ class Q:
         inner = ", ".join([repr(c) for c in self.children] + [f"{k}={v!r}" for k, v in self.filters.items()])
         text = f"Q({inner}, join_type={self.join_type!r})"
         return f"~{text}" if self._is_negated else text
+
+
+def __getattr__(name: str) -> Any:
+    # Tortoise exposes Function here too; it lives in tortoise.functions (which imports us)
+    if name == "Function":
+        from tortoise.functions import Function
+
+        return Function
+    raise AttributeError(f"module 'tortoise.expressions' has no attribute {name!r}")

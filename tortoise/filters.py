@@ -241,6 +241,9 @@ class Resolver:
             if name == "pk":
                 name = meta.pk_attr
             field = meta.fields_map.get(name)
+            if field is None and name in meta.query_names:  # a related_query_name
+                name = meta.query_names[name]
+                field = meta.fields_map[name]
             if field is None:
                 raise FieldError(
                     f"unknown field '{name}' on {model.__name__}; fields are: {', '.join(meta.fields_map)}"

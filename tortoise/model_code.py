@@ -14,6 +14,8 @@ effect for models initialised after the switch.
 """
 from __future__ import annotations
 
+import copy
+import functools
 import gc
 import itertools
 import linecache
@@ -140,6 +142,9 @@ def make_initializer(meta: "MetaInfo") -> Callable[..., None]:
         params.append(f"{name}=_aldabra_missing")
         env[f"_aldabra_default{i}"] = field.default
         default = f"_aldabra_default{i}" + ("()" if callable(field.default) else "")
+        if isinstance(field.default, (dict, list, set)):  # each instance gets its own copy
+            env[f"_aldabra_default{i}"] = functools.partial(copy.deepcopy, field.default)
+            default += "()"
         env[f"_aldabra_convert{i}"] = field.to_python_value
         convert = f"None if {name} is None else _aldabra_convert{i}({name})"
         if field.python_type_unchanged is not None:

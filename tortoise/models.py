@@ -14,8 +14,10 @@ from tortoise.exceptions import (
     IncompleteInstanceError,
     IntegrityError,
     MultipleObjectsReturned,
+    ObjectDoesNotExistError,
     OperationalError,
     ParamsError,
+    RequiredFieldError,
     ValidationError,
 )
 from tortoise.fields.base import Field
@@ -34,22 +36,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 MODEL = TypeVar("MODEL", bound="Model")
 
-_META_OPTIONS = (
-    "table", "app", "abstract", "ordering", "indexes", "unique_together",
-    "table_description", "schema", "manager", "default_connection",
-)
-
 
 class MetaInfo:
     """Everything the ORM knows about one model; built by the metaclass, completed at init."""
 
     def __init__(self, meta: Any, model_name: str) -> None:
-        unknown = [k for k in vars(meta) if not k.startswith("_") and k not in _META_OPTIONS]
-        if unknown:
-            raise ConfigurationError(
-                f"{model_name}.Meta has unknown option(s) {', '.join(unknown)}; "
-                f"options are: {', '.join(_META_OPTIONS)}"
-            )
+        # options of other tools (pydantic, admin panels) may sit in Meta: accepted, as Tortoise does
         self.abstract: bool = getattr(meta, "abstract", False)
         self.db_table: str = getattr(meta, "table", "") or model_name.lower()
         self.app: str | None = getattr(meta, "app", None)
@@ -60,6 +52,8 @@ class MetaInfo:
         ordering = getattr(meta, "ordering", ())
         self.ordering: tuple[str, ...] = (ordering,) if isinstance(ordering, str) else tuple(ordering)
         self.manager = getattr(meta, "manager", None)
+        self.fetch_db_defaults: bool = getattr(meta, "fetch_db_defaults", True)
+        self._ordering_checked = False
         self.default_connection: str | None = getattr(meta, "default_connection", None)
         self.fields_map: dict[str, Field] = {}
         self.db_fields: list[Field] = []  # fields with a column, in table order
@@ -70,6 +64,8 @@ class MetaInfo:
         self.m2m_fields: set[str] = set()
         self.backward_fk_fields: set[str] = set()
         self.backward_o2o_fields: set[str] = set()
+        #: lookup names of reverse relations (``related_query_name``) → their field names
+        self.query_names: dict[str, str] = {}
         self.column_to_field: dict[str, str] = {}
         self.model: "type[Model]" = None  # type: ignore[assignment]
         self.meta_class: Any = meta
@@ -117,6 +113,7 @@ class MetaInfo:
             self.model.__init__ = self._initialize  # type: ignore[misc]
         self._auto_on_create = [f for f in self.db_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
         self._auto_on_update = [f for f in self.db_fields if getattr(f, "auto_now", False)]
+        self.db_default_fields = [f for f in self.db_fields if f.has_db_default() and not f.pk]
         self.column_to_field = {f.column: f.model_field_name for f in self.db_fields}
         self._statements.clear()
         self._hydrators.clear()
@@ -189,6 +186,10 @@ class ModelStatements:
 class ModelMeta(type):
     """Collects fields (own, inherited, from mixins), the Meta options and per-model errors."""
 
+    def __getitem__(cls, pk: Any) -> Any:
+        """``await Model[pk]``: the object with that primary key (ObjectDoesNotExistError, a KeyError, if none)."""
+        return _get_by_pk(cls, pk)
+
     def __new__(mcs, name: str, bases: tuple, attrs: dict[str, Any]) -> Any:
         if not any(isinstance(b, ModelMeta) for b in bases):  # the Model base class itself
             return super().__new__(mcs, name, bases, attrs)
@@ -198,7 +199,7 @@ class ModelMeta(type):
             del attrs[k]
         inherited = _inherited_fields(bases)
         for base_meta in _abstract_metas(bases):  # Meta options inherit from abstract parents
-            for option in ("ordering", "indexes", "unique_together", "schema", "app", "default_connection"):
+            for option in ("ordering", "indexes", "unique_together", "schema", "app", "default_connection", "manager"):
                 if not hasattr(meta_cls, option) and hasattr(base_meta, option):
                     setattr(meta_cls, option, getattr(base_meta, option))
         meta = MetaInfo(meta_cls, name)
@@ -217,6 +218,13 @@ class ModelMeta(type):
         fields = {**{k: copy.deepcopy(f) for k, f in inherited.items()}, **own_fields}
         _install_fields(cls, meta, fields)
         return cls
+
+
+async def _get_by_pk(model: Any, pk: Any) -> Any:
+    obj = await model.filter(pk=pk).first()
+    if obj is None:
+        raise ObjectDoesNotExistError(model, model._meta.pk_attr, pk)
+    return obj
 
 
 def _inherited_fields(bases: tuple) -> dict[str, Field]:
@@ -250,9 +258,18 @@ def _install_fields(cls: Any, meta: MetaInfo, fields: dict[str, Field]) -> None:
     meta._declared = dict(fields)  # type: ignore[attr-defined]
     pks = [n for n, f in fields.items() if f.pk]
     if len(pks) > 1:
-        raise ConfigurationError(f"{cls.__name__} has more than one primary key: {', '.join(pks)}")
+        raise ConfigurationError(
+            f"Can't create model {cls.__name__} with two primary keys, only single primary key is supported: "
+            f"{', '.join(pks)} are all primary keys"
+        )
     if not pks and not meta.abstract:
         from tortoise.fields.data import IntField
+
+        if "id" in fields:
+            raise ConfigurationError(
+                f"Can't create model {cls.__name__} without explicit primary key if field 'id' already present: "
+                "mark one field primary_key=True"
+            )
 
         fields = {"id": IntField(primary_key=True), **fields}
         pks = ["id"]
@@ -272,7 +289,8 @@ def _install_fields(cls: Any, meta: MetaInfo, fields: dict[str, Field]) -> None:
     meta.fields_map = ordered
     if pks:
         meta.pk = ordered[pks[0]]
-        meta.pk_attr = pks[0]
+        # a one-to-one primary key keeps its value in its id field ("owner" → "owner_id")
+        meta.pk_attr = getattr(meta.pk, "source_field_name", "") or pks[0]
     meta.finalise_columns()
 
 
@@ -283,7 +301,7 @@ def _fk_id_field(fk: ForeignKeyFieldInstance) -> Field:
     id_field = IntField(
         source_field=fk.source_field or f"{fk.model_field_name}_id",
         null=fk.null,
-        index=fk.index,
+        db_index=fk.index,
         unique=fk.unique or fk.relation_kind == "o2o",
         description=fk.description,
         default=fk.default,
@@ -291,6 +309,14 @@ def _fk_id_field(fk: ForeignKeyFieldInstance) -> Field:
     id_field.bind(fk.model, fk.source_field_name)
     id_field.reference = fk  # type: ignore[attr-defined]
     return id_field
+
+
+# Tortoise's wording, which applications and tests match on, before our explanation
+_CONSTRUCTOR_RELATION_HINT = {
+    "backward_fk": "You can't set backward relations through init, change related model instead",
+    "m2m": "You can't set m2m relations through init, use m2m_manager instead",
+    "backward_o2o": "You can't set backward one to one relations through init, change related model instead",
+}
 
 
 class Model(metaclass=ModelMeta):
@@ -326,8 +352,8 @@ class Model(metaclass=ModelMeta):
             setattr(self, key, value)
         else:
             raise ConfigurationError(
-                f"{type(self).__name__}.{key} is a {kind.replace('_', ' ')} relation and cannot be set in the "
-                "constructor; save the object, then use the relation manager"
+                f"{_CONSTRUCTOR_RELATION_HINT[kind]}: {type(self).__name__}.{key} is a {kind.replace('_', ' ')} "
+                "relation and cannot be set in the constructor; save the object, then use the relation manager"
             )
 
     # --- identity ---------------------------------------------------------------------------
@@ -385,7 +411,7 @@ class Model(metaclass=ModelMeta):
             if value is None:
                 field = fields_map[name]
                 if not field.null and not (field.pk and field.generated):
-                    raise IntegrityError(
+                    raise RequiredFieldError(
                         f"{type(self).__name__}.{name} is required (NOT NULL) but has no value; "
                         f"pass {name}=... or give the field a default"
                     )
@@ -417,7 +443,7 @@ class Model(metaclass=ModelMeta):
         meta = self._meta
         if self._partial and update_fields is None and self._saved_in_db:
             raise IncompleteInstanceError(
-                f"{type(self).__name__} was fetched with only(); save it with update_fields=[...]"
+                f"{self} is a partial model: {type(self).__name__} was fetched with only(); save it with update_fields=[...]"
             )
         db = using_db or self._choose_db(for_write=True)
         creating = force_create or (not self._saved_in_db and not force_update)
@@ -442,6 +468,12 @@ class Model(metaclass=ModelMeta):
         await signals.send(signals.Signals.post_save, type(self), self, creating, db, fields_list)
 
     async def _insert(self, db: "BaseDBAsyncClient", st: ModelStatements) -> None:
+        if self._meta.db_default_fields:
+            from tortoise.db_default_insert import insert_leaving_db_defaults, unset_db_defaults
+
+            omitted = unset_db_defaults(self)
+            if omitted:
+                return await insert_leaving_db_defaults(self, db, omitted)
         if self.pk is None and self._meta.pk.generated:
             values = st.encode_auto(self)
             self.pk = await db.execute_insert(st.insert_auto, values)
@@ -453,6 +485,10 @@ class Model(metaclass=ModelMeta):
         self, db: "BaseDBAsyncClient", st: ModelStatements, update_fields: list[str] | None, force: bool
     ) -> None:
         meta = self._meta
+        if update_fields is None:  # auto_now_add columns never set on this instance keep their value
+            unset = [f for f in meta._auto_on_create if f not in meta._auto_on_update and self.__dict__.get(f.model_field_name) is None]
+            if unset:
+                update_fields = [f.model_field_name for f in st.update_fields if f not in unset]
         if update_fields is None:
             if not st.update_all:
                 return
@@ -521,12 +557,26 @@ class Model(metaclass=ModelMeta):
         obj.pk = pk
         return obj
 
+    @classmethod
+    def construct(cls: type[MODEL], _saved_in_db: bool = False, **values: Any) -> MODEL:
+        """An instance from trusted ``values``, without conversion or checks (see tortoise.construct)."""
+        from tortoise.construct import construct
+
+        return construct(cls, _saved_in_db, values)
+
     # --- class-level query API -------------------------------------------------------------
     @classmethod
     def _queryset(cls) -> "QuerySet":
         from tortoise.queryset import QuerySet
 
-        return QuerySet(cls)
+        meta = cls._meta
+        if meta.ordering and not meta._ordering_checked:
+            from tortoise.describe import check_ordering
+
+            check_ordering(cls)
+            meta._ordering_checked = True
+        manager = meta.manager
+        return manager.bound(cls).get_queryset() if manager is not None else QuerySet(cls)
 
     @classmethod
     def all(cls, using_db: Any = None) -> "QuerySet":

@@ -55,11 +55,13 @@ def _base(field: Any, queryset: Any, using_db: Any) -> "QuerySet":
 async def _forward(field: Any, instances: list, queryset: Any, to_attr: str | None, using_db: Any) -> list:
     to_name = field.to_field_instance.model_field_name
     keys = {i.__dict__.get(field.source_field_name) for i in instances} - {None}
-    if not keys:
+    cache = to_attr or f"_{field.model_field_name}"
+    if not keys:  # every relation is NULL: fetched, and None
+        for inst in instances:
+            inst.__dict__[cache] = None
         return []
     found = await _base(field, queryset, using_db).filter(**{f"{to_name}__in": list(keys)})
     by_key = {getattr(o, to_name): o for o in found}
-    cache = to_attr or f"_{field.model_field_name}"
     for inst in instances:
         inst.__dict__[cache] = by_key.get(inst.__dict__.get(field.source_field_name))
     return found

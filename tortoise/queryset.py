@@ -509,6 +509,21 @@ class _Terminal(AwaitableQuery):
         raise NotImplementedError
 
 
+def _refuse_relation(model: Any, path: str) -> None:
+    """values() selects columns: a path ending on a relation itself is refused."""
+    field = None
+    for part in path.split("__"):
+        meta = model._meta
+        field = meta.fields_map.get(meta.query_names.get(part, part))
+        if field is None or field.relation_kind is None:
+            return  # a column (or an unknown name, which the resolver reports)
+        model = field.related_model
+    raise ValueError(
+        f'Selecting relation "{path}" is not possible, select concrete field on related model '
+        f"(e.g. {path}__{model._meta.pk_attr})"
+    )
+
+
 class ValuesQuery(_Terminal):
     def __init__(self, qs: QuerySet, fields: tuple[str, ...], expressions: dict[str, Any], as_tuples: bool, flat: bool) -> None:
         super().__init__(qs)
@@ -516,6 +531,8 @@ class ValuesQuery(_Terminal):
             qs = qs.annotate(**expressions)
             self.qs = qs
         meta = self.model._meta
+        for name in fields:
+            _refuse_relation(self.model, name)
         self.names = list(fields) + [n for n in expressions if n not in fields] if (fields or expressions) else (
             meta.db_fields_names + list(qs._annotations)
         )

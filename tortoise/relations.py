@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic, Iterator, TypeVar
 from tortoise.exceptions import FieldError, NoValuesFetched, OperationalError
 from tortoise.sql import statements as statements_sql
 from tortoise.sql.cache import statements as statement_cache
+from tortoise.sql.nodes import encoder_for
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.fields.relational import ForeignKeyFieldInstance, RelationalField
@@ -34,6 +35,7 @@ class ReverseRelation(Generic[MODEL]):
     def _query(self) -> "QuerySet[MODEL]":
         if not self.instance._saved_in_db:
             raise OperationalError(
+                f"This objects hasn't been instanced, call .save() before calling related queries: "
                 f"{type(self.instance).__name__} must be saved before using relation '{self.field.model_field_name}'"
             )
         return self.related_model.filter(**{self.field.relation_field: self._key()})
@@ -46,6 +48,11 @@ class ReverseRelation(Generic[MODEL]):
     def _set_result(self, objects: list[MODEL]) -> None:
         self.related_objects = objects
         self._fetched = True
+
+    async def create(self, using_db: Any = None, **kwargs: Any) -> MODEL:
+        """A new related object that points at this instance."""
+        self._query()  # the owner must be saved
+        return await self.related_model.create(using_db=using_db, **{self.field.relation_field: self._key()}, **kwargs)
 
     # queryset passthroughs
     def all(self) -> "QuerySet[MODEL]":
@@ -92,6 +99,7 @@ class ReverseRelation(Generic[MODEL]):
     def _require_fetched(self) -> None:
         if not self._fetched:
             raise NoValuesFetched(
+                f"No values were fetched for this relation, first use .fetch_related(): "
                 f"{type(self.instance).__name__}.{self.field.model_field_name} was not fetched; "
                 "use fetch_related(), prefetch_related() or await it first"
             )
@@ -123,6 +131,7 @@ class ManyToManyRelation(ReverseRelation[MODEL]):
     def _query(self) -> "QuerySet[MODEL]":
         if not self.instance._saved_in_db:
             raise OperationalError(
+                f"This objects hasn't been instanced, call .save() before calling related queries: "
                 f"{type(self.instance).__name__} must be saved before using relation '{self.field.model_field_name}'"
             )
         return self.related_model.filter(**{f"{self.field.related_name}__{type(self.instance)._meta.pk_attr}": self.instance.pk})
@@ -138,31 +147,55 @@ class ManyToManyRelation(ReverseRelation[MODEL]):
             (builder.__name__, dialect.name, *names, *counts), lambda: builder(dialect, *names, *counts)
         )
 
+    def _encoded_keys(self, dialect: Any, ids: list[Any] | None) -> tuple[Any, list[Any] | None]:
+        """The owner's key and ``ids`` as the driver takes them (e.g. UUIDs as text on SQLite)."""
+        own = encoder_for(type(self.instance)._meta.pk, dialect)(self.instance.pk)
+        if ids is None:
+            return own, None
+        encode = encoder_for(self.related_model._meta.pk, dialect)
+        return own, [encode(i) for i in ids]
+
     async def add(self, *instances: MODEL, using_db: Any = None) -> None:
         if not instances:
             return
-        self._query()  # checks the owner is saved
+        if not self.instance._saved_in_db:
+            raise OperationalError(
+                f"You should first call .save() on {self.instance}: {type(self.instance).__name__} must be saved "
+                f"before adding to its relation '{self.field.model_field_name}'"
+            )
         field = self.field
         db = self._db(using_db)
         ids = []
         for obj in instances:
             if not isinstance(obj, self.related_model):
                 raise OperationalError(f"{field.qualified_name}.add() takes {self.related_model.__name__} objects, got {obj!r}")
-            if obj.pk is None:
-                raise OperationalError(f"cannot add an unsaved {type(obj).__name__} to {field.qualified_name}")
+            if obj.pk is None or not obj._saved_in_db:
+                raise OperationalError(
+                    f"You should first call .save() on {obj}: cannot add an unsaved {type(obj).__name__} to {field.qualified_name}"
+                )
             if obj.pk not in ids:
                 ids.append(obj.pk)
-        existing_sql = self._statement(db, statements_sql.m2m_existing, len(ids))
-        existing = {row[0] for row in await db.fetch_rows(existing_sql, [self.instance.pk, *ids])}
-        new = [i for i in ids if i not in existing]
+        own_key, keys = self._encoded_keys(db.dialect, ids)
+        assert keys is not None
+        existing_sql = self._statement(db, statements_sql.m2m_existing, len(keys))
+        # compared as text: a driver may return the keys in another type than it takes them
+        existing = {str(row[0]) for row in await db.fetch_rows(existing_sql, [own_key, *keys])}
+        new = [k for k in keys if str(k) not in existing]
         if new:
             insert = self._statement(db, statements_sql.m2m_insert)
-            await db.execute_many(insert, [[self.instance.pk, i] for i in new])
+            await db.execute_many(insert, [[own_key, k] for k in new])
         self._fetched = False
+
+    async def create(self, using_db: Any = None, **kwargs: Any) -> MODEL:
+        """A new related object, added to this relation."""
+        self._query()  # the owner must be saved
+        obj = await self.related_model.create(using_db=using_db, **kwargs)
+        await self.add(obj, using_db=using_db)
+        return obj
 
     async def remove(self, *instances: MODEL, using_db: Any = None) -> None:
         if not instances:
-            raise OperationalError(f"{self.field.qualified_name}.remove() needs at least one object")
+            raise OperationalError(f"remove() called on no instances: {self.field.qualified_name}.remove() needs at least one object")
         await self._delete([o.pk for o in instances], using_db)
 
     async def clear(self, using_db: Any = None) -> None:
@@ -180,9 +213,10 @@ class ManyToManyRelation(ReverseRelation[MODEL]):
         self._query()
         db = self._db(using_db)
         sql = self._statement(db, statements_sql.m2m_delete, None if ids is None else len(ids))
-        params = [self.instance.pk]
-        if ids is not None:
-            params.extend(ids)
+        own_key, keys = self._encoded_keys(db.dialect, ids)
+        params = [own_key]
+        if keys is not None:
+            params.extend(keys)
         await db.execute_write(sql, params)
         self._fetched = False
 
@@ -194,6 +228,25 @@ def make_manager(instance: "Model", field: Any) -> ReverseRelation:
 
 
 # --- descriptors ---------------------------------------------------------------------------
+class _NoneAwaitable:
+    """What an unset nullable relation gives: falsy, and ``await``-able to None."""
+
+    __slots__ = ()
+
+    def __await__(self):
+        return
+        yield  # pragma: no cover  (makes this a generator)
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NoneAwaitable"
+
+
+NoneAwaitable = _NoneAwaitable()
+
+
 class ForwardRelationDescriptor:
     """``post.author``: the instance when fetched, else an awaitable query for it."""
 
@@ -211,8 +264,8 @@ class ForwardRelationDescriptor:
         cached = d.get(self.cache)
         if cached is not None and value is not None and getattr(cached, self.field.to_field_instance.model_field_name) == value:
             return cached
-        if value is None:
-            return None
+        if value is None:  # set to None on this instance: None; unset in the database: awaitable
+            return None if self.cache in d else NoneAwaitable
         related = self.field.related_model
         return related.filter(**{self.field.to_field_instance.model_field_name: value}).first()
 
@@ -228,9 +281,10 @@ class ForwardRelationDescriptor:
                 f"instance or None, got {value!r}; to set the id use {self.id_attr}="
             )
         key = getattr(value, self.field.to_field_instance.model_field_name)
-        if key is None:
+        if key is None or not value._saved_in_db:
             raise OperationalError(
-                f"cannot assign an unsaved {type(value).__name__} to {self.field.qualified_name}; save it first"
+                f"You should first call .save() on {value}: cannot assign an unsaved {type(value).__name__} "
+                f"to {self.field.qualified_name}"
             )
         d[self.id_attr] = key
         d[self.cache] = value

@@ -12,17 +12,23 @@ class ConnectionRouter:
         self._routers: list[Any] = []
 
     def init_routers(self, routers: list[Any]) -> None:
-        self._routers = [self._load(r) for r in routers]
+        """Use ``routers``: dotted paths, classes (instantiated here) or router objects."""
+        self._routers = [r() if isinstance(r, type) else r for r in map(self.resolve, routers)]
 
     @staticmethod
-    def _load(router: Any) -> Any:
+    def resolve(router: Any) -> Any:
+        """A router given by dotted path → its class; classes and router objects unchanged."""
         if isinstance(router, str):
             module_name, _, attr = router.rpartition(".")
             try:
-                router = getattr(importlib.import_module(module_name), attr)
+                return getattr(importlib.import_module(module_name), attr)
             except (ImportError, AttributeError, ValueError) as exc:
-                raise ConfigurationError(f"cannot import router '{router}': {exc}") from exc
-        return router() if isinstance(router, type) else router
+                raise ConfigurationError(f"Can't import router '{router}': {exc}") from exc
+        if isinstance(router, type) or hasattr(router, "db_for_read") or hasattr(router, "db_for_write"):
+            return router
+        raise ConfigurationError(
+            f"Router must be either str or type (or an object with db_for_read/db_for_write), got {router!r}"
+        )
 
     def db_for(self, model: type, for_write: bool) -> str | None:
         """The connection name routers choose for ``model`` (None: use the app's default)."""

@@ -170,6 +170,11 @@ def configure(use_tz: bool | None = None, timezone: str | None = None) -> None:
         os.environ["TIMEZONE"] = timezone
     if use_tz is not None:
         os.environ["USE_TZ"] = str(bool(use_tz))
+    _reset_timezone_cache()
+
+
+def _reset_timezone_cache() -> None:
+    """Forget the cached settings: the next read takes USE_TZ / TIMEZONE from the environment."""
     for cached in (get_use_tz, get_timezone, get_default_timezone, _reading_timezone, _datetime_reader):
         cached.cache_clear()
 

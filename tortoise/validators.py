@@ -14,6 +14,16 @@ from typing import Any
 from tortoise.exceptions import ConfigurationError, ValidationError
 
 __all__ = [
+    "DomainNameValidator",
+    "EmailValidator",
+    "URLValidator",
+    "InvalidDomainName",
+    "InvalidEmailAddress",
+    "InvalidScheme",
+    "InvalidURL",
+    "validate_domain_name",
+    "validate_email",
+    "validate_url",
     "CommaSeparatedIntegerListValidator",
     "MaxLengthValidator",
     "MaxValueValidator",
@@ -65,7 +75,7 @@ class MaxLengthValidator(Validator):
     def __call__(self, value: Any) -> None:
         length = _length(value)
         if length > self.max_length:
-            raise ValidationError(f"{value!r} has length {length}; the maximum is {self.max_length}")
+            raise ValidationError(f"Length of {value!r} {length} > {self.max_length}: the maximum is {self.max_length}")
 
 
 class MinLengthValidator(Validator):
@@ -79,7 +89,7 @@ class MinLengthValidator(Validator):
     def __call__(self, value: Any) -> None:
         length = _length(value)
         if length < self.min_length:
-            raise ValidationError(f"{value!r} has length {length}; the minimum is {self.min_length}")
+            raise ValidationError(f"Length of {value!r} {length} < {self.min_length}: the minimum is {self.min_length}")
 
 
 def _check_bound(bound: Any, name: str) -> None:
@@ -143,7 +153,7 @@ def _ip_address(value: Any, parse: Any, kind: str) -> None:
             raise ValueError
         parse(value)
     except ValueError:
-        raise ValidationError(f"{value!r} is not a valid {kind} address") from None
+        raise ValidationError(f"{value!r} is not a valid {kind} address.") from None
 
 
 def validate_ipv4_address(value: Any) -> None:
@@ -159,3 +169,17 @@ def validate_ipv6_address(value: Any) -> None:
 def validate_ipv46_address(value: Any) -> None:
     """The value must be an IPv4 or an IPv6 address."""
     _ip_address(value, ipaddress.ip_address, "IPv4 or IPv6")
+
+
+from tortoise.net_validators import (  # noqa: E402  (their home is tortoise.validators)
+    DomainNameValidator,
+    EmailValidator,
+    InvalidDomainName,
+    InvalidEmailAddress,
+    InvalidScheme,
+    InvalidURL,
+    URLValidator,
+    validate_domain_name,
+    validate_email,
+    validate_url,
+)

@@ -30,6 +30,12 @@ SERVERS: dict[str, dict[str, Any]] = {
         "table": "CREATE TABLE item (id SERIAL PRIMARY KEY, name VARCHAR(50) NOT NULL UNIQUE)",
         "sleep": "SELECT pg_sleep(10)",
     },
+    "psycopg": {
+        "engine": "tortoise.backends.psycopg",
+        "credentials": {"host": "127.0.0.1", "port": 5432, "user": "postgres", "password": None},
+        "table": "CREATE TABLE item (id SERIAL PRIMARY KEY, name VARCHAR(50) NOT NULL UNIQUE)",
+        "sleep": "SELECT pg_sleep(10)",
+    },
     "mysql": {
         "engine": "tortoise.backends.mysql",
         "credentials": {"host": "127.0.0.1", "port": 3306, "user": "root", "password": ""},
@@ -231,7 +237,7 @@ async def test_silent_server_times_out_with_host_and_port():
 
     server = await asyncio.start_server(accept, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    timeout = {"timeout": 1} if TEST_DB == "postgres" else {"connect_timeout": 1}
+    timeout = {"timeout": 1} if TEST_DB in ("postgres", "psycopg") else {"connect_timeout": 1}
     db = make_client(port=port, database="nowhere", ssl=False, **timeout)
     started = time.monotonic()
     try:

@@ -237,7 +237,7 @@ async def test_data_migration(project):
     assert name in out
     path = project.path / "migrations" / "models" / name
     state = path.read_text().split("MODELS_STATE = ", 1)[1].strip()
-    ph = {"sqlite": ("?", "?"), "postgres": ("$1", "$2"), "mysql": ("%s", "%s")}[TEST_DB]
+    ph = {"sqlite": ("?", "?"), "postgres": ("$1", "$2"), "psycopg": ("$1", "$2"), "mysql": ("%s", "%s")}[TEST_DB]
     path.write_text(DATA_MIGRATION.format(ph=ph[0], ph2=ph[1], mysql=TEST_DB == "mysql", state=state))
     project.aerich("upgrade")
     assert await values(project, "SELECT name FROM item ORDER BY id") == [("A!",), ("B",)]

@@ -16,7 +16,7 @@ from tests.testmodels import AllFields, Color, NullableFields, Priority
 pytestmark = pytest.mark.usefixtures("_clean_db")
 
 UTC = datetime.timezone.utc
-NO_NUL = TEST_DB == "postgres"  # PostgreSQL text and JSON cannot hold a NUL character
+NO_NUL = TEST_DB in ("postgres", "psycopg")  # PostgreSQL text and JSON cannot hold a NUL character
 
 
 def text(max_size: int) -> st.SearchStrategy[str]:

@@ -27,7 +27,17 @@ from tortoise.fields.relational import (
     ReverseRelation,
 )
 
+# Django-style spellings Tortoise also accepts
+IntegerField = IntField  # noqa: F405
+BigIntegerField = BigIntField  # noqa: F405
+SmallIntegerField = SmallIntField  # noqa: F405
+DateTimeField = DatetimeField  # noqa: F405
+DurationField = TimeDeltaField  # noqa: F405
+ForeignKey = ForeignKeyField
+
 __all__ = [
+    "IntegerField", "BigIntegerField", "SmallIntegerField", "DateTimeField", "DurationField",
+    "ForeignKey",
     "CASCADE",
     "NO_ACTION",
     "RESTRICT",

@@ -1,6 +1,8 @@
 """The Field base class shared by data and relational fields."""
 from __future__ import annotations
 
+import sys
+import warnings
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
@@ -10,6 +12,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from tortoise.models import Model
 
 VALUE = TypeVar("VALUE")
+
+if sys.version_info >= (3, 11):
+    from enum import StrEnum
+else:  # pragma: no cover
+
+    class StrEnum(str, Enum):
+        """An Enum whose members are strings (``enum.StrEnum`` before Python 3.11)."""
+
+        def __str__(self) -> str:
+            return str(self.value)
 
 
 class OnDelete(str, Enum):
@@ -31,6 +43,53 @@ SET_NULL = OnDelete.SET_NULL
 SET_DEFAULT = OnDelete.SET_DEFAULT
 NO_ACTION = OnDelete.NO_ACTION
 
+class _NotSet:
+    """``Field.db_default`` when the field has no database default (None is a valid one)."""
+
+    _instance: "_NotSet | None" = None
+
+    def __new__(cls) -> "_NotSet":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_PROVIDED"
+
+    def __copy__(self) -> "_NotSet":
+        return self
+
+    def __deepcopy__(self, memo: Any) -> "_NotSet":
+        return self
+
+    def __reduce__(self) -> str:
+        return "DB_DEFAULT_NOT_SET"
+
+
+DB_DEFAULT_NOT_SET: Any = _NotSet()
+
+
+class DatabaseDefault:
+    """Marks a value the database will fill in from the field's ``db_default``."""
+
+    __slots__ = ("field",)
+
+    def __init__(self, field: "Field") -> None:
+        self.field = field
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        return "<DB_DEFAULT>"
+
+    def __repr__(self) -> str:
+        return f"DatabaseDefault({getattr(self.field, 'model_field_name', '') or '?'})"
+
+
 # Options that Django users write and that we keep as metadata only.
 _METADATA_OPTIONS = ("blank", "verbose_name", "help_text")
 
@@ -50,6 +109,8 @@ class Field(Generic[VALUE]):
     DB_TYPES: dict[str, str] = {}
     has_db_field = True
     indexable = True
+    #: appended to the error for a unique/indexed field that cannot be (``indexable = False``)
+    index_hint = ""
     allows_generated = False
     #: relational fields set this to "fk", "o2o", "m2m", "backward_fk", "backward_o2o"
     relation_kind: str | None = None
@@ -83,14 +144,23 @@ class Field(Generic[VALUE]):
         validators: list[Callable[[Any], None]] | None = None,
         **kwargs: Any,
     ) -> None:
-        pk = kwargs.pop("pk", False)
-        index = kwargs.pop("index", False)
+        pk = kwargs.pop("pk", None)
+        if pk is not None:
+            if primary_key is not None and bool(primary_key) != bool(pk):
+                raise ConfigurationError(
+                    f"{type(self).__name__}: can't set both primary_key and pk to different values; use primary_key"
+                )
+            warnings.warn("`pk` is deprecated, please use `primary_key` instead", DeprecationWarning, stacklevel=3)
+        index = kwargs.pop("index", None)
+        if index is not None:
+            if db_index is not None and bool(db_index) != bool(index):
+                raise ConfigurationError(
+                    f"{type(self).__name__}: can't set both db_index and index to different values; use db_index"
+                )
+            if db_index is None:
+                warnings.warn("`index` is deprecated, please use `db_index` instead", DeprecationWarning, stacklevel=3)
         source = kwargs.pop("source", None)
         self.pk: bool = bool(primary_key if primary_key is not None else pk)
-        if generated and not self.allows_generated:
-            raise ConfigurationError(
-                f"{type(self).__name__} cannot be generated; only integer primary keys can"
-            )
         self.source_field: str | None = source_field or source
         self.generated = generated
         self.null = null
@@ -100,7 +170,12 @@ class Field(Generic[VALUE]):
         self.description = description
         self.docstring: str | None = None
         self.validators: list[Callable[[Any], None]] = list(validators or [])
-        self.db_default = kwargs.pop("db_default", None)
+        self.db_default = kwargs.pop("db_default", DB_DEFAULT_NOT_SET)
+        if callable(self.db_default):
+            raise ConfigurationError(
+                f"{type(self).__name__}: db_default must be a static value or an SQL expression "
+                "(SqlDefault, Now(), RandomHex()), not a callable; use default= for values computed in Python"
+            )
         self.model_field_name: str = kwargs.pop("model_field_name", "")
         self.metadata = {k: kwargs.pop(k) for k in _METADATA_OPTIONS if k in kwargs}
         if self.metadata.get("blank") and default is None and not null and self.field_type is str:
@@ -111,6 +186,8 @@ class Field(Generic[VALUE]):
             raise ConfigurationError(
                 f"{type(self).__name__} got unknown option(s) {', '.join(sorted(kwargs))}"
             )
+        if not self.indexable and (self.unique or self.index) and not self.pk:
+            raise ConfigurationError(f"{type(self).__name__} can't be indexed{self.index_hint}")
         if self.pk and self.null:
             raise ConfigurationError(f"{type(self).__name__}: a primary key cannot be null")
 
@@ -119,6 +196,11 @@ class Field(Generic[VALUE]):
         """Attach the field to its model under ``name`` (called by the model metaclass)."""
         self.model = model
         self.model_field_name = name
+        if self.generated and not self.allows_generated:
+            raise ConfigurationError(
+                f"Field '{name}' ({type(self).__name__}) can't be DB-generated: {model.__name__}.{name}; "
+                "only integer primary keys can"
+            )
         if not self.source_field:
             self.source_field = name
 
@@ -129,6 +211,18 @@ class Field(Generic[VALUE]):
     # --- values -------------------------------------------------------------------------
     def has_default(self) -> bool:
         return self.default is not None
+
+    def has_db_default(self) -> bool:
+        return self.db_default is not DB_DEFAULT_NOT_SET
+
+    def get_db_default_value(self) -> "DatabaseDefault | None":
+        """The marker for "the database fills this in", or None without a db_default."""
+        return DatabaseDefault(self) if self.has_db_default() else None
+
+    @property
+    def required(self) -> bool:
+        """True when a value must be given: not nullable and no default of any kind."""
+        return not (self.null or self.generated or self.has_default() or self.has_db_default())
 
     def default_value(self) -> Any:
         return self.default() if callable(self.default) else self.default
@@ -221,7 +315,16 @@ class Field(Generic[VALUE]):
             "docstring": self.docstring,
             "constraints": self.constraints,
             "db_field_types": self._db_field_types(),
+            "db_default": self._describe_db_default(serializable),
         }
+
+    def _describe_db_default(self, serializable: bool) -> Any:
+        value = self.db_default
+        if not serializable:
+            return value
+        if value is DB_DEFAULT_NOT_SET:
+            return "__NOT_SET__"
+        return value if value is None or isinstance(value, (int, float, str, bool)) else repr(value) if hasattr(value, "get_sql") else str(value)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.qualified_name}>"

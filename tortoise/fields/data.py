@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
+import warnings
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, Callable
@@ -91,10 +92,10 @@ class _IntegerField(Field[int]):
     def __init__(
         self, primary_key: bool | None = None, generated: bool | None = None, **kwargs: Any
     ) -> None:
-        pk = bool(primary_key if primary_key is not None else kwargs.pop("pk", False))
+        pk = bool(primary_key if primary_key is not None else kwargs.get("pk", False))
         if generated is None:
             generated = pk and self.allows_generated
-        super().__init__(primary_key=pk, generated=generated, **kwargs)
+        super().__init__(primary_key=primary_key, generated=generated, **kwargs)
 
     @property
     def constraints(self) -> dict[str, Any]:
@@ -187,9 +188,9 @@ class DecimalField(Field[Decimal]):
     def __init__(self, max_digits: int, decimal_places: int, **kwargs: Any) -> None:
         max_digits, decimal_places = int(max_digits), int(decimal_places)
         if max_digits < 1:
-            raise ConfigurationError("DecimalField: max_digits must be >= 1")
+            raise ConfigurationError("DecimalField: 'max_digits' must be >= 1")
         if not 0 <= decimal_places <= max_digits:
-            raise ConfigurationError("DecimalField: decimal_places must be between 0 and max_digits")
+            raise ConfigurationError("DecimalField: 'decimal_places' must be >= 0 and at most 'max_digits'")
         super().__init__(**kwargs)
         self.max_digits = max_digits
         self.decimal_places = decimal_places
@@ -284,7 +285,7 @@ class CharField(Field[str]):
     def __init__(self, max_length: int, **kwargs: Any) -> None:
         max_length = int(max_length)
         if max_length < 1:
-            raise ConfigurationError("CharField: max_length must be >= 1")
+            raise ConfigurationError("CharField: 'max_length' must be >= 1")
         super().__init__(**kwargs)
         self.max_length = max_length
         self.SQL_TYPE = f"VARCHAR({max_length})"
@@ -319,13 +320,12 @@ class TextField(Field[str]):
     indexable = False
     SQL_TYPE = "TEXT"
 
-    def __init__(self, unique: bool = False, index: bool = False, db_index: bool | None = None,
-                 **kwargs: Any) -> None:
-        if unique:
-            raise ConfigurationError("TextField cannot be unique; use CharField(max_length=...)")
-        if index or db_index:
-            raise ConfigurationError("TextField cannot be indexed; use CharField(max_length=...)")
-        super().__init__(**kwargs)
+    index_hint = ", consider CharField(max_length=...)"
+
+    def __init__(self, primary_key: bool | None = None, **kwargs: Any) -> None:
+        super().__init__(primary_key=primary_key, **kwargs)
+        if self.pk:
+            warnings.warn("TextField as a PrimaryKey is Deprecated, use CharField instead", DeprecationWarning, stacklevel=3)
 
     def to_db_value(self, value: Any, instance: Any = None) -> str | None:
         if type(value) is str or value is None:
@@ -424,7 +424,41 @@ def _parse_datetime(text: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(text)
 
 
-class DatetimeField(Field[datetime.datetime]):
+class _AutoNow:
+    """``auto_now`` (stamped on every save) and ``auto_now_add`` (stamped on create) for
+    the date/time fields; their ``to_db_value`` stamps an instance through ``_stamp``."""
+
+    def __init__(self, auto_now: bool = False, auto_now_add: bool = False, **kwargs: Any) -> None:
+        if auto_now and auto_now_add:
+            raise ConfigurationError(f"{type(self).__name__}: You can choose only 'auto_now' or 'auto_now_add', not both")
+        super().__init__(**kwargs)  # type: ignore[call-arg]
+        self.auto_now = auto_now
+        #: both set the value when a row is created
+        self.auto_now_add = auto_now or auto_now_add
+
+    @property
+    def constraints(self) -> dict[str, Any]:
+        return {"readOnly": True} if self.auto_now_add else {}
+
+    def describe(self, serializable: bool = True) -> dict[str, Any]:
+        desc = super().describe(serializable)  # type: ignore[misc]
+        desc["auto_now"] = self.auto_now
+        desc["auto_now_add"] = self.auto_now_add
+        return desc
+
+    def validate(self, value: Any) -> None:
+        if value is None and self.auto_now_add:
+            return  # filled in by to_db_value when the instance is saved
+        super().validate(value)  # type: ignore[misc]
+
+    def _stamps(self, instance: Any) -> bool:
+        """Whether saving ``instance`` (a model instance, not a class) sets the value now."""
+        if not self.auto_now_add or instance is None or isinstance(instance, type):
+            return False
+        return self.auto_now or getattr(instance, self.model_field_name, None) is None  # type: ignore[attr-defined]
+
+
+class DatetimeField(_AutoNow, Field[datetime.datetime]):
     """Date and time.  ``auto_now``: set on every save; ``auto_now_add``: set on create.
 
     Time zones follow ``tortoise.timezone``: with ``use_tz`` (the default) ``to_db_value``
@@ -437,34 +471,10 @@ class DatetimeField(Field[datetime.datetime]):
     field_type = datetime.datetime
     SQL_TYPE = "TIMESTAMP"
 
-    def __init__(self, auto_now: bool = False, auto_now_add: bool = False, **kwargs: Any) -> None:
-        if auto_now and auto_now_add:
-            raise ConfigurationError("DatetimeField: choose either auto_now or auto_now_add")
-        super().__init__(**kwargs)
-        self.auto_now = auto_now
-        #: both set the value when a row is created
-        self.auto_now_add = auto_now or auto_now_add
-
-    @property
-    def constraints(self) -> dict[str, Any]:
-        return {"readOnly": True} if self.auto_now_add else {}
-
-    def describe(self, serializable: bool = True) -> dict[str, Any]:
-        desc = super().describe(serializable)
-        desc["auto_now"] = self.auto_now
-        desc["auto_now_add"] = self.auto_now_add
-        return desc
-
-    def validate(self, value: Any) -> None:
-        if value is None and self.auto_now_add:
-            return  # filled in by to_db_value when the instance is saved
-        super().validate(value)
-
     def to_db_value(self, value: Any, instance: Any = None) -> datetime.datetime | None:
         """The value to store; with a model ``instance``, auto_now(_add) stamps it first."""
-        if self.auto_now_add and instance is not None and not isinstance(instance, type):
-            if self.auto_now or getattr(instance, self.model_field_name, None) is None:
-                return self._stamp(instance)
+        if self._stamps(instance):
+            return self._stamp(instance)
         if value is None:
             return None
         if type(value) is not datetime.datetime:
@@ -556,22 +566,27 @@ class DateField(Field[datetime.date]):
 _MIDNIGHT = datetime.datetime.min
 
 
-class TimeField(Field[datetime.time]):
+class TimeField(_AutoNow, Field[datetime.time]):
     """Time of day, stored without a time zone (TIME on every backend).
 
     An aware time keeps its wall-clock value and loses its tzinfo, so what is read back
     equals what was stored on every database.  MySQL drivers return TIME as a timedelta.
+    ``auto_now``/``auto_now_add`` stamp the wall-clock time of the configured time zone.
     """
 
     field_type = datetime.time
     SQL_TYPE = "TIME"
 
     def to_db_value(self, value: Any, instance: Any = None) -> datetime.time | None:
+        if self._stamps(instance):
+            value = timezone.localtime().time()
+            setattr(instance, self.model_field_name, value)
+        return self.to_python_value(value)
+
+    def to_python_value(self, value: Any) -> datetime.time | None:
         if (type(value) is datetime.time and value.tzinfo is None) or value is None:
             return value
         return self._coerce(value)
-
-    to_python_value = to_db_value  # type: ignore[assignment]
 
     def db_decoder(self, dialect: Any) -> Callable[[Any], datetime.time]:
         return dialect.time_decoder(self.to_python_value)
@@ -643,6 +658,9 @@ class JSONField(Field[Any]):
     field_type: Any = (dict, list)
     indexable = False
     SQL_TYPE = "JSON"
+
+    def __class_getitem__(cls, item: Any) -> type:  # ``JSONField[dict | list]`` in annotations
+        return cls
 
     def __init__(
         self,
@@ -792,10 +810,10 @@ class IntEnumFieldInstance(SmallIntField):
         for member in enum_type:
             value = member.value
             if isinstance(value, bool) or not isinstance(value, int):
-                raise ConfigurationError(f"IntEnumField: {member!r} does not have an integer value")
+                raise ConfigurationError(f"IntEnumField only supports integer enums! {member!r} does not have an integer value")
             if not self.MIN <= value <= self.MAX:
                 raise ConfigurationError(
-                    f"IntEnumField: {member!r} is outside {self.MIN}..{self.MAX} (SMALLINT)"
+                    f"The valid range of IntEnumField's values is {self.MIN}..{self.MAX}! {member!r} is outside it (SMALLINT)"
                 )
             self._members[int(value)] = member
         if description is None:

@@ -6,6 +6,7 @@ descriptor, and on ``Tortoise.init`` a ``posts`` reverse relation on User.
 """
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any, Awaitable, Optional, TypeVar, Union
 
 from tortoise.exceptions import ConfigurationError
@@ -24,9 +25,10 @@ class RelationalField(Field):
         self.related_query_name = kwargs.pop("related_query_name", None)
         super().__init__(**kwargs)
         if isinstance(model_name, str):
-            if "." not in model_name:
+            if model_name.count(".") != 1:
                 raise ConfigurationError(
-                    f'{type(self).__name__} target must be "app_label.ModelName", got "{model_name}"'
+                    f'{type(self).__name__.replace("Instance", "")} accepts model name in format "app.Model", '
+                    f'got "{model_name}"'
                 )
             self.model_name = model_name
             self.related_model: "type[Model]" = None  # type: ignore[assignment]
@@ -96,16 +98,22 @@ class ManyToManyFieldInstance(RelationalField):
         related_name: str = "",
         on_delete: OnDelete | str = CASCADE,
         db_constraint: bool = True,
-        create_unique_index: bool = True,
+        create_unique_index: bool | None = None,
         **kwargs: Any,
     ) -> None:
+        kwargs.setdefault("unique", True)  # one row per pair in the through table
+        if create_unique_index is not None:
+            warnings.warn(
+                "Parameter `create_unique_index` is deprecated! Use `unique` instead.", DeprecationWarning, stacklevel=3
+            )
+            kwargs["unique"] = create_unique_index
         super().__init__(model_name, related_name, **kwargs)
         self.through = through or ""
         self.forward_key = forward_key or ""
         self.backward_key = backward_key
         self.on_delete = OnDelete(str(on_delete))
         self.db_constraint = db_constraint
-        self.create_unique_index = create_unique_index
+        self.create_unique_index = self.unique
         #: set on the reverse side, which shares the through table
         self._generated = False
 
@@ -125,15 +133,26 @@ class BackwardOneToOneRelation(BackwardFKRelation):
     relation_kind = "backward_o2o"
 
 
+def _target(model_name: Any, kwargs: dict[str, Any]) -> Any:
+    """The related model, given positionally or as ``to=`` (Tortoise 1.x's spelling)."""
+    to = kwargs.pop("to", None)
+    if model_name is None:
+        model_name = to
+    if model_name is None:
+        raise ConfigurationError('a relation needs its target model: "app_label.ModelName" (or to=...)')
+    return model_name
+
+
 def _relation_factory(instance_class: type, doc: str) -> Any:
     def factory(
-        model_name: Any,
+        model_name: Any = None,
         related_name: str | None | bool = None,
         on_delete: OnDelete | str = CASCADE,
         db_constraint: bool = True,
         null: bool = False,
         **kwargs: Any,
     ) -> Any:
+        model_name = _target(model_name, kwargs)
         return instance_class(model_name, related_name, on_delete, db_constraint=db_constraint, null=null, **kwargs)
 
     factory.__doc__ = doc
@@ -148,7 +167,7 @@ OneToOneField = _relation_factory(
 
 
 def ManyToManyField(
-    model_name: Any,
+    model_name: Any = None,
     through: str | None = None,
     forward_key: str | None = None,
     backward_key: str = "",
@@ -158,6 +177,7 @@ def ManyToManyField(
     **kwargs: Any,
 ) -> Any:
     """A many-to-many relation to ``model_name`` through a join table."""
+    model_name = _target(model_name, kwargs)
     return ManyToManyFieldInstance(
         model_name, through, forward_key, backward_key, related_name, on_delete=on_delete, db_constraint=db_constraint, **kwargs
     )

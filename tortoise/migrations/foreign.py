@@ -14,10 +14,8 @@ class _TypeOnly:
     """What a dialect's DDL helpers read of a field: its type per dialect."""
 
     def __init__(self, types: dict[str, str]) -> None:
-        self.types = types
-
-    def get_db_type(self, dialect: str) -> str:
-        return self.types.get(dialect, self.types.get("", ""))
+        self.SQL_TYPE = types.get("", "")
+        self.DB_TYPES = {name: sql for name, sql in types.items() if name}
 
 
 def _column(desc: dict[str, Any], pk: bool = False) -> dict[str, Any]:

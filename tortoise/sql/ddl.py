@@ -42,8 +42,11 @@ class SchemaGenerator:
                 parts.append("NOT NULL")
             if field.unique:
                 parts.append("UNIQUE")
-        if field.db_default is not None:
-            parts.append(f"DEFAULT {d.literal(field.db_default)}")
+        if field.has_db_default():
+            parts.append(f"DEFAULT {d.db_default_sql(field)}")
+        comment = d.column_comment(field.description or "")
+        if comment:
+            parts.append(comment)
         return " ".join(parts)
 
     def foreign_keys(self, model: "type[Model]") -> list[str]:
@@ -75,9 +78,24 @@ class SchemaGenerator:
         body = ",\n    ".join(lines)
         statements = [f"CREATE TABLE {exists}{self.q(table)} (\n    {body}\n){self.dialect.table_suffix(meta.table_description, self.table_options)}"]
         statements.extend(self.dialect.comment_statements(model))
-        for cols in self._index_groups(model):
-            statements.append(self.dialect.create_index(table, constraint_name("idx", table, cols), cols, unique=False, safe=safe))
+        for cols, index in self._index_groups(model):
+            name = getattr(index, "name", None) or constraint_name("idx", table, cols)
+            kind, where = getattr(index, "INDEX_TYPE", ""), self._index_condition(model, index)
+            statements.append(self.dialect.create_index(table, name, cols, unique=False, safe=safe, kind=kind, where=where))
         return statements
+
+    def _index_condition(self, model: "type[Model]", index: Any) -> str:
+        """The WHERE of a partial index: its ``condition`` {field: constant} (None: IS NULL)."""
+        condition = getattr(index, "condition", None)
+        if not condition:
+            return ""
+        d = self.dialect
+        parts = [
+            f"{self.q(self._column_of(model, name))} IS NULL" if value is None
+            else f"{self.q(self._column_of(model, name))} = {d.literal(value)}"
+            for name, value in condition.items()
+        ]
+        return " AND ".join(parts)
 
     def _column_of(self, model: "type[Model]", name: str) -> str:
         meta = model._meta
@@ -90,22 +108,23 @@ class SchemaGenerator:
             field = meta.fields_map[field.source_field_name]
         return field.column
 
-    def _index_groups(self, model: "type[Model]") -> list[list[str]]:
+    def _index_groups(self, model: "type[Model]") -> list[tuple[list[str], Any]]:
+        """(columns, the Meta.indexes entry or None) of every index, each column set once."""
         meta = model._meta
-        groups: list[list[str]] = []
+        groups: list[tuple[list[str], Any]] = []
         for field in meta.db_fields:
             if field.index and not field.unique and not field.pk:
-                groups.append([field.column])
+                groups.append(([field.column], None))
         for index in meta.indexes:
             names = getattr(index, "fields", index)
             if isinstance(names, str):
                 names = (names,)
-            groups.append([self._column_of(model, n) for n in names])
+            groups.append(([self._column_of(model, n) for n in names], index))
         seen, unique_groups = set(), []
-        for g in groups:
-            if tuple(g) not in seen:
-                seen.add(tuple(g))
-                unique_groups.append(g)
+        for cols, index in groups:
+            if tuple(cols) not in seen:
+                seen.add(tuple(cols))
+                unique_groups.append((cols, index))
         return unique_groups
 
     def m2m_tables(self, model: "type[Model]", safe: bool, done: set[str]) -> list[str]:
@@ -117,7 +136,7 @@ class SchemaGenerator:
                 continue
             done.add(field.through)
             target = field.related_model._meta
-            own_pk, target_pk = meta.pk, target.pk
+            own_pk, target_pk = _pk_column_field(meta), _pk_column_field(target)
             q = self.q
             exists = "IF NOT EXISTS " if safe else ""
             lines = [
@@ -173,3 +192,9 @@ def order_by_dependencies(models: list["type[Model]"]) -> list["type[Model]"]:
             ordered.append(remaining.pop(0))
             placed.add(ordered[-1])
     return ordered
+
+
+def _pk_column_field(meta: Any) -> Any:
+    """The data field holding a model's key (a one-to-one primary key keeps it in its id field)."""
+    pk = meta.pk
+    return meta.fields_map[pk.source_field_name] if pk.relation_kind else pk

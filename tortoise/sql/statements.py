@@ -19,14 +19,25 @@ def _marks(dialect: "Dialect", start: int, count: int) -> str:
 # --- one row ---------------------------------------------------------------------------
 def insert(dialect: "Dialect", table: str, columns: Sequence[str], returning: str | None = None) -> str:
     """``INSERT INTO t (a,b) VALUES (?,?)`` (DEFAULT VALUES without columns) [RETURNING pk]."""
+    return insert_returning(dialect, table, columns, () if returning is None else (returning,))
+
+
+def insert_returning(dialect: "Dialect", table: str, columns: Sequence[str], returning: Sequence[str]) -> str:
+    """``insert`` that returns several columns (none: a plain INSERT)."""
     q = dialect.quote
     if columns:
         sql = f"INSERT INTO {q(table)} ({','.join(q(c) for c in columns)}) VALUES ({_marks(dialect, 0, len(columns))})"
     else:
         sql = dialect.insert_default_values(q(table))
-    if returning is not None:
-        sql += dialect.returning([returning])
+    if returning:
+        sql += dialect.returning(list(returning))
     return sql
+
+
+def select_by_pk(dialect: "Dialect", table: str, columns: Sequence[str], pk_column: str) -> str:
+    """``SELECT a,b FROM t WHERE pk=?``."""
+    q = dialect.quote
+    return f"SELECT {','.join(q(c) for c in columns)} FROM {q(table)} WHERE {q(pk_column)}={dialect.placeholder(0)}"
 
 
 def update_by_pk(dialect: "Dialect", table: str, columns: Sequence[str], pk_column: str) -> str:
@@ -39,6 +50,11 @@ def update_by_pk(dialect: "Dialect", table: str, columns: Sequence[str], pk_colu
 def delete_by_pk(dialect: "Dialect", table: str, pk_column: str) -> str:
     q = dialect.quote
     return f"DELETE FROM {q(table)} WHERE {q(pk_column)}={dialect.placeholder(0)}"
+
+
+def delete_all(dialect: "Dialect", table: str) -> str:
+    """``DELETE FROM t``: every row."""
+    return f"DELETE FROM {dialect.quote(table)}"
 
 
 # --- many rows ---------------------------------------------------------------------------

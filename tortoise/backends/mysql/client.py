@@ -7,6 +7,7 @@ connection.  They are opened with the FOUND_ROWS flag, so an UPDATE reports the 
 from __future__ import annotations
 
 import asyncio
+import logging
 import ssl as ssl_module
 from typing import Any, Sequence
 
@@ -43,6 +44,11 @@ from tortoise.backends.base.pooled import (
 )
 from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.sql.dialects.mysql import MySQLDialect
+
+# asyncmy logs the server's warnings (such as the duplicates INSERT IGNORE skips) on its
+# logger; with no handler there, Python prints them to stderr in applications that have
+# not configured logging.  Applications that configure logging still receive them.
+logging.getLogger("asyncmy").addHandler(logging.NullHandler())
 
 # Duplicate key, foreign key, NOT NULL, missing default, CHECK (MySQL 3819, MariaDB 4025).
 _INTEGRITY_CODES = frozenset({1022, 1048, 1062, 1169, 1216, 1217, 1364, 1451, 1452, 1557, 1586, 3819, 4025})

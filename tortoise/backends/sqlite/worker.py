@@ -124,9 +124,11 @@ def execute_script(conn: sqlite3.Connection, script: str) -> None:
 
 
 def _split_statements(script: str) -> list[str]:
+    """Statements of ``script``, also several on one line (a ";" inside a string or a
+    trigger body does not end a statement: sqlite3.complete_statement decides)."""
     statements, current = [], ""
-    for line in script.splitlines(keepends=True):
-        current += line
+    for piece in re.split(r"(?<=;)", script):
+        current += piece
         if sqlite3.complete_statement(current):
             if current.strip():
                 statements.append(current)

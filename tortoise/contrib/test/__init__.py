@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import inspect
 import unittest
-from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator, Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from tortoise import Tortoise
 from tortoise.connection import connections
+from tortoise.context import tortoise_test_context
+from tortoise.contrib.test.condition import matches
 from tortoise.exceptions import ConfigurationError
 
 _CONFIG: dict[str, Any] = {}
@@ -96,29 +98,17 @@ def finalizer() -> _Step:
 
 async def truncate_all_models() -> None:
     """Delete every row of every model (children before parents)."""
+    from tortoise.sql import statements as statements_sql
     from tortoise.sql.ddl import order_by_dependencies
 
     models = [m for app in Tortoise.apps.values() for m in app.values()]
     for model in reversed(order_by_dependencies(models)):
+        db = model._choose_db(for_write=True)
         for name in model._meta.m2m_fields:
             field = model._meta.fields_map[name]
-            db = model._choose_db(for_write=True)
-            await db.execute_write(f"DELETE FROM {db.dialect.quote(field.through)}")
-        await model.all().delete()
-
-
-@asynccontextmanager
-async def tortoise_test_context(modules: Iterable[str], db_url: str = "sqlite://:memory:", app_label: str = "models") -> AsyncIterator[None]:
-    """``async with tortoise_test_context(["app.models"]):`` — a database for the block."""
-    from tortoise.config import generate_config
-
-    config = generate_config(db_url, app_modules={app_label: list(modules)}, testing=True, connection_label=app_label)
-    await Tortoise.init(config, _create_db=True)
-    await Tortoise.generate_schemas(safe=False)
-    try:
-        yield
-    finally:
-        await Tortoise._drop_databases()
+            await db.execute_write(statements_sql.delete_all(db.dialect, field.through))
+        # plain DELETE: no queryset, so no manager filter or default ordering gets in the way
+        await db.execute_write(statements_sql.delete_all(db.dialect, model._meta.db_table))
 
 
 class SimpleTestCase(unittest.IsolatedAsyncioTestCase):
@@ -175,26 +165,100 @@ class TestCase(IsolatedTestCase):
     """Each test runs on a fresh database (same guarantees as IsolatedTestCase)."""
 
 
-def requireCapability(connection_name: str = "models", **conditions: Any) -> Callable:
-    """Skip the test unless the connection's capabilities match ``conditions``."""
+def _capabilities_match(connection_name: str, conditions: dict[str, Any]) -> str | None:
+    """Why the connection's capabilities do not match ``conditions`` (None if they do)."""
+    names = connections.names()
+    name = connection_name if connection_name in names else (names[0] if names else connection_name)
+    caps = connections.get(name).capabilities
+    for key, expected in conditions.items():
+        value = getattr(caps, key, None)
+        if not matches(expected, value):
+            return f"requires {key} {expected!r}, connection '{name}' has {value!r}"
+    return None
 
-    def decorator(test: Callable) -> Callable:
-        @functools.wraps(test)
-        async def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-            names = connections.names()
-            name = connection_name if connection_name in names else (names[0] if names else connection_name)
-            caps = connections.get(name).capabilities
-            for key, value in conditions.items():
-                if getattr(caps, key) != value:
-                    raise unittest.SkipTest(f"requires {key}={value!r}")
-            return await test(self, *args, **kwargs)
+
+def requireCapability(connection_name: str = "models", **conditions: Any) -> Callable:
+    """Skip a test (function, method or class) unless the connection's capabilities match.
+
+    Values are plain (``dialect="postgres"``), ``"!name"`` or a condition from
+    `tortoise.contrib.test.condition` (``dialect=NotIn("mssql", "mysql")``).
+    """
+
+    def decorator(test: Any) -> Any:
+        if isinstance(test, type):
+            for attr, value in list(vars(test).items()):
+                if attr.startswith("test") and callable(value):
+                    setattr(test, attr, decorator(value))
+            return test
+        if inspect.iscoroutinefunction(test):
+
+            @functools.wraps(test)
+            async def wrapper(*args: Any, **kwargs: Any) -> Any:
+                reason = _capabilities_match(connection_name, conditions)
+                if reason:
+                    raise unittest.SkipTest(reason)
+                return await test(*args, **kwargs)
+
+        else:
+
+            @functools.wraps(test)
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                reason = _capabilities_match(connection_name, conditions)
+                if reason:
+                    raise unittest.SkipTest(reason)
+                return test(*args, **kwargs)
 
         return wrapper
 
     return decorator
 
 
+def init_memory_sqlite(models: Any = None) -> Any:
+    """Run an async ``main()`` on a fresh in-memory SQLite database (0.x helper).
+
+    ``@init_memory_sqlite`` (models of ``__main__``), ``@init_memory_sqlite("app.models")``
+    or ``@init_memory_sqlite(["app.models", ...])``.
+    """
+
+    def decorator(func: Callable[..., Any], modules: list[Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        async def runner(*args: Any, **kwargs: Any) -> Any:
+            await Tortoise.init(db_url="sqlite://:memory:", modules={"models": modules})
+            await Tortoise.generate_schemas()
+            return await func(*args, **kwargs)
+
+        return runner
+
+    if callable(models):
+        return decorator(models, ["__main__"])
+    modules = [models] if isinstance(models, str) else list(models or ["__main__"])
+    return lambda func: decorator(func, modules)
+
+
+def env_initializer() -> _Step:
+    """``initializer()`` configured from the environment (0.x helper).
+
+    TORTOISE_TEST_MODULES (comma-separated modules, required), TORTOISE_TEST_APP
+    (default "models"), TORTOISE_TEST_DB (default in-memory SQLite).
+    """
+    import os
+
+    modules = [m.strip() for m in os.environ.get("TORTOISE_TEST_MODULES", "").split(",") if m.strip()]
+    if not modules:
+        raise ConfigurationError("env_initializer() needs TORTOISE_TEST_MODULES, e.g. 'app.models'")
+    app_label = os.environ.get("TORTOISE_TEST_APP", "models")
+    return initializer(modules, db_url=os.environ.get("TORTOISE_TEST_DB"), app_label=app_label)
+
+
+# unittest's decorators, re-exported for 0.x test modules that import them from here
+skip = unittest.skip
+skipIf = unittest.skipIf
+skipUnless = unittest.skipUnless
+expectedFailure = unittest.expectedFailure
+
+
 __all__ = [
     "initializer", "finalizer", "getDBConfig", "truncate_all_models", "tortoise_test_context",
     "SimpleTestCase", "IsolatedTestCase", "TruncationTestCase", "TestCase", "requireCapability",
+    "init_memory_sqlite", "env_initializer", "skip", "skipIf", "skipUnless", "expectedFailure",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any, Callable
 
-from tortoise.exceptions import FieldError
+from tortoise.exceptions import ConfigurationError, FieldError
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.fields.base import Field
@@ -271,15 +271,52 @@ class Dialect:
         """Text after the closing parenthesis of CREATE TABLE (engine, charset, comment)."""
         return ""
 
+    def column_comment(self, description: str) -> str:
+        """An inline column comment for DDL ("" where comments are separate statements)."""
+        return ""
+
     def comment_statements(self, model: Any) -> list[str]:
         """Extra statements documenting the table and columns (COMMENT ON …)."""
         return []
 
-    def create_index(self, table: str, name: str, columns: list[str], unique: bool, safe: bool) -> str:
+    #: index kinds (Index.INDEX_TYPE) the dialect has, besides the default one
+    index_kinds: frozenset[str] = frozenset()
+    supports_partial_indexes = True
+
+    def create_index(
+        self, table: str, name: str, columns: list[str], unique: bool, safe: bool, kind: str = "", where: str = ""
+    ) -> str:
+        """CREATE INDEX; ``kind`` is an Index.INDEX_TYPE (GIN, FULLTEXT …), ``where`` a partial index's condition."""
+        if kind and kind not in self.index_kinds:
+            raise ConfigurationError(
+                f"index {name!r}: {kind} indexes are not available on {self.name}; "
+                f"available kinds: {', '.join(sorted(self.index_kinds)) or 'none besides the default'}"
+            )
+        if where and not self.supports_partial_indexes:
+            raise ConfigurationError(f"index {name!r}: partial indexes (condition=...) are not available on {self.name}")
         q = self.quote
         exists = "IF NOT EXISTS " if safe else ""
-        kind = "UNIQUE INDEX" if unique else "INDEX"
-        return f"CREATE {kind} {exists}{q(name)} ON {q(table)} ({','.join(q(c) for c in columns)})"
+        sql = f"CREATE {self.index_head(unique, kind)} {exists}{q(name)} ON {q(table)}{self.index_method(kind)} ({','.join(q(c) for c in columns)})"
+        return sql + (f" WHERE {where}" if where else "")
+
+    def index_head(self, unique: bool, kind: str) -> str:
+        """What CREATE is followed by: "INDEX", "UNIQUE INDEX" (MySQL: "FULLTEXT INDEX" …)."""
+        return "UNIQUE INDEX" if unique else "INDEX"
+
+    def index_method(self, kind: str) -> str:
+        """Text between the table and the column list (PostgreSQL's USING)."""
+        return ""
+
+    def db_default_sql(self, field: "Field") -> str:
+        """The DEFAULT clause's value for ``field.db_default``: an SQL expression or a literal."""
+        value = field.db_default
+        if value is None:
+            return "NULL"
+        if hasattr(value, "get_sql"):
+            return value.get_sql(dialect=self.name)
+        if not isinstance(value, (bool, int, float, str)):
+            value = self.encoder(field)(value)  # as this database stores it (MySQL: naive UTC datetimes)
+        return self.literal(value)
 
     def literal(self, value: Any) -> str:
         """A constant for DDL (db_default); never used with user query values."""

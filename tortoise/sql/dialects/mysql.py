@@ -109,6 +109,15 @@ class MySQLDialect(Dialect):
         return _adapt(value)
 
     # --- DDL ------------------------------------------------------------------------------
+    index_kinds = frozenset({"FULLTEXT", "SPATIAL"})
+    supports_partial_indexes = False
+
+    def index_head(self, unique: bool, kind: str) -> str:
+        return f"{kind} INDEX" if kind else super().index_head(unique, kind)
+
+    def column_comment(self, description: str) -> str:
+        return f"COMMENT {self.literal(description)}" if description else ""
+
     def table_suffix(self, description: str, options: str) -> str:
         """``options`` is the client's ``table_options`` (engine and character set)."""
         suffix = f" {options}" if options else ""

@@ -111,6 +111,11 @@ class PostgresDialect(Dialect):
         serial = _SERIAL.get(self.column_type(field).upper(), "SERIAL")
         return f"{serial} NOT NULL PRIMARY KEY"
 
+    index_kinds = frozenset({"GIN", "GIST", "BRIN", "HASH", "SPGIST", "BLOOM"})
+
+    def index_method(self, kind: str) -> str:
+        return f" USING {kind}" if kind else ""
+
     def comment_statements(self, model: Any) -> list[str]:
         meta = model._meta
         table = self.quote(meta.db_table)

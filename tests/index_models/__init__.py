@@ -1,0 +1,1 @@
+"""Model modules declaring indexes, one per dialect family (imported by the index tests only)."""

@@ -1,0 +1,1 @@
+"""MySQL/MariaDB-only fields, indexes and functions."""

@@ -1,0 +1,1 @@
+"""PostgreSQL-only fields, indexes and functions."""
