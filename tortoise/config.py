@@ -212,6 +212,7 @@ PSYCOPG_PARAMS: dict[str, Param] = {
     "minsize": Param("int", 1, aliases=("min_size",)),
     "maxsize": Param("int", 5, aliases=("max_size",)),
     "timeout": Param("float"),
+    **POOL_HEALTH_PARAMS,
     "schema": Param("str"),
     "application_name": Param("str"),
     "sslmode": Param("str"),

@@ -16,7 +16,7 @@ from typing import AsyncIterator
 
 import httpx
 
-from tests.contrib.test_nexios import blog_scenario
+from tests.contrib.test_nexios import blog_scenario, third_party_url
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 60
@@ -83,6 +83,7 @@ async def test_fastapi_example_under_uvicorn(app_db_url):
         assert (await http.post(f"/users/{user['id'] + 1}/orders", json={"order_number": "B"})).status_code == 404
 
 
+@third_party_url
 async def test_nexios_example_with_nexios_contrib_under_uvicorn(app_db_url):
     env = {"DATABASE_URL": app_db_url, "NEXIOS_TORTOISE": "nexios-contrib"}
     async with uvicorn_serving("examples.nexios_app:app", **env) as http:

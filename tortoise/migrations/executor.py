@@ -149,22 +149,21 @@ class Executor:
         key = zlib.crc32(f"aldabra-migrate:{self.app}".encode())
         async with self.client.acquire_connection() as conn:
             if self.dialect == "postgres":
-                await conn.fetchval("SELECT pg_advisory_lock($1)", key)
+                await self._value(conn, "SELECT pg_advisory_lock($1)", [key])
             else:
-                got = await _mysql_value(conn, "SELECT GET_LOCK(%s, %s)", (f"aldabra_{key}", LOCK_TIMEOUT))
+                got = await self._value(conn, "SELECT GET_LOCK(%s, %s)", [f"aldabra_{key}", LOCK_TIMEOUT])
                 if got != 1:
                     raise MigrationError(f"another migration run holds the lock of app '{self.app}' (waited {LOCK_TIMEOUT}s)")
             try:
                 yield
             finally:
                 if self.dialect == "postgres":
-                    await conn.fetchval("SELECT pg_advisory_unlock($1)", key)
+                    await self._value(conn, "SELECT pg_advisory_unlock($1)", [key])
                 else:
-                    await _mysql_value(conn, "SELECT RELEASE_LOCK(%s)", (f"aldabra_{key}",))
+                    await self._value(conn, "SELECT RELEASE_LOCK(%s)", [f"aldabra_{key}"])
 
-
-async def _mysql_value(conn: Any, sql: str, params: tuple) -> Any:
-    async with conn.cursor() as cursor:
-        await cursor.execute(sql, params)
-        row = await cursor.fetchone()
-    return row[0] if row else None
+    async def _value(self, conn: Any, sql: str, params: list[Any]) -> Any:
+        """The first value ``sql`` returns on the driver connection ``conn`` (the backend's job
+        runner speaks each driver's API)."""
+        rows = await self.client.jobs.fetch(conn, sql, params)
+        return rows[0][0] if rows else None

@@ -45,6 +45,9 @@ class SchemaEditor:
                 parts.append("UNIQUE")
         if column["default"] is not None:
             parts.append(f"DEFAULT {d.literal(column['default'])}")
+        comment = d.column_comment(column["description"] or "")  # MySQL: part of the column
+        if comment:
+            parts.append(comment)
         return " ".join(parts)
 
     def fk_sql(self, table: Table, fk: dict[str, Any]) -> str:
@@ -266,8 +269,8 @@ class MySQLSchemaEditor(SchemaEditor):
 
     def alter_column(self, table: Table, before: dict[str, Any], after: dict[str, Any], changes: tuple[str, ...]) -> list[str]:
         statements = self.fill_nulls(table, before, after) if "null" in changes else []
-        if set(changes) - {"description"}:
-            statements.append(f"ALTER TABLE {self.q(table['table'])} MODIFY COLUMN {self.column_sql(after, inline_unique=False)}")
+        # the definition carries the comment too, so a new description is also a MODIFY
+        statements.append(f"ALTER TABLE {self.q(table['table'])} MODIFY COLUMN {self.column_sql(after, inline_unique=False)}")
         return statements
 
     def alter_table_comment(self, table: Table) -> list[str]:
