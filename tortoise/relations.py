@@ -147,13 +147,13 @@ class ManyToManyRelation(ReverseRelation[MODEL]):
             (builder.__name__, dialect.name, *names, *counts), lambda: builder(dialect, *names, *counts)
         )
 
-    def _encoded_keys(self, dialect: Any, ids: list[Any] | None) -> tuple[Any, list[Any] | None]:
-        """The owner's key and ``ids`` as the driver takes them (e.g. UUIDs as text on SQLite)."""
-        own = encoder_for(type(self.instance)._meta.pk, dialect)(self.instance.pk)
-        if ids is None:
-            return own, None
+    # keys as the driver takes them (e.g. UUIDs as text on SQLite)
+    def _own_key(self, dialect: Any) -> Any:
+        return encoder_for(type(self.instance)._meta.pk, dialect)(self.instance.pk)
+
+    def _target_keys(self, dialect: Any, ids: list[Any]) -> list[Any]:
         encode = encoder_for(self.related_model._meta.pk, dialect)
-        return own, [encode(i) for i in ids]
+        return [encode(i) for i in ids]
 
     async def add(self, *instances: MODEL, using_db: Any = None) -> None:
         if not instances:
@@ -175,8 +175,7 @@ class ManyToManyRelation(ReverseRelation[MODEL]):
                 )
             if obj.pk not in ids:
                 ids.append(obj.pk)
-        own_key, keys = self._encoded_keys(db.dialect, ids)
-        assert keys is not None
+        own_key, keys = self._own_key(db.dialect), self._target_keys(db.dialect, ids)
         existing_sql = self._statement(db, statements_sql.m2m_existing, len(keys))
         # compared as text: a driver may return the keys in another type than it takes them
         existing = {str(row[0]) for row in await db.fetch_rows(existing_sql, [own_key, *keys])}
@@ -213,10 +212,9 @@ class ManyToManyRelation(ReverseRelation[MODEL]):
         self._query()
         db = self._db(using_db)
         sql = self._statement(db, statements_sql.m2m_delete, None if ids is None else len(ids))
-        own_key, keys = self._encoded_keys(db.dialect, ids)
-        params = [own_key]
-        if keys is not None:
-            params.extend(keys)
+        params = [self._own_key(db.dialect)]
+        if ids is not None:
+            params.extend(self._target_keys(db.dialect, ids))
         await db.execute_write(sql, params)
         self._fetched = False
 
