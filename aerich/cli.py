@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -157,6 +158,8 @@ async def _dispatch(command: Command, args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # the MySQL driver logs server notes ("Table 'aerich' already exists") as warnings
+    logging.getLogger("asyncmy").setLevel(logging.ERROR)
     sys.path.insert(0, str(Path.cwd()))
     try:
         if args.command == "init":

@@ -22,6 +22,8 @@ class Recorder:
         return [self.dialect.placeholder(i) for i in range(count)]
 
     async def ensure(self) -> None:
+        if await self.exists():
+            return
         editor = editor_for(self.dialect, getattr(self.client, "table_options", ""))
         for statement in editor.create_table(self.table, safe=True):
             await self.client.execute_script(statement)
