@@ -10,7 +10,6 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
-from typing import Any
 
 from aerich import Command
 from aerich.config import load_tortoise_config, read_settings, write_settings

@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from tortoise.exceptions import ConfigurationError
 from tortoise.migrations import operations as ops
-from tortoise.migrations.state import find_column
+from tortoise.sql.schema_editor import creation_order, find_column, index_groups
 
 COLUMN_ATTRIBUTES = ("types", "null", "default", "description")
 
@@ -52,10 +52,10 @@ class Autodetector:
         phases: dict[str, list[ops.Operation]] = {p: [] for p in (
             "drop_fk", "drop_index", "rename", "create", "add", "drop_column", "add_constraint", "drop_table")}
         created = [k for k in self.new if k not in self.old]
-        for key in _creation_order(created, self.new):
+        for key in creation_order(created, self.new):
             phases["create"].append(ops.CreateTable(key))
         dropped = [k for k in self.old if k not in self.new]
-        for key in reversed(_creation_order(dropped, self.old)):
+        for key in reversed(creation_order(dropped, self.old)):
             phases["drop_table"].append(ops.DropTable(key))
         for key in self.new:
             if key in self.old:
@@ -171,32 +171,6 @@ class Autodetector:
             for old, new in pairs.items():
                 result[f"{label}.{new}"] = old
         return result
-
-
-def index_groups(table: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every plain or unique index of a table (``index=True`` columns and ``indexes``)."""
-    groups = [{"columns": [c["name"]], "unique": False} for c in table["columns"] if c["index"]]
-    for group in table["indexes"]:
-        if group not in groups:
-            groups.append(group)
-    return groups
-
-
-def _creation_order(keys: list[str], tables: dict[str, Any]) -> list[str]:
-    """Keys ordered so that referenced tables come first (cycles keep the given order)."""
-    by_table = {tables[k]["table"]: k for k in keys}
-    remaining = sorted(keys, key=lambda k: (tables[k]["model"] is None, k))
-    ordered: list[str] = []
-    while remaining:
-        for key in remaining:
-            deps = {by_table.get(fk["to_table"]) for fk in tables[key]["fks"]} - {None, key}
-            if deps <= set(ordered):
-                break
-        else:
-            key = remaining[0]
-        ordered.append(key)
-        remaining.remove(key)
-    return ordered
 
 
 def diff(old: dict[str, Any], new: dict[str, Any], **kwargs: Any) -> tuple[list[ops.Operation], list[ops.Operation]]:

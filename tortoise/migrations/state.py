@@ -162,13 +162,6 @@ def copy_state(state: dict[str, Any]) -> dict[str, Any]:
     return copy.deepcopy(state)
 
 
-def find_column(table: dict[str, Any], name: str) -> dict[str, Any] | None:
-    for column in table["columns"]:
-        if column["name"] == name:
-            return column
-    return None
-
-
 # --- the encoded form carried by migration files (MODELS_STATE) --------------------------------
 def encode(state: dict[str, Any]) -> str:
     raw = json.dumps(state, sort_keys=True, separators=(",", ":")).encode()
