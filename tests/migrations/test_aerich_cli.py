@@ -100,3 +100,34 @@ async def test_downgrade_of_first_migration_is_refused(project):
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
     assert await project.rows("SELECT * FROM users") == []
+
+
+async def test_reset_then_start_over(project):
+    """Seed 003's `reset`: the app's history and files go after confirmation; init-db again."""
+    project.models(USER)
+    project.aerich("init", "-t", "settings.TORTOISE_ORM")
+    project.aerich("init-db")
+    assert project.aerich("reset", input="n\n", ok=False).returncode == 1
+    assert len(project.migrations()) == 1
+    out = project.aerich("reset", input="y\n").stdout
+    assert "Success resetting app 'models'" in out
+    assert project.migrations() == []
+    assert await project.rows("SELECT * FROM aerich") == []
+    project.aerich("init-db")  # tables exist already: created IF NOT EXISTS, history recorded again
+    assert len(await project.rows("SELECT * FROM aerich")) == 1
+
+
+async def test_fake_upgrade_and_downgrade_only_record(project):
+    project.models(USER)
+    project.aerich("init", "-t", "settings.TORTOISE_ORM")
+    project.aerich("init-db")
+    project.models(USER_BIO)
+    project.aerich("migrate", "--name", "bio")
+    assert "(fake)" in project.aerich("upgrade", "--fake").stdout
+    await project.execute("INSERT INTO users (username, email) VALUES ('ann', 'a@x')")
+    assert "bio" not in (await project.rows("SELECT * FROM users"))[0]  # not run
+    assert project.aerich("heads").stdout.strip() == "No available heads."
+    project.aerich("downgrade", "--fake", "--yes")
+    assert len(project.migrations()) == 2 and len(project.aerich("heads").stdout.split()) == 1
+    project.aerich("upgrade")
+    assert "bio" in (await project.rows("SELECT * FROM users"))[0]
