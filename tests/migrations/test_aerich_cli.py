@@ -131,3 +131,25 @@ async def test_fake_upgrade_and_downgrade_only_record(project):
     assert len(project.migrations()) == 2 and len(project.aerich("heads").stdout.split()) == 1
     project.aerich("upgrade")
     assert "bio" in (await project.rows("SELECT * FROM users"))[0]
+
+
+async def test_app_and_config_options(project):
+    project.models(USER)
+    project.write("blog.py", "from tortoise import fields\nfrom tortoise.models import Model\n\n\nclass Post(Model):\n    title = fields.CharField(max_length=20)\n")
+    project.write(
+        "settings.py",
+        f'TORTOISE_ORM = {{"connections": {{"default": "{project.db_url}"}}, "apps": {{'
+        '"models": {"models": ["models", "aerich.models"], "default_connection": "default"}, '
+        '"blog": {"models": ["blog"], "default_connection": "default"}}}\n',
+    )
+    out = project.aerich("-c", "aerich.toml", "init", "-t", "settings.TORTOISE_ORM", "--location", "./db_migrations").stdout
+    assert "aerich.toml" in out and not (project.path / "pyproject.toml").exists()
+    project.aerich("-c", "aerich.toml", "--app", "blog", "init-db")
+    assert [p.name.split("_", 2)[2] for p in (project.path / "db_migrations" / "blog").glob("*.py")] == ["init.py"]
+    assert not (project.path / "db_migrations" / "models").exists()
+    await project.execute("INSERT INTO post (title) VALUES ('p')")
+    assert [r["app"] for r in await project.rows("SELECT app FROM aerich")] == ["blog"]
+    assert project.aerich("-c", "aerich.toml", "heads").stdout.strip() == "No available heads."  # none for "models" yet
+    project.aerich("-c", "aerich.toml", "init-db")
+    assert sorted(r["app"] for r in await project.rows("SELECT app FROM aerich")) == ["blog", "models"]
+    assert "users" in project.aerich("-c", "aerich.toml", "inspectdb", "-t", "users").stdout
