@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     upgrade = sub.add_parser("upgrade", help="apply the migrations not yet applied")
     upgrade.add_argument("--fake", action="store_true", help="record without running")
     upgrade.add_argument("--in-transaction", "--transaction", dest="in_transaction", action="store_true", default=True)
-    upgrade.add_argument("--no-transaction", dest="in_transaction", action="store_false")
+    upgrade.add_argument("--no-transaction", "--no-in-transaction", dest="in_transaction", action="store_false")
 
     downgrade = sub.add_parser("downgrade", help="revert the last migration, or back to a version")
     downgrade.add_argument("-v", "--version", type=int, default=-1)
