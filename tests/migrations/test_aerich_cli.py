@@ -153,3 +153,21 @@ async def test_app_and_config_options(project):
     project.aerich("-c", "aerich.toml", "init-db")
     assert sorted(r["app"] for r in await project.rows("SELECT app FROM aerich")) == ["blog", "models"]
     assert "users" in project.aerich("-c", "aerich.toml", "inspectdb", "-t", "users").stdout
+
+
+async def test_seed_001_package_layout(project):
+    """Seed 001: the config in a package module (`aerich init -t app.db_config.TORTOISE_ORM`)."""
+    package = project.path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "models.py").write_text("from tortoise import fields\nfrom tortoise.models import Model\n" + USER)
+    (package / "db_config.py").write_text(
+        f'TORTOISE_ORM = {{"connections": {{"default": "{project.db_url}"}}, '
+        '"apps": {"models": {"models": ["app.models", "aerich.models"], "default_connection": "default"}}}\n'
+    )
+    project.aerich("init", "-t", "app.db_config.TORTOISE_ORM")
+    project.aerich("init-db")
+    (package / "models.py").write_text("from tortoise import fields\nfrom tortoise.models import Model\n" + USER_BIO)
+    assert "_add_user_table.py" in project.aerich("migrate", "--name", "add_user_table").stdout
+    assert "Success upgrading to 1_" in project.aerich("upgrade").stdout
+    await project.execute("INSERT INTO users (username, email, bio) VALUES ('ann', 'a@x', 'b')")
