@@ -104,7 +104,7 @@ class Executor:
     # --- running SQL ----------------------------------------------------------------------
     async def _execute(self, conn: Any, sql: str, key: str) -> None:
         """Run the statements of one migration; ``key`` is "<direction>:<file>"."""
-        statements = split_statements(sql)
+        statements = split_statements(sql, backslash_escapes=self.dialect == "mysql")
         resumable = self.dialect == "mysql"
         done = await self.recorder.progress(self.app, key) if resumable else 0
         if done:
