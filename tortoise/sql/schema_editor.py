@@ -121,7 +121,7 @@ class SchemaEditor:
     def drop_table(self, table: Table) -> list[str]:
         return [f"DROP TABLE IF EXISTS {self.q(table['table'])}"]
 
-    def rename_table(self, old: str, new: str) -> list[str]:
+    def rename_table(self, old: str, new: str, table: Table) -> list[str]:
         return [f"ALTER TABLE {self.q(old)} RENAME TO {self.q(new)}"]
 
     # --- columns ------------------------------------------------------------------------------
@@ -213,7 +213,7 @@ class SchemaEditor:
         if kind == "DropTable":
             return self.drop_table(old)
         if kind == "RenameTable":
-            return self.rename_table(op.old, op.new)
+            return self.rename_table(op.old, op.new, new)
         if kind == "AddColumn":
             return self.add_column(new, find_column(new, op.column))
         if kind == "DropColumn":
@@ -268,6 +268,17 @@ class PostgresSchemaEditor(SchemaEditor):
 
     def unique_name(self, table: Table, column: str) -> str:
         return f"{table['table']}_{column}_key"[:63]
+
+    def rename_table(self, old: str, new: str, table: Table) -> list[str]:
+        """The primary key's index and SERIAL sequences are named after the table too."""
+        q = self.q
+        statements = super().rename_table(old, new, table)
+        statements.append(f"ALTER INDEX IF EXISTS {q(f'{old}_pkey'[:63])} RENAME TO {q(f'{new}_pkey'[:63])}")
+        for column in table["columns"]:
+            if column["auto"]:
+                name = column["name"]
+                statements.append(f"ALTER SEQUENCE IF EXISTS {q(f'{old}_{name}_seq'[:63])} RENAME TO {q(f'{new}_{name}_seq'[:63])}")
+        return statements
 
     def alter_column(self, table: Table, before: dict[str, Any], after: dict[str, Any], changes: tuple[str, ...]) -> list[str]:
         alter = f"ALTER TABLE {self.q(table['table'])} ALTER COLUMN {self.q(after['name'])}"
