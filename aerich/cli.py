@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     migrate.add_argument("--name", default="update")
     migrate.add_argument("--empty", action="store_true", help="an empty migration, to fill by hand")
     migrate.add_argument("--no-input", action="store_true", help="never ask (renames must be given)")
-    migrate.add_argument("--rename", action="append", default=[], metavar="Model.old:new", help="a column rename (repeatable)")
+    migrate.add_argument("--rename", action="append", default=[], metavar="Model.old:new", help="a column (Model.old:new) or model (Old:New) rename; repeatable")
     migrate.add_argument("--no-rename", action="store_true", help="removed+added columns are dropped and added")
     migrate.add_argument("--check", action="store_true", help="only check: exit 1 when a migration is needed")
 
@@ -76,8 +76,8 @@ def _renames(values: list[str]) -> dict[str, str]:
     result = {}
     for value in values:
         old, sep, new = value.partition(":")
-        if not sep or "." not in old or not new:
-            raise BaseORMException(f"--rename {value!r}: expected Model.old_field:new_field")
+        if not sep or not old or not new:
+            raise BaseORMException(f"--rename {value!r}: expected Model.old_field:new_field or OldModel:NewModel")
         result[old] = new
     return result
 

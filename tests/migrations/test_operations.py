@@ -268,3 +268,17 @@ async def test_failed_migration_is_rolled_back(project):
     assert f"Resuming {name} after statement 1 of 2" in out and f"Success upgrading to {name}" in out
     assert await values(project, "SELECT name FROM item") == [("by hand+",)]
     assert [r["version"] for r in await project.rows("SELECT version FROM aerich ORDER BY id")] == project.migrations()
+
+
+async def test_model_class_rename(project):
+    """Same table: nothing to ask.  A new table name too: a rename only when told."""
+    await start(project, item(), "INSERT INTO item (name) VALUES ('a')")
+    project.models(ITEM.replace("class Item", "class Thing").format(extra='\n    class Meta:\n        table = "item"'))
+    assert project.aerich("migrate", "--name", "same").stdout.strip() == "No changes detected"
+    project.models(ITEM.replace("class Item", "class Product").format(extra=""))
+    refused = project.aerich("migrate", "--name", "step", ok=False)
+    assert "possible model rename(s): Item -> Product" in refused.stderr and "--rename Item:Product" in refused.stderr
+    step(project, ITEM.replace("class Item", "class Product").format(extra=""), "--rename", "Item:Product")
+    assert await values(project, "SELECT id, name FROM product") == [(1, "a")]
+    back(project)
+    assert await values(project, "SELECT id, name FROM item") == [(1, "a")]

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from tortoise.migrations import writer
-from tortoise.migrations.autodetector import diff
+from tortoise.migrations.autodetector import diff, match_tables
 from tortoise.migrations.loader import Loader
 from tortoise.sql.schema_editor import SchemaEditor
 
@@ -16,6 +16,7 @@ def plan(editor: SchemaEditor, old: dict[str, Any], new: dict[str, Any], **renam
     From an empty state (the first migration) tables are created ``IF NOT EXISTS`` and
     the downgrade is empty, as Aerich's initial migration: it is never reverted, the
     app's history is reset instead."""
+    old = match_tables(old, new, **rename_options)
     forward, backward = diff(old, new, **rename_options)
     initial = not old["tables"]
     upgrade = editor.migration_sql(forward, old, new, safe=initial)
