@@ -121,3 +121,14 @@ def test_m2m_through_table_is_created_after_its_targets_and_dropped(state):
     assert order.index("m2m:article_author") > max(order.index("Author"), order.index("Article"))
     sql = editor_for(DIALECTS["postgres"]).migration_sql(forward, state, new)
     assert sql[-1] == 'CREATE UNIQUE INDEX "uidx_article_author_article_id_author_id" ON "article_author" ("article_id","author_id")'
+
+
+def test_comment_only_change_needs_no_sqlite_rebuild(state):
+    new = copy.deepcopy(state)
+    next(c for c in new["tables"]["Author"]["columns"] if c["name"] == "email")["description"] = "where to write"
+    forward, _ = diff(state, new)
+    assert kinds(forward) == [("AlterColumn", "Author")]
+    assert editor_for(DIALECTS["sqlite"]).migration_sql(forward, state, new) == []
+    assert editor_for(DIALECTS["postgres"]).migration_sql(forward, state, new) == [
+        'COMMENT ON COLUMN "t_author"."email" IS \'where to write\''
+    ]

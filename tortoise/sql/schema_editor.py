@@ -339,7 +339,7 @@ class SqliteSchemaEditor(SchemaEditor):
         raise NotImplementedError
 
     def migration_sql(self, operations: list[Operation], before: State, after: State, safe: bool = False) -> list[str]:
-        rebuilt = {op.key for op in operations if op.kind in SQLITE_REBUILDS or self._needs_rebuild(op, after)}
+        rebuilt = {op.key for op in operations if self._needs_rebuild(op, after)}
         rebuilt = {k for k in rebuilt if k in before["tables"] and k in after["tables"]}
         statements: list[str] = []
         done: set[str] = set()
@@ -353,8 +353,15 @@ class SqliteSchemaEditor(SchemaEditor):
             statements += self.operation_sql(op, before["tables"], after["tables"], safe)
         return statements
 
+    def alter_column(self, table: Table, before: dict[str, Any], after: dict[str, Any], changes: tuple[str, ...]) -> list[str]:
+        return []  # only a comment changed (SQLite keeps none); anything else is rebuilt
+
     @staticmethod
     def _needs_rebuild(op: Operation, after: State) -> bool:
+        if op.kind == "AlterColumn":
+            return set(op.changes) != {"description"}
+        if op.kind in SQLITE_REBUILDS:
+            return True
         if op.kind != "AddColumn":
             return False
         column = find_column(after["tables"][op.key], op.column)
