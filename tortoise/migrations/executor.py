@@ -48,9 +48,9 @@ class Executor:
     async def upgrade(self, run_in_transaction: bool = True, fake: bool = False) -> list[str]:
         files = self.loader.files()
         modules = {name: self.loader.module(name) for name in files}  # a corrupt file fails before anything runs
-        await self.recorder.ensure()
         done: list[str] = []
         async with self._run_lock():
+            await self.recorder.ensure()
             applied = set(await self.recorder.applied(self.app))
             pending = [name for name in files if name not in applied]
             if pending and self.dialect == "mysql" and not fake:

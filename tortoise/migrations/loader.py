@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -61,6 +60,3 @@ class Loader:
         files = self.files()
         return self.state_of(files[-1]) if files else empty_state()
 
-
-def loaded_module_names() -> list[str]:
-    return [n for n in sys.modules if n.startswith("_aldabra_migration_")]

@@ -112,8 +112,4 @@ class AlterTableComment(Operation):
     pass
 
 
-def summary(operations: list[Operation]) -> list[str]:
-    return [op.describe() for op in operations]
-
-
-__all__ = [name for name, value in dict(globals()).items() if isinstance(value, type) and issubclass(value, Operation)] + ["summary"]
+__all__ = [name for name, value in dict(globals()).items() if isinstance(value, type) and issubclass(value, Operation)]
