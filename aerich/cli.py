@@ -38,13 +38,17 @@ def _parser() -> argparse.ArgumentParser:
     migrate.add_argument("--name", default="update")
     migrate.add_argument("--empty", action="store_true", help="an empty migration, to fill by hand")
     migrate.add_argument("--no-input", action="store_true", help="never ask (renames must be given)")
+    migrate.add_argument("--offline", action="store_true", help="accepted for Aerich; migrate never needs the database")
     migrate.add_argument("--rename", action="append", default=[], metavar="Model.old:new", help="a column (Model.old:new) or model (Old:New) rename; repeatable")
     migrate.add_argument("--no-rename", action="store_true", help="removed+added columns are dropped and added")
     migrate.add_argument("--check", action="store_true", help="only check: exit 1 when a migration is needed")
 
     upgrade = sub.add_parser("upgrade", help="apply the migrations not yet applied")
     upgrade.add_argument("--fake", action="store_true", help="record without running")
-    upgrade.add_argument("--in-transaction", "--transaction", dest="in_transaction", action="store_true", default=True)
+    upgrade.add_argument(
+        "-i", "--in-transaction", "--transaction", dest="in_transaction", nargs="?", const=True, default=True,
+        type=_boolean, metavar="BOOLEAN", help="run each migration in a transaction (default: true)",
+    )
     upgrade.add_argument("--no-transaction", "--no-in-transaction", dest="in_transaction", action="store_false")
 
     downgrade = sub.add_parser("downgrade", help="revert the last migration, or back to a version")
@@ -53,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     downgrade.add_argument("--fake", action="store_true")
     downgrade.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
 
+    sub.add_parser("init-migrations", help="create the app's first migration without touching the database")
     sub.add_parser("history", help="list the migration files")
     sub.add_parser("heads", help="list the migrations not applied yet")
     inspect = sub.add_parser("inspectdb", help="print model classes for existing tables")
@@ -61,6 +66,15 @@ def _parser() -> argparse.ArgumentParser:
     reset.add_argument("--yes", "-y", action="store_true")
     sub.add_parser("check", help="exit 1 when the models differ from the last migration")
     return parser
+
+
+def _boolean(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "y", "on"):
+        return True
+    if lowered in ("0", "false", "no", "n", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected true or false, got {value!r}")
 
 
 def _confirm(question: str) -> bool:
@@ -106,10 +120,14 @@ async def _run(args: argparse.Namespace) -> int:
 async def _dispatch(command: Command, args: argparse.Namespace) -> int:
     name = args.command
     if name == "init-db":
-        version = await command.init_db(safe=args.safe)
+        await command.init_db(safe=args.safe)
         print(f"Success creating app migration folder {command.folder}")
         print(f'Success generating initial migration file for app "{command.app}"')
-        print(f"Success writing schemas to database, applied {version}")
+        print("Success writing schemas to database")
+    elif name == "init-migrations":
+        version = await command.init_migrations()
+        print(f"Success creating app migration folder {command.folder}")
+        print(f'Success generating initial migration file {version} for app "{command.app}"')
     elif name == "migrate" and args.check or name == "check":
         if await command.check():
             print(f"Models of app '{command.app}' differ from the last migration: run `aerich migrate`", file=sys.stderr)

@@ -171,3 +171,20 @@ async def test_seed_001_package_layout(project):
     assert "_add_user_table.py" in project.aerich("migrate", "--name", "add_user_table").stdout
     assert "Success upgrading to 1_" in project.aerich("upgrade").stdout
     await project.execute("INSERT INTO users (username, email, bio) VALUES ('ann', 'a@x', 'b')")
+
+
+async def test_init_migrations_and_in_transaction_values(project):
+    """Aerich 0.10's `init-migrations` and `upgrade -i/--in-transaction BOOLEAN`."""
+    project.models(USER)
+    project.aerich("init", "-t", "settings.TORTOISE_ORM")
+    out = project.aerich("init-migrations").stdout
+    [first] = project.migrations()
+    assert first in out
+    assert project.aerich("heads").stdout.split() == [first]  # nothing touched the database
+    assert f"Success upgrading to {first}" in project.aerich("upgrade", "-i", "False").stdout
+    project.models(USER_BIO)
+    project.aerich("migrate", "--name", "bio", "--offline")
+    assert "Success upgrading to 1_" in project.aerich("upgrade", "--in-transaction", "true").stdout
+    assert project.aerich("upgrade", "-i", "maybe", ok=False).returncode == 2
+    await project.execute("INSERT INTO users (username, email, bio) VALUES ('ann', 'a@x', 'hi')")
+    assert [r["bio"] for r in await project.rows("SELECT bio FROM users")] == ["hi"]
