@@ -87,3 +87,11 @@ async def test_config_without_aerich_models_is_refused(project, config, other_or
     config["apps"]["models"]["models"].remove("aerich.models")
     with pytest.raises(ConfigurationError, match="aerich.models"):
         await Command(config).init()
+
+
+async def test_inspectdb_with_custom_field_mapping(project, config, other_orm):
+    custom = {"VARCHAR(50)": "TextField", "character varying(50)": "TextField"}  # as each catalog spells it
+    async with Command(config, inspectdb_fields=custom) as command:
+        await command.init_db(safe=True)
+        text = await command.inspectdb(["author"])
+    assert "    name = fields.TextField()" in text
