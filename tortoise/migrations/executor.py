@@ -57,7 +57,7 @@ class Executor:
                 self.echo("Note: MySQL cannot roll back DDL: each statement is committed as it runs, and progress is recorded.")
             for name in pending:
                 module = modules[name]
-                state = self.loader.state_of(name)
+                state = self.loader.state_of(name) or {}
                 in_tx = run_in_transaction and getattr(module, "RUN_IN_TRANSACTION", True)
                 async with self._session(in_tx) as conn:
                     sql = await module.upgrade(conn)

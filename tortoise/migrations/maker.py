@@ -6,6 +6,7 @@ from typing import Any
 
 from tortoise.migrations import writer
 from tortoise.migrations.autodetector import diff, match_tables
+from tortoise.migrations.exceptions import MigrationError
 from tortoise.migrations.loader import Loader
 from tortoise.sql.schema_editor import SchemaEditor
 
@@ -33,11 +34,16 @@ def make_migration(
     **rename_options: Any,
 ) -> Path | None:
     """Write the next migration file; None when the models did not change."""
-    old = loader.last_state()
     if empty:
+        # a hand-written migration: it keeps the last state, or after files without one
+        # (Aerich before 0.8) it is the migration that brings the database to the models
         upgrade, downgrade = [], []
-        state = old
+        try:
+            state = loader.last_state()
+        except MigrationError:
+            state = models_state
     else:
+        old = loader.last_state()
         upgrade, downgrade = plan(editor, old, models_state, **rename_options)
         if not upgrade:
             return None
