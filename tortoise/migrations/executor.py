@@ -2,8 +2,10 @@
 
 - Only what is missing is applied, in order; the recorder row is written in the same
   transaction as the migration (PostgreSQL and SQLite roll both back on error).
-- MySQL commits every DDL statement as it runs: statements run one by one and a failure
-  names the statement and what was already applied.
+- MySQL commits every DDL statement as it runs, so there a migration runs without a
+  transaction, one statement at a time, and the number of statements done is recorded
+  after each; a failure names the statement, and the next run resumes after the last
+  statement that succeeded (downgrades likewise).
 - On PostgreSQL and MySQL a lock held for the whole run (advisory lock / GET_LOCK) keeps
   two concurrent ``upgrade`` runs from applying the same migration; the list of pending
   migrations is read after taking it.
@@ -46,21 +48,21 @@ class Executor:
     async def upgrade(self, run_in_transaction: bool = True, fake: bool = False) -> list[str]:
         files = self.loader.files()
         modules = {name: self.loader.module(name) for name in files}  # a corrupt file fails before anything runs
-        await self.recorder.ensure()
         done: list[str] = []
         async with self._run_lock():
+            await self.recorder.ensure()
             applied = set(await self.recorder.applied(self.app))
             pending = [name for name in files if name not in applied]
             if pending and self.dialect == "mysql" and not fake:
-                self.echo("Note: MySQL cannot roll back DDL; statements are committed one by one.")
+                self.echo("Note: MySQL cannot roll back DDL: each statement is committed as it runs, and progress is recorded.")
             for name in pending:
                 module = modules[name]
-                state = self.loader.state_of(name)
+                state = self.loader.state_of(name) or {}
                 in_tx = run_in_transaction and getattr(module, "RUN_IN_TRANSACTION", True)
                 async with self._session(in_tx) as conn:
                     sql = await module.upgrade(conn)
                     if not fake:
-                        await self._execute(conn, sql or "", name)
+                        await self._execute(conn, sql or "", f"upgrade:{name}")
                     await self.recorder.record(self.app, name, state, conn)
                 done.append(name)
         return done
@@ -92,7 +94,7 @@ class Executor:
                 async with self._session(getattr(module, "RUN_IN_TRANSACTION", True)) as conn:
                     sql = await module.downgrade(conn)
                     if not fake:
-                        await self._execute(conn, sql, name)
+                        await self._execute(conn, sql or "", f"downgrade:{name}")
                     await self.recorder.forget(self.app, name, conn)
                 if delete:
                     (self.loader.folder / name).unlink()
@@ -100,23 +102,37 @@ class Executor:
         return done
 
     # --- running SQL ----------------------------------------------------------------------
-    async def _execute(self, conn: Any, sql: str, name: str) -> None:
-        statements = split_statements(sql)
+    async def _execute(self, conn: Any, sql: str, key: str) -> None:
+        """Run the statements of one migration; ``key`` is "<direction>:<file>"."""
+        statements = split_statements(sql, backslash_escapes=self.dialect == "mysql")
+        resumable = self.dialect == "mysql"
+        done = await self.recorder.progress(self.app, key) if resumable else 0
+        if done:
+            self.echo(f"Resuming {key.split(':', 1)[1]} after statement {done} of {len(statements)}")
         for number, statement in enumerate(statements, 1):
+            if number <= done:
+                continue
             try:
                 await conn.execute_script(statement)
             except Exception as exc:
                 detail = " ".join(str(exc).split())
-                where = f"{name}: statement {number} of {len(statements)} failed ({detail}): {' '.join(statement.split())[:200]}"
-                if self.dialect == "mysql" and number > 1:
-                    where += f"; statements 1-{number - 1} ran before it and the DDL among them stays applied (MySQL cannot roll back DDL)"
+                where = f"{key.split(':', 1)[1]}: statement {number} of {len(statements)} failed ({detail}): {' '.join(statement.split())[:200]}"
+                if resumable:
+                    where += (
+                        f"; statements 1-{number - 1} stay applied (MySQL cannot roll back DDL): fix the file and run the "
+                        f"command again to resume at statement {number}" if number > 1 else "; nothing was applied"
+                    )
                 else:
                     where += "; the migration was rolled back"
                 raise MigrationError(where) from exc
+            if resumable:
+                await self.recorder.set_progress(self.app, key, number)
+        if resumable and statements:
+            await self.recorder.set_progress(self.app, key, 0)
 
     @contextlib.asynccontextmanager
     async def _session(self, transactional: bool) -> AsyncIterator[Any]:
-        if not transactional:
+        if not transactional or self.dialect == "mysql":  # MySQL: see the module's docstring
             yield self.client
             return
         if self.dialect != "sqlite":

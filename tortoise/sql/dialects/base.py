@@ -271,10 +271,6 @@ class Dialect:
         """Text after the closing parenthesis of CREATE TABLE (engine, charset, comment)."""
         return ""
 
-    def comment_statements(self, model: Any) -> list[str]:
-        """Extra statements documenting the table and columns (COMMENT ON …)."""
-        return []
-
     def create_index(self, table: str, name: str, columns: list[str], unique: bool, safe: bool) -> str:
         q = self.quote
         exists = "IF NOT EXISTS " if safe else ""

@@ -111,18 +111,6 @@ class PostgresDialect(Dialect):
         serial = _SERIAL.get(self.column_type(field).upper(), "SERIAL")
         return f"{serial} NOT NULL PRIMARY KEY"
 
-    def comment_statements(self, model: Any) -> list[str]:
-        meta = model._meta
-        table = self.quote(meta.db_table)
-        statements = []
-        if meta.table_description:
-            statements.append(f"COMMENT ON TABLE {table} IS {self.literal(meta.table_description)}")
-        for field in meta.db_fields:
-            if field.description:
-                column = f"{table}.{self.quote(field.column)}"
-                statements.append(f"COMMENT ON COLUMN {column} IS {self.literal(field.description)}")
-        return statements
-
     def literal(self, value: Any) -> str:
         if isinstance(value, bool):  # a BOOL column does not take 1/0
             return "TRUE" if value else "FALSE"
