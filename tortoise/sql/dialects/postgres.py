@@ -111,6 +111,13 @@ class PostgresDialect(Dialect):
         serial = _SERIAL.get(self.column_type(field).upper(), "SERIAL")
         return f"{serial} NOT NULL PRIMARY KEY"
 
+    def migration_lock(self, key: int, timeout: int) -> tuple[str, list[Any]] | None:
+        # waits without a limit: the run holding it ends by itself (statement_timeout aside)
+        return "SELECT pg_advisory_lock($1), 1", [key]
+
+    def migration_unlock(self, key: int) -> tuple[str, list[Any]] | None:
+        return "SELECT pg_advisory_unlock($1)", [key]
+
     def literal(self, value: Any) -> str:
         if isinstance(value, bool):  # a BOOL column does not take 1/0
             return "TRUE" if value else "FALSE"
