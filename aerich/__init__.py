@@ -48,15 +48,25 @@ def _check_config(config: dict[str, Any], app: str) -> None:
 
 
 class Command:
-    def __init__(self, tortoise_config: dict[str, Any], app: str = "models", location: str = "./migrations") -> None:
+    def __init__(
+        self,
+        tortoise_config: dict[str, Any],
+        app: str = "models",
+        location: str = "./migrations",
+        inspectdb_fields: dict[str, str] | None = None,
+    ) -> None:
         self.tortoise_config = tortoise_config
         self.app = app
         self.location = location
+        #: inspectdb: catalog type (lower case) → field class name, before the built-in mapping
+        self.inspectdb_fields = {k.lower(): v for k, v in (inspectdb_fields or {}).items()}
         self._own_init = False
         self.echo: Callable[[str], None] = print
 
     # --- lifecycle -------------------------------------------------------------------------
-    async def init(self) -> None:
+    async def init(self, offline: bool = False) -> None:
+        """Open the ORM (``offline`` is accepted for Aerich's signature; the connection is
+        opened lazily, so commands that need no database do not touch it)."""
         _check_config(self.tortoise_config, self.app)
         if not self._already_initialised():
             await Tortoise.init(config=self.tortoise_config)
@@ -103,8 +113,9 @@ class Command:
         return editor_for(client.dialect, getattr(client, "table_options", ""))
 
     # --- commands ------------------------------------------------------------------------
-    async def init_db(self, safe: bool | str = True) -> str:
-        """Create the app's folder and first migration from the models, and apply it."""
+    async def init_db(self, safe: bool | str = True, pre_sql: str | None = None) -> bool:
+        """Create the app's folder and first migration from the models, and apply it
+        (after ``pre_sql``, if given)."""
         folder = self.folder
         if folder.is_dir() and Loader(folder).files():
             raise MigrationError(f"App '{self.app}' is already initialized. Delete {folder} and try again.")
@@ -115,7 +126,19 @@ class Command:
         if not _truthy(safe):
             text = path.read_text().replace("CREATE TABLE IF NOT EXISTS ", "CREATE TABLE ").replace("INDEX IF NOT EXISTS ", "INDEX ")
             path.write_text(text)
+        if pre_sql:
+            await self._client().execute_script(pre_sql)
         await self._executor().upgrade()
+        return True
+
+    async def init_migrations(self) -> str:
+        """Create the app's folder and first migration without touching the database."""
+        if Loader(self.folder).files():
+            raise MigrationError(f"App '{self.app}' is already initialized. Delete {self.folder} and try again.")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = make_migration(Loader(self.folder), self._editor(), state_from_models(self._models()), name="init")
+        if path is None:
+            raise MigrationError(f"app '{self.app}' has no models to create")
         return path.name
 
     async def migrate(
@@ -123,10 +146,12 @@ class Command:
         name: str = "update",
         empty: bool = False,
         no_input: bool = False,
+        offline: bool = False,
         renames: dict[str, str] | None = None,
         allow_drop: bool = False,
-    ) -> str:
-        """Write the next migration file; "" when nothing changed."""
+    ) -> str | None:
+        """Write the next migration file and return its name; None when nothing changed.
+        (The models' state comes from the last file, so ``offline`` changes nothing.)"""
         loader = Loader(self.folder)
         if not loader.files() and name == "update":
             name = "init"
@@ -135,7 +160,7 @@ class Command:
             loader, self._editor(), state_from_models(self._models()), name=name, empty=empty,
             renames=renames, ask=ask, allow_drop=allow_drop,
         )
-        return path.name if path else ""
+        return path.name if path else None
 
     async def check(self) -> bool:
         """True when the models differ from the last migration's state."""
@@ -154,7 +179,7 @@ class Command:
         return await self._executor().pending()
 
     async def inspectdb(self, tables: list[str] | None = None) -> str:
-        return await inspect_tables(self._client(), tables or [])
+        return await inspect_tables(self._client(), tables or [], self.inspectdb_fields)
 
     async def reset(self) -> list[str]:
         """Forget the app's history (records and files) so that ``init-db`` starts over."""

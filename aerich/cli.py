@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from pathlib import Path
-from typing import Any
 
 from aerich import Command
 from aerich.config import load_tortoise_config, read_settings, write_settings
@@ -38,14 +38,18 @@ def _parser() -> argparse.ArgumentParser:
     migrate.add_argument("--name", default="update")
     migrate.add_argument("--empty", action="store_true", help="an empty migration, to fill by hand")
     migrate.add_argument("--no-input", action="store_true", help="never ask (renames must be given)")
-    migrate.add_argument("--rename", action="append", default=[], metavar="Model.old:new", help="a column rename (repeatable)")
+    migrate.add_argument("--offline", action="store_true", help="accepted for Aerich; migrate never needs the database")
+    migrate.add_argument("--rename", action="append", default=[], metavar="Model.old:new", help="a column (Model.old:new) or model (Old:New) rename; repeatable")
     migrate.add_argument("--no-rename", action="store_true", help="removed+added columns are dropped and added")
     migrate.add_argument("--check", action="store_true", help="only check: exit 1 when a migration is needed")
 
     upgrade = sub.add_parser("upgrade", help="apply the migrations not yet applied")
     upgrade.add_argument("--fake", action="store_true", help="record without running")
-    upgrade.add_argument("--in-transaction", "--transaction", dest="in_transaction", action="store_true", default=True)
-    upgrade.add_argument("--no-transaction", dest="in_transaction", action="store_false")
+    upgrade.add_argument(
+        "-i", "--in-transaction", "--transaction", dest="in_transaction", nargs="?", const=True, default=True,
+        type=_boolean, metavar="BOOLEAN", help="run each migration in a transaction (default: true)",
+    )
+    upgrade.add_argument("--no-transaction", "--no-in-transaction", dest="in_transaction", action="store_false")
 
     downgrade = sub.add_parser("downgrade", help="revert the last migration, or back to a version")
     downgrade.add_argument("-v", "--version", type=int, default=-1)
@@ -53,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     downgrade.add_argument("--fake", action="store_true")
     downgrade.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
 
+    sub.add_parser("init-migrations", help="create the app's first migration without touching the database")
     sub.add_parser("history", help="list the migration files")
     sub.add_parser("heads", help="list the migrations not applied yet")
     inspect = sub.add_parser("inspectdb", help="print model classes for existing tables")
@@ -61,6 +66,15 @@ def _parser() -> argparse.ArgumentParser:
     reset.add_argument("--yes", "-y", action="store_true")
     sub.add_parser("check", help="exit 1 when the models differ from the last migration")
     return parser
+
+
+def _boolean(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "y", "on"):
+        return True
+    if lowered in ("0", "false", "no", "n", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected true or false, got {value!r}")
 
 
 def _confirm(question: str) -> bool:
@@ -76,8 +90,8 @@ def _renames(values: list[str]) -> dict[str, str]:
     result = {}
     for value in values:
         old, sep, new = value.partition(":")
-        if not sep or "." not in old or not new:
-            raise BaseORMException(f"--rename {value!r}: expected Model.old_field:new_field")
+        if not sep or not old or not new:
+            raise BaseORMException(f"--rename {value!r}: expected Model.old_field:new_field or OldModel:NewModel")
         result[old] = new
     return result
 
@@ -106,10 +120,14 @@ async def _run(args: argparse.Namespace) -> int:
 async def _dispatch(command: Command, args: argparse.Namespace) -> int:
     name = args.command
     if name == "init-db":
-        version = await command.init_db(safe=args.safe)
+        await command.init_db(safe=args.safe)
         print(f"Success creating app migration folder {command.folder}")
         print(f'Success generating initial migration file for app "{command.app}"')
-        print(f"Success writing schemas to database, applied {version}")
+        print("Success writing schemas to database")
+    elif name == "init-migrations":
+        version = await command.init_migrations()
+        print(f"Success creating app migration folder {command.folder}")
+        print(f'Success generating initial migration file {version} for app "{command.app}"')
     elif name == "migrate" and args.check or name == "check":
         if await command.check():
             print(f"Models of app '{command.app}' differ from the last migration: run `aerich migrate`", file=sys.stderr)
@@ -157,6 +175,8 @@ async def _dispatch(command: Command, args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # the MySQL driver logs server notes ("Table 'aerich' already exists") as warnings
+    logging.getLogger("asyncmy").setLevel(logging.ERROR)
     sys.path.insert(0, str(Path.cwd()))
     try:
         if args.command == "init":

@@ -1,6 +1,9 @@
 """Aerich's exception names, over the migration engine's errors."""
 from tortoise.migrations.exceptions import DowngradeError, MigrationError
 
+#: the base of every migration error (Aerich's name)
+AerichError = MigrationError
+
 
 class NotSupportError(MigrationError):
     """An operation the database cannot do."""
@@ -10,4 +13,4 @@ class NotInitedError(MigrationError):
     """``init`` / ``init-db`` has not been run yet."""
 
 
-__all__ = ["DowngradeError", "NotInitedError", "NotSupportError"]
+__all__ = ["AerichError", "DowngradeError", "NotInitedError", "NotSupportError"]

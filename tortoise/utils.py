@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tortoise.sql.ddl import SchemaGenerator
+from tortoise.migrations.state import state_from_models
+from tortoise.sql.schema_editor import editor_for
 
 
 def _models_for(client: Any) -> list[Any]:
@@ -18,9 +19,21 @@ def _models_for(client: Any) -> list[Any]:
 
 
 def get_schema_sql(client: Any, safe: bool) -> str:
-    """The CREATE statements for every model bound to ``client``."""
-    options = getattr(client, "table_options", "")
-    return SchemaGenerator(client.dialect, options).schema_sql(_models_for(client), safe)
+    """The CREATE statements for every model bound to ``client``.
+
+    The models' schema state is rendered by the migration schema editor, so tables made
+    here and tables made by migrations are the same."""
+    by_app: dict[str, list[Any]] = {}
+    for model in _models_for(client):
+        by_app.setdefault(model._meta.app, []).append(model)
+    tables = {
+        f"{app}.{key}": table
+        for app, models in by_app.items()
+        for key, table in state_from_models(models)["tables"].items()
+    }
+    editor = editor_for(client.dialect, getattr(client, "table_options", ""))
+    statements = editor.schema_sql({"tables": tables}, safe)
+    return ";\n".join(statements) + (";" if statements else "")
 
 
 async def generate_schema_for_client(client: Any, safe: bool) -> None:

@@ -100,3 +100,91 @@ async def test_downgrade_of_first_migration_is_refused(project):
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
     assert await project.rows("SELECT * FROM users") == []
+
+
+async def test_reset_then_start_over(project):
+    """Seed 003's `reset`: the app's history and files go after confirmation; init-db again."""
+    project.models(USER)
+    project.aerich("init", "-t", "settings.TORTOISE_ORM")
+    project.aerich("init-db")
+    assert project.aerich("reset", input="n\n", ok=False).returncode == 1
+    assert len(project.migrations()) == 1
+    out = project.aerich("reset", input="y\n").stdout
+    assert "Success resetting app 'models'" in out
+    assert project.migrations() == []
+    assert await project.rows("SELECT * FROM aerich") == []
+    project.aerich("init-db")  # tables exist already: created IF NOT EXISTS, history recorded again
+    assert len(await project.rows("SELECT * FROM aerich")) == 1
+
+
+async def test_fake_upgrade_and_downgrade_only_record(project):
+    project.models(USER)
+    project.aerich("init", "-t", "settings.TORTOISE_ORM")
+    project.aerich("init-db")
+    project.models(USER_BIO)
+    project.aerich("migrate", "--name", "bio")
+    assert "(fake)" in project.aerich("upgrade", "--fake").stdout
+    await project.execute("INSERT INTO users (username, email) VALUES ('ann', 'a@x')")
+    assert "bio" not in (await project.rows("SELECT * FROM users"))[0]  # not run
+    assert project.aerich("heads").stdout.strip() == "No available heads."
+    project.aerich("downgrade", "--fake", "--yes")
+    assert len(project.migrations()) == 2 and len(project.aerich("heads").stdout.split()) == 1
+    project.aerich("upgrade")
+    assert "bio" in (await project.rows("SELECT * FROM users"))[0]
+
+
+async def test_app_and_config_options(project):
+    project.models(USER)
+    project.write("blog.py", "from tortoise import fields\nfrom tortoise.models import Model\n\n\nclass Post(Model):\n    title = fields.CharField(max_length=20)\n")
+    project.write(
+        "settings.py",
+        f'TORTOISE_ORM = {{"connections": {{"default": "{project.db_url}"}}, "apps": {{'
+        '"models": {"models": ["models", "aerich.models"], "default_connection": "default"}, '
+        '"blog": {"models": ["blog"], "default_connection": "default"}}}\n',
+    )
+    out = project.aerich("-c", "aerich.toml", "init", "-t", "settings.TORTOISE_ORM", "--location", "./db_migrations").stdout
+    assert "aerich.toml" in out and not (project.path / "pyproject.toml").exists()
+    project.aerich("-c", "aerich.toml", "--app", "blog", "init-db")
+    assert [p.name.split("_", 2)[2] for p in (project.path / "db_migrations" / "blog").glob("*.py")] == ["init.py"]
+    assert not (project.path / "db_migrations" / "models").exists()
+    await project.execute("INSERT INTO post (title) VALUES ('p')")
+    assert [r["app"] for r in await project.rows("SELECT app FROM aerich")] == ["blog"]
+    assert project.aerich("-c", "aerich.toml", "heads").stdout.strip() == "No available heads."  # none for "models" yet
+    project.aerich("-c", "aerich.toml", "init-db")
+    assert sorted(r["app"] for r in await project.rows("SELECT app FROM aerich")) == ["blog", "models"]
+    assert "users" in project.aerich("-c", "aerich.toml", "inspectdb", "-t", "users").stdout
+
+
+async def test_seed_001_package_layout(project):
+    """Seed 001: the config in a package module (`aerich init -t app.db_config.TORTOISE_ORM`)."""
+    package = project.path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "models.py").write_text("from tortoise import fields\nfrom tortoise.models import Model\n" + USER)
+    (package / "db_config.py").write_text(
+        f'TORTOISE_ORM = {{"connections": {{"default": "{project.db_url}"}}, '
+        '"apps": {"models": {"models": ["app.models", "aerich.models"], "default_connection": "default"}}}\n'
+    )
+    project.aerich("init", "-t", "app.db_config.TORTOISE_ORM")
+    project.aerich("init-db")
+    (package / "models.py").write_text("from tortoise import fields\nfrom tortoise.models import Model\n" + USER_BIO)
+    assert "_add_user_table.py" in project.aerich("migrate", "--name", "add_user_table").stdout
+    assert "Success upgrading to 1_" in project.aerich("upgrade").stdout
+    await project.execute("INSERT INTO users (username, email, bio) VALUES ('ann', 'a@x', 'b')")
+
+
+async def test_init_migrations_and_in_transaction_values(project):
+    """Aerich 0.10's `init-migrations` and `upgrade -i/--in-transaction BOOLEAN`."""
+    project.models(USER)
+    project.aerich("init", "-t", "settings.TORTOISE_ORM")
+    out = project.aerich("init-migrations").stdout
+    [first] = project.migrations()
+    assert first in out
+    assert project.aerich("heads").stdout.split() == [first]  # nothing touched the database
+    assert f"Success upgrading to {first}" in project.aerich("upgrade", "-i", "False").stdout
+    project.models(USER_BIO)
+    project.aerich("migrate", "--name", "bio", "--offline")
+    assert "Success upgrading to 1_" in project.aerich("upgrade", "--in-transaction", "true").stdout
+    assert project.aerich("upgrade", "-i", "maybe", ok=False).returncode == 2
+    await project.execute("INSERT INTO users (username, email, bio) VALUES ('ann', 'a@x', 'hi')")
+    assert [r["bio"] for r in await project.rows("SELECT bio FROM users")] == ["hi"]

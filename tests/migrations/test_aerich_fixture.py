@@ -44,3 +44,20 @@ async def test_real_aerich_history_is_applied_and_continued(aerich_project):
     assert [tuple(r.values()) for r in await project.rows("SELECT name, rating FROM authors")] == [("ann", 1)]
     assert "bio" not in (await project.rows("SELECT * FROM authors"))[0]
     assert project.aerich("heads").stdout.split() == project.migrations()[1:]
+
+
+async def test_files_without_models_state(project):
+    """Aerich before 0.8 kept no MODELS_STATE in files: they apply; `migrate` says what to do."""
+    project.models("class Item(Model):\n    name = fields.CharField(max_length=20)\n")
+    project.aerich("init", "-t", "settings.TORTOISE_ORM")
+    project.aerich("migrate")
+    [first] = project.migrations()
+    path = project.path / "migrations" / "models" / first
+    path.write_text(path.read_text().split("MODELS_STATE = ")[0])
+    assert f"Success upgrading to {first}" in project.aerich("upgrade").stdout
+    failed = project.aerich("migrate", ok=False)
+    assert failed.returncode == 1 and "has no MODELS_STATE" in failed.stderr and failed.stderr.count("\n") == 1
+    project.aerich("migrate", "--name", "baseline", "--empty")
+    project.aerich("upgrade")
+    assert project.aerich("migrate").stdout.strip() == "No changes detected"
+    await project.execute("INSERT INTO item (name) VALUES ('x')")

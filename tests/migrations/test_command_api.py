@@ -40,7 +40,8 @@ def config(project, monkeypatch):
 
 async def test_async_with_and_unfazed_string_flags(project, config, other_orm):
     async with Command(config, location="./migrations", app="models") as command:
-        version = await command.init_db(safe="True")
+        assert await command.init_db(safe="True") is True
+        [version] = await command.history()
         assert version.startswith("0_") and version.endswith("_init.py")
         assert await command.heads() == []
         empty = await command.migrate("custom", empty=True)
@@ -48,7 +49,7 @@ async def test_async_with_and_unfazed_string_flags(project, config, other_orm):
         assert await command.heads() == [empty]
         assert await command.upgrade(run_in_transaction=True) == [empty]
         assert await command.history() == [version, empty]
-        assert await command.migrate("nothing") == ""
+        assert await command.migrate("nothing") is None
         assert await command.downgrade(version=-1, delete=False, fake=False) == [empty]
         with pytest.raises(DowngradeError):
             await command.downgrade(version=0, delete=False)
@@ -86,3 +87,11 @@ async def test_config_without_aerich_models_is_refused(project, config, other_or
     config["apps"]["models"]["models"].remove("aerich.models")
     with pytest.raises(ConfigurationError, match="aerich.models"):
         await Command(config).init()
+
+
+async def test_inspectdb_with_custom_field_mapping(project, config, other_orm):
+    custom = {"VARCHAR(50)": "TextField", "character varying(50)": "TextField"}  # as each catalog spells it
+    async with Command(config, inspectdb_fields=custom) as command:
+        await command.init_db(safe=True)
+        text = await command.inspectdb(["author"])
+    assert "    name = fields.TextField()" in text

@@ -256,4 +256,29 @@ async def test_failed_migration_is_rolled_back(project):
     result = project.aerich("upgrade", ok=False)
     assert result.returncode == 1 and result.stderr.startswith(f"Error: {name}: statement 2 of 2 failed")
     assert project.aerich("heads").stdout.split() == [name]
-    assert await values(project, "SELECT name FROM item") == [("a",)]
+    if TEST_DB != "mysql":
+        assert await values(project, "SELECT name FROM item") == [("a",)]
+        return
+    # MySQL commits as it goes: statement 1 stays applied and is not run again on resume
+    assert "resume at statement 2" in result.stderr
+    assert await values(project, "SELECT name FROM item") == [("changed",)]
+    await project.execute("UPDATE item SET name = 'by hand'")
+    path.write_text(text.replace("THIS IS NOT SQL", "UPDATE item SET name = CONCAT(name, '+')"))
+    out = project.aerich("upgrade").stdout
+    assert f"Resuming {name} after statement 1 of 2" in out and f"Success upgrading to {name}" in out
+    assert await values(project, "SELECT name FROM item") == [("by hand+",)]
+    assert [r["version"] for r in await project.rows("SELECT version FROM aerich ORDER BY id")] == project.migrations()
+
+
+async def test_model_class_rename(project):
+    """Same table: nothing to ask.  A new table name too: a rename only when told."""
+    await start(project, item(), "INSERT INTO item (name) VALUES ('a')")
+    project.models(ITEM.replace("class Item", "class Thing").format(extra='\n    class Meta:\n        table = "item"'))
+    assert project.aerich("migrate", "--name", "same").stdout.strip() == "No changes detected"
+    project.models(ITEM.replace("class Item", "class Product").format(extra=""))
+    refused = project.aerich("migrate", "--name", "step", ok=False)
+    assert "possible model rename(s): Item -> Product" in refused.stderr and "--rename Item:Product" in refused.stderr
+    step(project, ITEM.replace("class Item", "class Product").format(extra=""), "--rename", "Item:Product")
+    assert await values(project, "SELECT id, name FROM product") == [(1, "a")]
+    back(project)
+    assert await values(project, "SELECT id, name FROM item") == [(1, "a")]

@@ -1,3 +1,11 @@
-"""The migration engine: state → autodetector → operations → schema editor SQL → files,
-loaded and applied by the executor and recorded per app.  Front ends (``aerich``) keep
-only their command line and file layout."""
+"""The migration engine, shared by every front end.
+
+    models ──state.state_from_models──▶ state ──autodetector.diff──▶ operations
+    operations ──tortoise.sql.schema_editor (per dialect)──▶ SQL ──writer──▶ migration file
+    migration files ──loader──▶ executor (transactions, locks, progress) ──▶ recorder table
+
+The ``aerich`` package is one front end: Aerich's file format (``writer``/``loader``),
+its ``aerich`` recorder table and its CLI.  A second front end (Tortoise 1.x's
+``tortoise`` command with its own file format and recorder table) plugs its own writer,
+loader and recorder table into the same state, autodetector, schema editor and executor.
+"""

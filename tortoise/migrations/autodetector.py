@@ -1,9 +1,11 @@
 """Autodetector: the ordered operations that turn one state into another.
 
-Renames are never guessed.  When a table loses a column and gains another, the pair is a
-rename only if the caller says so: through ``renames`` (``{"Model.old": "new"}``, names of
-fields or columns), through ``ask`` (an interactive yes/no question), or by allowing
-drop+add explicitly (``allow_drop``).  Otherwise ``RenameRequired`` lists the candidates.
+Renames are never guessed.  When a table loses a column and gains another (or the app
+loses a model and gains another), the pair is a rename only if the caller says so:
+through ``renames`` (``{"Model.old": "new"}`` for fields or columns, ``{"Old": "New"}``
+for models), through ``ask`` (an interactive yes/no question), or by allowing drop+add
+explicitly (``allow_drop``).  Otherwise ``RenameRequired`` lists the candidates.  A model
+whose class is renamed but whose table keeps its name is the same table, without asking.
 """
 from __future__ import annotations
 
@@ -11,22 +13,62 @@ from typing import Any, Callable
 
 from tortoise.exceptions import ConfigurationError
 from tortoise.migrations import operations as ops
-from tortoise.migrations.state import find_column
+from tortoise.sql.schema_editor import creation_order, find_column, index_groups
 
 COLUMN_ATTRIBUTES = ("types", "null", "default", "description")
 
 
 class RenameRequired(ConfigurationError):
-    """A column was removed and another added: a rename or a drop+add, the user decides."""
+    """Something was removed and something added: a rename or a drop+add, the user decides."""
 
-    def __init__(self, candidates: list[tuple[str, str, str]]) -> None:
+    def __init__(self, kind: str, candidates: list[tuple[str, str, str]]) -> None:
+        #: (old name, new name, the --rename value saying it is a rename)
         self.candidates = candidates
-        pairs = "; ".join(f"{model}.{old} -> {model}.{new}" for model, old, new in candidates)
-        example = candidates[0]
+        pairs = "; ".join(f"{old} -> {new}" for old, new, _ in candidates)
         super().__init__(
-            f"possible column rename(s): {pairs}. Say which: --rename {example[0]}.{example[1]}:{example[2]} "
-            f"(repeatable), or --no-rename to drop and add (the dropped column's data is lost)"
+            f"possible {kind} rename(s): {pairs}. Say which: --rename {candidates[0][2]} (repeatable), "
+            f"or --no-rename to drop and add (the dropped {kind}'s data is lost)"
         )
+
+
+def match_tables(
+    old: dict[str, Any],
+    new: dict[str, Any],
+    renames: dict[str, str] | None = None,
+    ask: Callable[[str], bool] | None = None,
+    allow_drop: bool = False,
+) -> dict[str, Any]:
+    """``old`` with each table under the key its model has in ``new`` (renamed models)."""
+    renames = renames or {}
+    gone = {k: t for k, t in old["tables"].items() if k not in new["tables"]}
+    came = {k: t for k, t in new["tables"].items() if k not in old["tables"]}
+    pairs: dict[str, str] = {}  # old key -> new key
+    by_table = {t["table"]: k for k, t in gone.items()}
+    for key, table in came.items():
+        if table["table"] in by_table:
+            pairs[by_table.pop(table["table"])] = key
+    undecided = []
+    for old_key, table in gone.items():
+        if old_key in pairs or table["model"] is None:
+            continue
+        explicit = renames.get(old_key)
+        if explicit is not None:
+            if explicit not in came:
+                raise ConfigurationError(f"--rename {old_key}:{explicit}: no new model {explicit}; new models are: {', '.join(came) or 'none'}")
+            pairs[old_key] = explicit
+            continue
+        for key, candidate in came.items():
+            if candidate["model"] is None or key in pairs.values():
+                continue
+            if ask is not None:
+                if ask(f"Rename model {old_key} to {key}?"):
+                    pairs[old_key] = key
+                    break
+            elif not allow_drop:
+                undecided.append((old_key, key, f"{old_key}:{key}"))
+    if undecided:
+        raise RenameRequired("model", undecided)
+    return {**old, "tables": {pairs.get(k, k): t for k, t in old["tables"].items()}}
 
 
 class Autodetector:
@@ -52,10 +94,10 @@ class Autodetector:
         phases: dict[str, list[ops.Operation]] = {p: [] for p in (
             "drop_fk", "drop_index", "rename", "create", "add", "drop_column", "add_constraint", "drop_table")}
         created = [k for k in self.new if k not in self.old]
-        for key in _creation_order(created, self.new):
+        for key in creation_order(created, self.new):
             phases["create"].append(ops.CreateTable(key))
         dropped = [k for k in self.old if k not in self.new]
-        for key in reversed(_creation_order(dropped, self.old)):
+        for key in reversed(creation_order(dropped, self.old)):
             phases["drop_table"].append(ops.DropTable(key))
         for key in self.new:
             if key in self.old:
@@ -143,11 +185,12 @@ class Autodetector:
                             decided[column["name"]] = candidate["name"]
                             break
                     elif not self.allow_drop:
-                        undecided.append((label, column["field"], candidate["field"]))
+                        old_name, new_name = f"{label}.{column['field']}", f"{label}.{candidate['field']}"
+                        undecided.append((old_name, new_name, f"{old_name}:{candidate['field']}"))
             if decided:
                 self.decided[key] = decided
         if undecided:
-            raise RenameRequired(undecided)
+            raise RenameRequired("column", undecided)
 
     def _explicit(self, label: str, column: dict[str, Any], new: dict[str, Any]) -> str | None:
         for old_name in (column["field"], column["name"]):
@@ -173,34 +216,9 @@ class Autodetector:
         return result
 
 
-def index_groups(table: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every plain or unique index of a table (``index=True`` columns and ``indexes``)."""
-    groups = [{"columns": [c["name"]], "unique": False} for c in table["columns"] if c["index"]]
-    for group in table["indexes"]:
-        if group not in groups:
-            groups.append(group)
-    return groups
-
-
-def _creation_order(keys: list[str], tables: dict[str, Any]) -> list[str]:
-    """Keys ordered so that referenced tables come first (cycles keep the given order)."""
-    by_table = {tables[k]["table"]: k for k in keys}
-    remaining = sorted(keys, key=lambda k: (tables[k]["model"] is None, k))
-    ordered: list[str] = []
-    while remaining:
-        for key in remaining:
-            deps = {by_table.get(fk["to_table"]) for fk in tables[key]["fks"]} - {None, key}
-            if deps <= set(ordered):
-                break
-        else:
-            key = remaining[0]
-        ordered.append(key)
-        remaining.remove(key)
-    return ordered
-
-
 def diff(old: dict[str, Any], new: dict[str, Any], **kwargs: Any) -> tuple[list[ops.Operation], list[ops.Operation]]:
-    """Upgrade and downgrade operations between two states."""
+    """Upgrade and downgrade operations between two states whose tables have the same
+    keys (see ``match_tables``)."""
     detector = Autodetector(old, new, **kwargs)
     forward = detector.operations()
     backward = Autodetector(new, old, renames=detector.reverse_renames(), allow_drop=True).operations()

@@ -2,9 +2,11 @@
 
 - Only what is missing is applied, in order; the recorder row is written in the same
   transaction as the migration (PostgreSQL and SQLite roll both back on error).
-- MySQL commits every DDL statement as it runs: statements run one by one and a failure
-  names the statement and what was already applied.
-- On PostgreSQL and MySQL a lock held for the whole run (advisory lock / GET_LOCK) keeps
+- MySQL commits every DDL statement as it runs, so there a migration runs without a
+  transaction, one statement at a time, and the number of statements done is recorded
+  after each; a failure names the statement, and the next run resumes after the last
+  statement that succeeded (downgrades likewise).
+- On PostgreSQL and MySQL a lock held for the whole run (the dialect's ``migration_lock``) keeps
   two concurrent ``upgrade`` runs from applying the same migration; the list of pending
   migrations is read after taking it.
 - SQLite rebuilds tables: foreign-key enforcement is turned off around the transaction
@@ -32,7 +34,7 @@ class Executor:
         self.loader = loader
         self.app = app
         self.echo = echo
-        self.dialect = client.dialect.name
+        self.dialect = client.dialect
 
     # --- queries ------------------------------------------------------------------------
     async def applied(self) -> list[str]:
@@ -46,21 +48,24 @@ class Executor:
     async def upgrade(self, run_in_transaction: bool = True, fake: bool = False) -> list[str]:
         files = self.loader.files()
         modules = {name: self.loader.module(name) for name in files}  # a corrupt file fails before anything runs
-        await self.recorder.ensure()
         done: list[str] = []
         async with self._run_lock():
+            await self.recorder.ensure()
             applied = set(await self.recorder.applied(self.app))
             pending = [name for name in files if name not in applied]
-            if pending and self.dialect == "mysql" and not fake:
-                self.echo("Note: MySQL cannot roll back DDL; statements are committed one by one.")
+            if pending and not self.dialect.can_rollback_ddl and not fake:
+                self.echo(
+                    f"Note: {self.client.server_name} cannot roll back DDL: each statement is committed as it runs, "
+                    "and progress is recorded."
+                )
             for name in pending:
                 module = modules[name]
-                state = self.loader.state_of(name)
+                state = self.loader.state_of(name) or {}
                 in_tx = run_in_transaction and getattr(module, "RUN_IN_TRANSACTION", True)
                 async with self._session(in_tx) as conn:
                     sql = await module.upgrade(conn)
                     if not fake:
-                        await self._execute(conn, sql or "", name)
+                        await self._execute(conn, sql or "", f"upgrade:{name}")
                     await self.recorder.record(self.app, name, state, conn)
                 done.append(name)
         return done
@@ -92,7 +97,7 @@ class Executor:
                 async with self._session(getattr(module, "RUN_IN_TRANSACTION", True)) as conn:
                     sql = await module.downgrade(conn)
                     if not fake:
-                        await self._execute(conn, sql, name)
+                        await self._execute(conn, sql or "", f"downgrade:{name}")
                     await self.recorder.forget(self.app, name, conn)
                 if delete:
                     (self.loader.folder / name).unlink()
@@ -100,34 +105,49 @@ class Executor:
         return done
 
     # --- running SQL ----------------------------------------------------------------------
-    async def _execute(self, conn: Any, sql: str, name: str) -> None:
-        statements = split_statements(sql)
+    async def _execute(self, conn: Any, sql: str, key: str) -> None:
+        """Run the statements of one migration; ``key`` is "<direction>:<file>"."""
+        statements = split_statements(sql, backslash_escapes=self.dialect.backslash_escapes)
+        resumable = not self.dialect.can_rollback_ddl
+        done = await self.recorder.progress(self.app, key) if resumable else 0
+        if done:
+            self.echo(f"Resuming {key.split(':', 1)[1]} after statement {done} of {len(statements)}")
         for number, statement in enumerate(statements, 1):
+            if number <= done:
+                continue
             try:
                 await conn.execute_script(statement)
             except Exception as exc:
                 detail = " ".join(str(exc).split())
-                where = f"{name}: statement {number} of {len(statements)} failed ({detail}): {' '.join(statement.split())[:200]}"
-                if self.dialect == "mysql" and number > 1:
-                    where += f"; statements 1-{number - 1} ran before it and the DDL among them stays applied (MySQL cannot roll back DDL)"
+                where = f"{key.split(':', 1)[1]}: statement {number} of {len(statements)} failed ({detail}): {' '.join(statement.split())[:200]}"
+                if resumable:
+                    where += (
+                        f"; statements 1-{number - 1} stay applied (DDL cannot be rolled back here): fix the file and run the "
+                        f"command again to resume at statement {number}" if number > 1 else "; nothing was applied"
+                    )
                 else:
                     where += "; the migration was rolled back"
                 raise MigrationError(where) from exc
+            if resumable:
+                await self.recorder.set_progress(self.app, key, number)
+        if resumable and statements:
+            await self.recorder.set_progress(self.app, key, 0)
 
     @contextlib.asynccontextmanager
     async def _session(self, transactional: bool) -> AsyncIterator[Any]:
-        if not transactional:
+        if not transactional or not self.dialect.can_rollback_ddl:  # see the module's docstring
             yield self.client
             return
-        if self.dialect != "sqlite":
+        fk_off = self.dialect.foreign_key_enforcement(False)
+        if fk_off is None:
             async with in_transaction(self.client.connection_name) as conn:
                 yield conn
             return
-        await self.client.execute_script("PRAGMA foreign_keys=OFF")
+        await self.client.execute_script(fk_off)
         try:
             async with in_transaction(self.client.connection_name) as conn:
                 yield conn
-                broken = await conn.execute_query_dict("PRAGMA foreign_key_check")
+                broken = await conn.execute_query_dict(self.dialect.foreign_key_violations())
                 if broken:
                     first = broken[0]
                     raise MigrationError(
@@ -135,35 +155,25 @@ class Executor:
                         f"(first: table {first.get('table')}, row {first.get('rowid')} -> {first.get('parent')}); rolled back"
                     )
         finally:
-            await self.client.execute_script("PRAGMA foreign_keys=ON")
+            await self.client.execute_script(self.dialect.foreign_key_enforcement(True))
 
     @contextlib.asynccontextmanager
     async def _run_lock(self) -> AsyncIterator[None]:
-        """A lock held by one pooled connection for the whole run (none on SQLite).
+        """A lock held by one pooled connection for the whole run (where the database has one).
 
         The connection is taken straight from the pool, outside any transaction, so the
         migrations' own transactions run on other connections."""
-        if self.dialect == "sqlite":
+        key = zlib.crc32(f"aldabra-migrate:{self.app}".encode())
+        lock = self.dialect.migration_lock(key, LOCK_TIMEOUT)
+        if lock is None:
             yield
             return
-        key = zlib.crc32(f"aldabra-migrate:{self.app}".encode())
+        fetch = self.client.jobs.fetch
         async with self.client.acquire_connection() as conn:
-            if self.dialect == "postgres":
-                await self._value(conn, "SELECT pg_advisory_lock($1)", [key])
-            else:
-                got = await self._value(conn, "SELECT GET_LOCK(%s, %s)", [f"aldabra_{key}", LOCK_TIMEOUT])
-                if got != 1:
-                    raise MigrationError(f"another migration run holds the lock of app '{self.app}' (waited {LOCK_TIMEOUT}s)")
+            rows = await fetch(conn, *lock)
+            if not rows or rows[0][-1] != 1:
+                raise MigrationError(f"another migration run holds the lock of app '{self.app}' (waited {LOCK_TIMEOUT}s)")
             try:
                 yield
             finally:
-                if self.dialect == "postgres":
-                    await self._value(conn, "SELECT pg_advisory_unlock($1)", [key])
-                else:
-                    await self._value(conn, "SELECT RELEASE_LOCK(%s)", [f"aldabra_{key}"])
-
-    async def _value(self, conn: Any, sql: str, params: list[Any]) -> Any:
-        """The first value ``sql`` returns on the driver connection ``conn`` (the backend's job
-        runner speaks each driver's API)."""
-        rows = await self.client.jobs.fetch(conn, sql, params)
-        return rows[0][0] if rows else None
+                await fetch(conn, *self.dialect.migration_unlock(key))

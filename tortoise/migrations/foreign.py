@@ -11,11 +11,12 @@ NOT_SET = "__NOT_SET__"
 
 
 class _TypeOnly:
-    """What a dialect's DDL helpers read of a field: its type per dialect."""
+    """What a dialect's DDL helpers read of a field: its generic type (Tortoise's ``""``
+    entry of ``db_field_types``) and its per-dialect overrides."""
 
     def __init__(self, types: dict[str, str]) -> None:
         self.SQL_TYPE = types.get("", "")
-        self.DB_TYPES = {name: sql for name, sql in types.items() if name}
+        self.DB_TYPES = {dialect: sql for dialect, sql in types.items() if dialect}
 
 
 def _column(desc: dict[str, Any], pk: bool = False) -> dict[str, Any]:

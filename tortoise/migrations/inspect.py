@@ -27,7 +27,9 @@ TYPES = [
 ]
 
 
-def _field_class(column_type: str) -> str:
+def _field_class(column_type: str, custom: dict[str, str]) -> str:
+    if column_type in custom:
+        return custom[column_type]
     for prefixes, name in TYPES:
         if column_type.startswith(prefixes):
             return name
@@ -42,7 +44,7 @@ def _numbers(column_type: str) -> list[int]:
     return [int(n) for n in re.findall(r"\d+", column_type)]
 
 
-def _field_line(column: dict[str, Any], fk: dict[str, Any] | None) -> str:
+def _field_line(column: dict[str, Any], fk: dict[str, Any] | None, custom: dict[str, str]) -> str:
     options: list[str] = []
     name = column["name"]
     if fk is not None:
@@ -56,7 +58,7 @@ def _field_line(column: dict[str, Any], fk: dict[str, Any] | None) -> str:
         if column["null"]:
             options.append("null=True")
         return f"    {attr} = fields.ForeignKeyField({', '.join(options)})"
-    kind = _field_class(column["type"])
+    kind = _field_class(column["type"], custom)
     if kind == "CharField":
         numbers = _numbers(column["type"])
         options.append(f"max_length={numbers[0] if numbers else 255}")
@@ -77,7 +79,8 @@ def _field_line(column: dict[str, Any], fk: dict[str, Any] | None) -> str:
     return f"    {name} = fields.{kind}({', '.join(options)})"
 
 
-async def inspect_tables(client: Any, tables: list[str]) -> str:
+async def inspect_tables(client: Any, tables: list[str], custom: dict[str, str] | None = None) -> str:
+    """Model source for ``tables`` (all when empty); ``custom`` maps catalog types to field classes."""
     existing = await list_tables(client)
     unknown = [t for t in tables if t not in existing]
     if unknown:
@@ -87,6 +90,6 @@ async def inspect_tables(client: Any, tables: list[str]) -> str:
         info = await describe_table(client, table)
         fks = {fk["column"]: fk for fk in info["fks"]}
         lines += ["", f"class {_class_name(table)}(Model):"]
-        lines += [_field_line(c, fks.get(c["name"])) for c in info["columns"]]
+        lines += [_field_line(c, fks.get(c["name"]), custom or {}) for c in info["columns"]]
         lines += ["", "    class Meta:", f'        table = "{table}"', ""]
     return "\n".join(lines)

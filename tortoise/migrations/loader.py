@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -45,11 +44,13 @@ class Loader:
                 raise MigrationError(f"migration file {path} has no async function {needed}(db)")
         return module
 
-    def state_of(self, name: str) -> dict[str, Any]:
+    def state_of(self, name: str) -> dict[str, Any] | None:
+        """The state after migration ``name``; None for files without ``MODELS_STATE``
+        (written by Aerich before 0.8, which kept the state in the database only)."""
         module = self.module(name)
         raw = getattr(module, "MODELS_STATE", None)
         if raw is None:
-            raise MigrationError(f"migration file {self.folder / name} has no MODELS_STATE")
+            return None
         try:
             state = decode(raw) if isinstance(raw, str) else raw
         except Exception as exc:
@@ -59,8 +60,13 @@ class Loader:
     def last_state(self) -> dict[str, Any]:
         """The state after the last migration file (empty before the first)."""
         files = self.files()
-        return self.state_of(files[-1]) if files else empty_state()
+        if not files:
+            return empty_state()
+        state = self.state_of(files[-1])
+        if state is None:
+            raise MigrationError(
+                f"migration file {self.folder / files[-1]} has no MODELS_STATE, so the models cannot be compared "
+                "with it; write a migration by hand with `migrate --empty`, or start over with `reset` and `init-db`"
+            )
+        return state
 
-
-def loaded_module_names() -> list[str]:
-    return [n for n in sys.modules if n.startswith("_aldabra_migration_")]

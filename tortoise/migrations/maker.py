@@ -5,7 +5,8 @@ from pathlib import Path
 from typing import Any
 
 from tortoise.migrations import writer
-from tortoise.migrations.autodetector import diff
+from tortoise.migrations.autodetector import diff, match_tables
+from tortoise.migrations.exceptions import MigrationError
 from tortoise.migrations.loader import Loader
 from tortoise.sql.schema_editor import SchemaEditor
 
@@ -16,6 +17,7 @@ def plan(editor: SchemaEditor, old: dict[str, Any], new: dict[str, Any], **renam
     From an empty state (the first migration) tables are created ``IF NOT EXISTS`` and
     the downgrade is empty, as Aerich's initial migration: it is never reverted, the
     app's history is reset instead."""
+    old = match_tables(old, new, **rename_options)
     forward, backward = diff(old, new, **rename_options)
     initial = not old["tables"]
     upgrade = editor.migration_sql(forward, old, new, safe=initial)
@@ -32,11 +34,16 @@ def make_migration(
     **rename_options: Any,
 ) -> Path | None:
     """Write the next migration file; None when the models did not change."""
-    old = loader.last_state()
     if empty:
+        # a hand-written migration: it keeps the last state, or after files without one
+        # (Aerich before 0.8) it is the migration that brings the database to the models
         upgrade, downgrade = [], []
-        state = old
+        try:
+            state = loader.last_state()
+        except MigrationError:
+            state = models_state
     else:
+        old = loader.last_state()
         upgrade, downgrade = plan(editor, old, models_state, **rename_options)
         if not upgrade:
             return None

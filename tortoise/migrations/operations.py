@@ -8,7 +8,6 @@ operations stay small and the SQL for them lives in the dialect layer
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -113,18 +112,4 @@ class AlterTableComment(Operation):
     pass
 
 
-#: operations SQLite cannot run as ALTER TABLE: the table is rebuilt instead
-SQLITE_REBUILDS = (
-    DropColumn, AlterColumn, AddUnique, DropUnique, AddForeignKey, DropForeignKey,
-    AddUniqueTogether, DropUniqueTogether,
-)
-
-
-def summary(operations: list[Operation]) -> list[str]:
-    return [op.describe() for op in operations]
-
-
-__all__ = [name for name, value in dict(globals()).items() if isinstance(value, type) and issubclass(value, Operation)] + [
-    "SQLITE_REBUILDS",
-    "summary",
-]
+__all__ = [name for name, value in dict(globals()).items() if isinstance(value, type) and issubclass(value, Operation)]

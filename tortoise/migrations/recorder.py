@@ -22,6 +22,8 @@ class Recorder:
         return [self.dialect.placeholder(i) for i in range(count)]
 
     async def ensure(self) -> None:
+        if await self.exists():
+            return
         editor = editor_for(self.dialect, getattr(self.client, "table_options", ""))
         for statement in editor.create_table(self.table, safe=True):
             await self.client.execute_script(statement)
@@ -57,6 +59,26 @@ class Recorder:
         await (conn or self.client).execute_query(
             f"DELETE FROM {self.name} WHERE {q('app')}={p[0]} AND {q('version')}={p[1]}", [app, version]
         )
+
+    # --- progress inside a migration (MySQL: DDL commits statement by statement) ---------------
+    # Kept as rows of the same table under the app label "<app>@progress", which
+    # Aerich itself never reads; the version is "<direction>:<file>", content {"done": n}.
+    async def progress(self, app: str, key: str) -> int:
+        q = self.dialect.quote
+        p = self._ph(2)
+        rows = await self.client.execute_query_dict(
+            f"SELECT {q('content')} AS c FROM {self.name} WHERE {q('app')}={p[0]} AND {q('version')}={p[1]}",
+            [f"{app}@progress", key],
+        )
+        if not rows:
+            return 0
+        content = rows[0]["c"]
+        return int((json.loads(content) if isinstance(content, (str, bytes)) else content)["done"])
+
+    async def set_progress(self, app: str, key: str, done: int) -> None:
+        await self.forget(f"{app}@progress", key)
+        if done:
+            await self.record(f"{app}@progress", key, {"done": done})
 
     async def forget_app(self, app: str) -> None:
         (p,) = self._ph(1)

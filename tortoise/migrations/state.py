@@ -20,7 +20,6 @@ be rendered for any database from the state alone.
 from __future__ import annotations
 
 import base64
-import copy
 import json
 import zlib
 from typing import TYPE_CHECKING, Any
@@ -156,17 +155,6 @@ def state_from_models(models: list["type[Model]"]) -> dict[str, Any]:
                 continue
             tables.setdefault(f"m2m:{field.through}", through_table(model, field))
     return state
-
-
-def copy_state(state: dict[str, Any]) -> dict[str, Any]:
-    return copy.deepcopy(state)
-
-
-def find_column(table: dict[str, Any], name: str) -> dict[str, Any] | None:
-    for column in table["columns"]:
-        if column["name"] == name:
-            return column
-    return None
 
 
 # --- the encoded form carried by migration files (MODELS_STATE) --------------------------------

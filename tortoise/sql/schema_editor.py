@@ -11,9 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tortoise.migrations import operations as ops
-from tortoise.migrations.autodetector import index_groups
-from tortoise.migrations.state import find_column
 from tortoise.sql.ddl import constraint_name
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -21,6 +18,48 @@ if TYPE_CHECKING:  # pragma: no cover
 
 State = dict[str, Any]
 Table = dict[str, Any]
+#: an operation of ``tortoise.migrations.operations``: ``kind`` (its class name), ``key``
+#: (the table's key in the state) and the attributes of its kind
+Operation = Any
+
+#: operations SQLite cannot run as ALTER TABLE: the table is rebuilt instead
+SQLITE_REBUILDS = frozenset({
+    "DropColumn", "AlterColumn", "AddUnique", "DropUnique", "AddForeignKey", "DropForeignKey",
+    "AddUniqueTogether", "DropUniqueTogether",
+})
+
+
+def find_column(table: Table, name: str) -> dict[str, Any] | None:
+    for column in table["columns"]:
+        if column["name"] == name:
+            return column
+    return None
+
+
+def index_groups(table: Table) -> list[dict[str, Any]]:
+    """Every plain or unique index of a table (``index=True`` columns and ``indexes``)."""
+    groups = [{"columns": [c["name"]], "unique": False} for c in table["columns"] if c["index"]]
+    for group in table["indexes"]:
+        if group not in groups:
+            groups.append(group)
+    return groups
+
+
+def creation_order(keys: list[str], tables: dict[str, Table]) -> list[str]:
+    """Keys ordered so that referenced tables come first (cycles keep the given order)."""
+    by_table = {tables[k]["table"]: k for k in keys}
+    remaining = sorted(keys, key=lambda k: (tables[k]["model"] is None, k))
+    ordered: list[str] = []
+    while remaining:
+        for key in remaining:
+            deps = {by_table.get(fk["to_table"]) for fk in tables[key]["fks"]} - {None, key}
+            if deps <= set(ordered):
+                break
+        else:
+            key = remaining[0]
+        ordered.append(key)
+        remaining.remove(key)
+    return ordered
 
 
 class SchemaEditor:
@@ -85,7 +124,7 @@ class SchemaEditor:
     def drop_table(self, table: Table) -> list[str]:
         return [f"DROP TABLE IF EXISTS {self.q(table['table'])}"]
 
-    def rename_table(self, old: str, new: str) -> list[str]:
+    def rename_table(self, old: str, new: str, table: Table) -> list[str]:
         return [f"ALTER TABLE {self.q(old)} RENAME TO {self.q(new)}"]
 
     # --- columns ------------------------------------------------------------------------------
@@ -155,47 +194,55 @@ class SchemaEditor:
     def alter_table_comment(self, table: Table) -> list[str]:
         return []
 
-    # --- a whole migration ----------------------------------------------------------------------
-    def migration_sql(self, operations: list[ops.Operation], before: State, after: State, safe: bool = False) -> list[str]:
+    # --- a whole schema or migration ---------------------------------------------------------------
+    def schema_sql(self, state: State, safe: bool) -> list[str]:
+        """Every table of a state, referenced tables first (``generate_schemas()``)."""
+        tables = state["tables"]
+        statements: list[str] = []
+        for key in creation_order(list(tables), tables):
+            statements += self.create_table(tables[key], safe)
+        return statements
+
+    def migration_sql(self, operations: list[Operation], before: State, after: State, safe: bool = False) -> list[str]:
         statements: list[str] = []
         for op in operations:
             statements += self.operation_sql(op, before["tables"], after["tables"], safe)
         return statements
 
-    def operation_sql(self, op: ops.Operation, before: dict[str, Table], after: dict[str, Table], safe: bool = False) -> list[str]:
-        old, new = before.get(op.key), after.get(op.key)
-        if isinstance(op, ops.CreateTable):
+    def operation_sql(self, op: Operation, before: dict[str, Table], after: dict[str, Table], safe: bool = False) -> list[str]:
+        old, new, kind = before.get(op.key), after.get(op.key), op.kind
+        if kind == "CreateTable":
             return self.create_table(new, safe)
-        if isinstance(op, ops.DropTable):
+        if kind == "DropTable":
             return self.drop_table(old)
-        if isinstance(op, ops.RenameTable):
-            return self.rename_table(op.old, op.new)
-        if isinstance(op, ops.AddColumn):
+        if kind == "RenameTable":
+            return self.rename_table(op.old, op.new, new)
+        if kind == "AddColumn":
             return self.add_column(new, find_column(new, op.column))
-        if isinstance(op, ops.DropColumn):
+        if kind == "DropColumn":
             return self.drop_column(new, op.column)
-        if isinstance(op, ops.RenameColumn):
+        if kind == "RenameColumn":
             return self.rename_column(new, op.old, op.new)
-        if isinstance(op, ops.AlterColumn):
+        if kind == "AlterColumn":
             column = find_column(new, op.column)
             return self.alter_column(new, find_column(old, op.previous or op.column), column, op.changes)
-        if isinstance(op, ops.AddUnique):
+        if kind == "AddUnique":
             return self.add_unique(new, op.column)
-        if isinstance(op, ops.DropUnique):
+        if kind == "DropUnique":
             return self.drop_unique(old, op.column)
-        if isinstance(op, ops.AddIndex):
+        if kind == "AddIndex":
             return [self.add_index(new, list(op.columns), op.unique)]
-        if isinstance(op, ops.DropIndex):
+        if kind == "DropIndex":
             return self.drop_index(old, list(op.columns), op.unique)
-        if isinstance(op, ops.AddForeignKey):
+        if kind == "AddForeignKey":
             return self.add_fk(new, next(fk for fk in new["fks"] if fk["column"] == op.column))
-        if isinstance(op, ops.DropForeignKey):
+        if kind == "DropForeignKey":
             return self.drop_fk(old, op.column)
-        if isinstance(op, ops.AddUniqueTogether):
+        if kind == "AddUniqueTogether":
             return self.add_unique_together(new, list(op.columns))
-        if isinstance(op, ops.DropUniqueTogether):
+        if kind == "DropUniqueTogether":
             return self.drop_unique_together(old, list(op.columns))
-        if isinstance(op, ops.AlterTableComment):
+        if kind == "AlterTableComment":
             return self.alter_table_comment(new)
         raise TypeError(f"no SQL for operation {op.kind}")
 
@@ -224,6 +271,17 @@ class PostgresSchemaEditor(SchemaEditor):
 
     def unique_name(self, table: Table, column: str) -> str:
         return f"{table['table']}_{column}_key"[:63]
+
+    def rename_table(self, old: str, new: str, table: Table) -> list[str]:
+        """The primary key's index and SERIAL sequences are named after the table too."""
+        q = self.q
+        statements = super().rename_table(old, new, table)
+        statements.append(f"ALTER INDEX IF EXISTS {q(f'{old}_pkey'[:63])} RENAME TO {q(f'{new}_pkey'[:63])}")
+        for column in table["columns"]:
+            if column["auto"]:
+                name = column["name"]
+                statements.append(f"ALTER SEQUENCE IF EXISTS {q(f'{old}_{name}_seq'[:63])} RENAME TO {q(f'{new}_{name}_seq'[:63])}")
+        return statements
 
     def alter_column(self, table: Table, before: dict[str, Any], after: dict[str, Any], changes: tuple[str, ...]) -> list[str]:
         alter = f"ALTER TABLE {self.q(table['table'])} ALTER COLUMN {self.q(after['name'])}"
@@ -283,8 +341,8 @@ class SqliteSchemaEditor(SchemaEditor):
     def unique_name(self, table: Table, column: str) -> str:  # pragma: no cover - rebuilt instead
         raise NotImplementedError
 
-    def migration_sql(self, operations: list[ops.Operation], before: State, after: State, safe: bool = False) -> list[str]:
-        rebuilt = {op.key for op in operations if isinstance(op, ops.SQLITE_REBUILDS) or self._needs_rebuild(op, after)}
+    def migration_sql(self, operations: list[Operation], before: State, after: State, safe: bool = False) -> list[str]:
+        rebuilt = {op.key for op in operations if self._needs_rebuild(op, after)}
         rebuilt = {k for k in rebuilt if k in before["tables"] and k in after["tables"]}
         statements: list[str] = []
         done: set[str] = set()
@@ -292,15 +350,22 @@ class SqliteSchemaEditor(SchemaEditor):
             if op.key in rebuilt:
                 if op.key not in done:
                     done.add(op.key)
-                    renames = {o.old: o.new for o in operations if isinstance(o, ops.RenameColumn) and o.key == op.key}
+                    renames = {o.old: o.new for o in operations if o.kind == "RenameColumn" and o.key == op.key}
                     statements += self.rebuild(before["tables"][op.key], after["tables"][op.key], renames)
                 continue
             statements += self.operation_sql(op, before["tables"], after["tables"], safe)
         return statements
 
+    def alter_column(self, table: Table, before: dict[str, Any], after: dict[str, Any], changes: tuple[str, ...]) -> list[str]:
+        return []  # only a comment changed (SQLite keeps none); anything else is rebuilt
+
     @staticmethod
-    def _needs_rebuild(op: ops.Operation, after: State) -> bool:
-        if not isinstance(op, ops.AddColumn):
+    def _needs_rebuild(op: Operation, after: State) -> bool:
+        if op.kind == "AlterColumn":
+            return set(op.changes) != {"description"}
+        if op.kind in SQLITE_REBUILDS:
+            return True
+        if op.kind != "AddColumn":
             return False
         column = find_column(after["tables"][op.key], op.column)
         has_fk = any(fk["column"] == op.column for fk in after["tables"][op.key]["fks"])

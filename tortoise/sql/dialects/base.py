@@ -56,6 +56,8 @@ class Dialect:
     #: LIMIT is required whenever OFFSET is used (MySQL, SQLite)
     requires_limit: bool = False
     can_rollback_ddl: bool = True
+    #: a backslash escapes the next character inside string literals (MySQL)
+    backslash_escapes: bool = False
     supports_for_update: bool = False
     supports_index_hints: bool = False
     #: column comments are written inside CREATE TABLE (else as separate statements)
@@ -317,6 +319,22 @@ class Dialect:
         if not isinstance(value, (bool, int, float, str)):
             value = self.encoder(field)(value)  # as this database stores it (MySQL: naive UTC datetimes)
         return self.literal(value)
+
+    # --- migration runs -------------------------------------------------------------------
+    def migration_lock(self, key: int, timeout: int) -> tuple[str, list[Any]] | None:
+        """A session-level lock statement whose result is 1 when taken (None: no lock)."""
+        return None
+
+    def migration_unlock(self, key: int) -> tuple[str, list[Any]] | None:
+        return None
+
+    def foreign_key_enforcement(self, on: bool) -> str | None:
+        """Statement switching FK checks for a table rebuild, where they must be off (SQLite)."""
+        return None
+
+    def foreign_key_violations(self) -> str | None:
+        """Query listing rows whose foreign key points nowhere (run before committing)."""
+        return None
 
     def literal(self, value: Any) -> str:
         """A constant for DDL (db_default); never used with user query values."""

@@ -37,6 +37,7 @@ class MySQLDialect(Dialect):
     requires_limit = True
     no_limit = "18446744073709551615"
     can_rollback_ddl = False
+    backslash_escapes = True  # unless the server runs with NO_BACKSLASH_ESCAPES
     supports_for_update = True
     type_names = {
         "DOUBLE PRECISION": "DOUBLE", "TEXT": "LONGTEXT", "BLOB": "LONGBLOB",
@@ -124,6 +125,12 @@ class MySQLDialect(Dialect):
         if description:
             suffix += f" COMMENT={self.literal(description)}"
         return suffix
+
+    def migration_lock(self, key: int, timeout: int) -> tuple[str, list[Any]] | None:
+        return "SELECT GET_LOCK(%s, %s)", [f"aldabra_{key}", timeout]
+
+    def migration_unlock(self, key: int) -> tuple[str, list[Any]] | None:
+        return "SELECT RELEASE_LOCK(%s)", [f"aldabra_{key}"]
 
     def literal(self, value: Any) -> str:
         if isinstance(value, (bool, int, float)):

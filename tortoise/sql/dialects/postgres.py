@@ -127,6 +127,12 @@ class PostgresDialect(Dialect):
                 column = f"{table}.{self.quote(field.column)}"
                 statements.append(f"COMMENT ON COLUMN {column} IS {self.literal(field.description)}")
         return statements
+    def migration_lock(self, key: int, timeout: int) -> tuple[str, list[Any]] | None:
+        # waits without a limit: the run holding it ends by itself (statement_timeout aside)
+        return "SELECT pg_advisory_lock($1), 1", [key]
+
+    def migration_unlock(self, key: int) -> tuple[str, list[Any]] | None:
+        return "SELECT pg_advisory_unlock($1)", [key]
 
     def literal(self, value: Any) -> str:
         if isinstance(value, bool):  # a BOOL column does not take 1/0

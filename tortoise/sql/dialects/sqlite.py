@@ -79,6 +79,13 @@ class SqliteDialect(Dialect):
     def explain(self, sql: str) -> str:
         return f"EXPLAIN QUERY PLAN {sql}"
 
+    def foreign_key_enforcement(self, on: bool) -> str | None:
+        # cannot change inside a transaction, so it is switched around the migration's one
+        return f"PRAGMA foreign_keys={'ON' if on else 'OFF'}"
+
+    def foreign_key_violations(self) -> str | None:
+        return "PRAGMA foreign_key_check"
+
     def auto_pk_type(self, field: "Field") -> str:
         return "INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL"
 
