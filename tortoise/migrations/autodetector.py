@@ -18,6 +18,14 @@ from tortoise.sql.schema_editor import creation_order, find_column, index_groups
 COLUMN_ATTRIBUTES = ("types", "null", "default", "description")
 
 
+def _attribute(column: dict[str, Any], name: str) -> Any:
+    """A compared column attribute; "default" covers an SQL-expression default too
+    (``default_sql``, absent from states written before it existed)."""
+    if name == "default":
+        return column["default"], column.get("default_sql") or None
+    return column[name]
+
+
 class RenameRequired(ConfigurationError):
     """Something was removed and something added: a rename or a drop+add, the user decides."""
 
@@ -123,7 +131,7 @@ class Autodetector:
                 if column["unique"]:
                     phases["add_constraint"].append(ops.AddUnique(key, name))
                 continue
-            changes = tuple(a for a in COLUMN_ATTRIBUTES if before[a] != column[a])
+            changes = tuple(a for a in COLUMN_ATTRIBUTES if _attribute(before, a) != _attribute(column, a))
             if changes:
                 phases["add"].append(ops.AlterColumn(key, name, changes, before["name"]))
             renamed_here = moved or before["name"] != name
@@ -144,12 +152,16 @@ class Autodetector:
             if moved or old_fks.get(column) != fk:
                 phases["add_constraint"].append(ops.AddForeignKey(key, column))
 
-        old_idx = {(tuple(i["columns"]), i["unique"]) for i in index_groups(old)}
-        new_idx = {(tuple(i["columns"]), i["unique"]) for i in index_groups(new)}
-        for cols, unique in sorted(old_idx if moved else old_idx - new_idx):
-            phases["drop_index"].append(ops.DropIndex(key, cols, unique))
-        for cols, unique in sorted(new_idx if moved else new_idx - old_idx):
-            phases["add_constraint"].append(ops.AddIndex(key, cols, unique))
+        # an index is its columns, uniqueness, name, kind and condition: any change re-creates it
+        old_idx = {ops.DropIndex.of(key, i) for i in index_groups(old)}
+        new_idx = {ops.AddIndex.of(key, i) for i in index_groups(new)}
+        old_ids, new_ids = {op.index_id for op in old_idx}, {op.index_id for op in new_idx}
+        for op in sorted(old_idx, key=repr):
+            if moved or op.index_id not in new_ids:
+                phases["drop_index"].append(op)
+        for op in sorted(new_idx, key=repr):
+            if moved or op.index_id not in old_ids:
+                phases["add_constraint"].append(op)
 
         old_ut = {tuple(g) for g in old["unique_together"]}
         new_ut = {tuple(g) for g in new["unique_together"]}

@@ -76,15 +76,42 @@ class DropUnique(Operation):
 
 
 @dataclass(frozen=True)
-class AddIndex(Operation):
+class IndexOperation(Operation):
+    """An index as the state describes it (see ``state``); "" / () for what it lacks."""
+
     columns: tuple[str, ...]
     unique: bool = False
+    name: str = ""
+    index_kind: str = ""
+    condition: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, index: dict) -> "IndexOperation":
+        condition = tuple(tuple(pair) for pair in index.get("condition") or ())
+        return cls(key, tuple(index["columns"]), index["unique"], index.get("name", ""), index.get("kind", ""), condition)
+
+    @property
+    def index_id(self) -> tuple:
+        """What makes two index operations describe the same index."""
+        return (self.columns, self.unique, self.name, self.index_kind, self.condition)
+
+    @property
+    def index(self) -> dict:
+        """The state's description of the index."""
+        return {
+            "columns": list(self.columns), "unique": self.unique, "name": self.name, "kind": self.index_kind,
+            "condition": [list(pair) for pair in self.condition],
+        }
 
 
 @dataclass(frozen=True)
-class DropIndex(Operation):
-    columns: tuple[str, ...]
-    unique: bool = False
+class AddIndex(IndexOperation):
+    pass
+
+
+@dataclass(frozen=True)
+class DropIndex(IndexOperation):
+    pass
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,16 @@ name (so a changed ``Meta.table`` is a table rename); an M2M through table by
 
     column = {"name", "field", "types": {dialect: DDL type}, "auto", "pk", "null",
               "unique", "index", "default" (db_default), "fill" (a constant Python default
-              used to fill existing rows), "description"}
+              used to fill existing rows), "description",
+              "default_sql" (optional: {dialect: DEFAULT text} for a db_default that is no
+              JSON constant, e.g. an SQL expression or a datetime)}
     fk     = {"column", "to_table", "to_column", "on_delete"}
     index  = {"columns": [...], "unique": bool}   (Meta.indexes, index=True, M2M pairs)
+             optional: "name" (Index.name), "kind" (Index.INDEX_TYPE: GIN, FULLTEXT …),
+             "condition" ([[column, constant], ...] of a partial index)
+
+Optional keys are left out when empty, so states written before they existed still
+compare equal to the states of unchanged models.
 
 Column types are computed for every dialect when the state is built, so a migration can
 be rendered for any database from the state alone.
@@ -54,7 +61,7 @@ def _column(field: "Field") -> dict[str, Any]:
     types = {}
     for name, dialect in DIALECTS.items():
         types[name] = dialect.auto_pk_type(field) if auto else dialect.column_type(field)
-    return {
+    column = {
         "name": field.column,
         "field": field.model_field_name,
         "types": types,
@@ -67,6 +74,9 @@ def _column(field: "Field") -> dict[str, Any]:
         "fill": _constant(field.default),
         "description": field.description or None,
     }
+    if field.has_db_default() and field.db_default is not None and _constant(field.db_default) is None:
+        column["default_sql"] = {name: dialect.db_default_sql(field) for name, dialect in DIALECTS.items()}
+    return column
 
 
 def _column_of(model: "type[Model]", name: str) -> str:
@@ -75,6 +85,21 @@ def _column_of(model: "type[Model]", name: str) -> str:
     if field.relation_kind in ("fk", "o2o"):
         field = meta.fields_map[field.source_field_name]
     return field.column
+
+
+def _index(model: "type[Model]", index: Any) -> dict[str, Any]:
+    """A Meta.indexes entry: a tuple of field names or an ``Index``."""
+    names = getattr(index, "fields", index)
+    names = (names,) if isinstance(names, str) else names
+    group: dict[str, Any] = {"columns": [_column_of(model, n) for n in names], "unique": False}
+    if getattr(index, "name", None):
+        group["name"] = index.name
+    if getattr(index, "INDEX_TYPE", ""):
+        group["kind"] = index.INDEX_TYPE
+    condition = getattr(index, "condition", None)
+    if condition:
+        group["condition"] = [[_column_of(model, n), _constant(v)] for n, v in condition.items()]
+    return group
 
 
 def model_table(model: "type[Model]") -> dict[str, Any]:
@@ -94,9 +119,7 @@ def model_table(model: "type[Model]") -> dict[str, Any]:
         )
     indexes = []
     for index in meta.indexes:
-        names = getattr(index, "fields", index)
-        names = (names,) if isinstance(names, str) else names
-        group = {"columns": [_column_of(model, n) for n in names], "unique": False}
+        group = _index(model, index)
         if group not in indexes:
             indexes.append(group)
     return {

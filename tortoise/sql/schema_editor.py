@@ -37,12 +37,18 @@ def find_column(table: Table, name: str) -> dict[str, Any] | None:
 
 
 def index_groups(table: Table) -> list[dict[str, Any]]:
-    """Every plain or unique index of a table (``index=True`` columns and ``indexes``)."""
+    """Every plain or unique index of a table (``index=True`` columns and ``indexes``);
+    an entry may also carry a "name", "kind" and "condition" (see ``state``)."""
     groups = [{"columns": [c["name"]], "unique": False} for c in table["columns"] if c["index"]]
     for group in table["indexes"]:
         if group not in groups:
             groups.append(group)
     return groups
+
+
+def has_default(column: dict[str, Any]) -> bool:
+    """Whether the column has a database default (a constant or an SQL expression)."""
+    return column["default"] is not None or bool(column.get("default_sql"))
 
 
 def creation_order(keys: list[str], tables: dict[str, Table]) -> list[str]:
@@ -82,12 +88,24 @@ class SchemaEditor:
                 parts.append("NOT NULL")
             if column["unique"] and inline_unique:
                 parts.append("UNIQUE")
-        if column["default"] is not None:
-            parts.append(f"DEFAULT {d.literal(column['default'])}")
+        if has_default(column):
+            parts.append(f"DEFAULT {self.default_sql(column)}")
         comment = d.column_comment(column["description"] or "")  # MySQL: part of the column
         if comment:
             parts.append(comment)
         return " ".join(parts)
+
+    def default_sql(self, column: dict[str, Any]) -> str:
+        """The column's database default as this dialect writes it."""
+        expression = (column.get("default_sql") or {}).get(self.dialect.name)
+        return expression if expression is not None else self.dialect.literal(column["default"])
+
+    def fallback_sql(self, column: dict[str, Any]) -> str | None:
+        """What existing rows get for a new NOT NULL column: its database default, else the
+        model's constant Python default (None: neither)."""
+        if has_default(column):
+            return self.default_sql(column)
+        return None if column["fill"] is None else self.dialect.literal(column["fill"])
 
     def fk_sql(self, table: Table, fk: dict[str, Any]) -> str:
         q = self.q
@@ -115,7 +133,7 @@ class SchemaEditor:
         return statements
 
     def create_indexes(self, table: Table, safe: bool = False) -> list[str]:
-        return [self.add_index(table, group["columns"], group["unique"], safe) for group in index_groups(table)]
+        return [self.add_index(table, group, safe) for group in index_groups(table)]
 
     def table_comments(self, table: Table) -> list[str]:
         """Comment statements besides CREATE TABLE (PostgreSQL: COMMENT ON)."""
@@ -131,7 +149,7 @@ class SchemaEditor:
     def add_column(self, table: Table, column: dict[str, Any]) -> list[str]:
         """A NOT NULL column whose default lives in Python is added nullable, filled with
         that default and then made NOT NULL, so existing rows get the model's value."""
-        if column["null"] or column["default"] is not None or column["fill"] is None:
+        if column["null"] or has_default(column) or column["fill"] is None:
             return [f"ALTER TABLE {self.q(table['table'])} ADD COLUMN {self.column_sql(column, inline_unique=False)}"]
         nullable = {**column, "null": True}
         statements = [f"ALTER TABLE {self.q(table['table'])} ADD COLUMN {self.column_sql(nullable, inline_unique=False)}"]
@@ -147,11 +165,11 @@ class SchemaEditor:
         """Before NOT NULL: existing NULLs take the column's default, if it has one."""
         if not before["null"] or after["null"]:
             return []
-        value = after["default"] if after["default"] is not None else after["fill"]
+        value = self.fallback_sql(after)
         if value is None:
             return []
         q = self.q
-        return [f"UPDATE {q(table['table'])} SET {q(after['name'])}={self.dialect.literal(value)} WHERE {q(after['name'])} IS NULL"]
+        return [f"UPDATE {q(table['table'])} SET {q(after['name'])}={value} WHERE {q(after['name'])} IS NULL"]
 
     def alter_column(self, table: Table, before: dict[str, Any], after: dict[str, Any], changes: tuple[str, ...]) -> list[str]:
         raise NotImplementedError
@@ -168,14 +186,26 @@ class SchemaEditor:
         """The name the database gives an inline ``UNIQUE`` column constraint."""
         raise NotImplementedError
 
-    def index_name(self, table: Table, columns: list[str], unique: bool) -> str:
-        return constraint_name("uidx" if unique else "idx", table["table"], columns)
+    def index_name(self, table: Table, index: dict[str, Any]) -> str:
+        """The index's own name (``Index(name=...)``), else one made of table and columns."""
+        return index.get("name") or constraint_name("uidx" if index["unique"] else "idx", table["table"], index["columns"])
 
-    def add_index(self, table: Table, columns: list[str], unique: bool, safe: bool = False) -> str:
-        return self.dialect.create_index(table["table"], self.index_name(table, columns, unique), list(columns), unique=unique, safe=safe)
+    def index_condition(self, index: dict[str, Any]) -> str:
+        """The WHERE of a partial index: each [column, constant] pair (None: IS NULL)."""
+        q, literal = self.q, self.dialect.literal
+        return " AND ".join(
+            f"{q(column)} IS NULL" if value is None else f"{q(column)} = {literal(value)}"
+            for column, value in index.get("condition") or ()
+        )
 
-    def drop_index(self, table: Table, columns: list[str], unique: bool) -> list[str]:
-        return [f"DROP INDEX {self.q(self.index_name(table, columns, unique))}"]
+    def add_index(self, table: Table, index: dict[str, Any], safe: bool = False) -> str:
+        return self.dialect.create_index(
+            table["table"], self.index_name(table, index), list(index["columns"]), unique=index["unique"], safe=safe,
+            kind=index.get("kind", ""), where=self.index_condition(index),
+        )
+
+    def drop_index(self, table: Table, index: dict[str, Any]) -> list[str]:
+        return [f"DROP INDEX {self.q(self.index_name(table, index))}"]
 
     def add_fk(self, table: Table, fk: dict[str, Any]) -> list[str]:
         return [f"ALTER TABLE {self.q(table['table'])} ADD {self.fk_sql(table, fk)}"]
@@ -231,9 +261,9 @@ class SchemaEditor:
         if kind == "DropUnique":
             return self.drop_unique(old, op.column)
         if kind == "AddIndex":
-            return [self.add_index(new, list(op.columns), op.unique)]
+            return [self.add_index(new, op.index)]
         if kind == "DropIndex":
-            return self.drop_index(old, list(op.columns), op.unique)
+            return self.drop_index(old, op.index)
         if kind == "AddForeignKey":
             return self.add_fk(new, next(fk for fk in new["fks"] if fk["column"] == op.column))
         if kind == "DropForeignKey":
@@ -292,10 +322,10 @@ class PostgresSchemaEditor(SchemaEditor):
                 new_type = new_type.split()[0].replace("BIGSERIAL", "BIGINT").replace("SMALLSERIAL", "SMALLINT").replace("SERIAL", "INT")
             statements.append(f"{alter} TYPE {new_type} USING {self.q(after['name'])}::{new_type}")
         if "default" in changes:
-            if after["default"] is None:
-                statements.append(f"{alter} DROP DEFAULT")
+            if has_default(after):
+                statements.append(f"{alter} SET DEFAULT {self.default_sql(after)}")
             else:
-                statements.append(f"{alter} SET DEFAULT {self.dialect.literal(after['default'])}")
+                statements.append(f"{alter} DROP DEFAULT")
         if "null" in changes:
             statements += self.fill_nulls(table, before, after)
             statements.append(f"{alter} {'DROP' if after['null'] else 'SET'} NOT NULL")
@@ -314,8 +344,8 @@ class MySQLSchemaEditor(SchemaEditor):
     def drop_unique(self, table: Table, column: str) -> list[str]:
         return [f"ALTER TABLE {self.q(table['table'])} DROP INDEX {self.q(column)}"]
 
-    def drop_index(self, table: Table, columns: list[str], unique: bool) -> list[str]:
-        return [f"DROP INDEX {self.q(self.index_name(table, columns, unique))} ON {self.q(table['table'])}"]
+    def drop_index(self, table: Table, index: dict[str, Any]) -> list[str]:
+        return [f"DROP INDEX {self.q(self.index_name(table, index))} ON {self.q(table['table'])}"]
 
     def drop_fk(self, table: Table, column: str) -> list[str]:
         name = constraint_name("fk", table["table"], [column])
@@ -369,7 +399,7 @@ class SqliteSchemaEditor(SchemaEditor):
             return False
         column = find_column(after["tables"][op.key], op.column)
         has_fk = any(fk["column"] == op.column for fk in after["tables"][op.key]["fks"])
-        return column["unique"] or has_fk or (not column["null"] and column["default"] is None)
+        return column["unique"] or has_fk or (not column["null"] and not has_default(column))
 
     def rebuild(self, old: Table, new: Table, renames: dict[str, str]) -> list[str]:
         q = self.q
@@ -378,13 +408,13 @@ class SqliteSchemaEditor(SchemaEditor):
         columns, values = [], []
         for column in new["columns"]:
             source = find_column(old, back.get(column["name"], column["name"]))
-            fallback = column["default"] if column["default"] is not None else column["fill"]
+            fallback = self.fallback_sql(column)
             if source is not None:
                 value = q(source["name"])
                 if source["null"] and not column["null"] and fallback is not None:
-                    value = f"COALESCE({value},{self.dialect.literal(fallback)})"
+                    value = f"COALESCE({value},{fallback})"
             elif fallback is not None:
-                value = self.dialect.literal(fallback)
+                value = fallback
             elif column["null"]:
                 continue
             else:
