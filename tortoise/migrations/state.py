@@ -31,6 +31,7 @@ import json
 import zlib
 from typing import TYPE_CHECKING, Any
 
+from tortoise.sql.ddl import pk_column_field
 from tortoise.sql.dialects.mysql import MySQLDialect
 from tortoise.sql.dialects.postgres import PostgresDialect
 from tortoise.sql.dialects.sqlite import SqliteDialect
@@ -135,6 +136,7 @@ def model_table(model: "type[Model]") -> dict[str, Any]:
 
 def through_table(model: "type[Model]", field: Any) -> dict[str, Any]:
     meta, target = model._meta, field.related_model._meta
+    own_pk, target_pk = pk_column_field(meta), pk_column_field(target)
 
     def key_column(name: str, pk: "Field") -> dict[str, Any]:
         types = {n: d.fk_column_type(pk) for n, d in DIALECTS.items()}
@@ -146,8 +148,8 @@ def through_table(model: "type[Model]", field: Any) -> dict[str, Any]:
     fks = []
     if field.db_constraint:
         fks = [
-            {"column": field.backward_key, "to_table": meta.db_table, "to_column": meta.pk.column, "on_delete": field.on_delete.value},
-            {"column": field.forward_key, "to_table": target.db_table, "to_column": target.pk.column, "on_delete": field.on_delete.value},
+            {"column": field.backward_key, "to_table": meta.db_table, "to_column": own_pk.column, "on_delete": field.on_delete.value},
+            {"column": field.forward_key, "to_table": target.db_table, "to_column": target_pk.column, "on_delete": field.on_delete.value},
         ]
     indexes = []
     if field.create_unique_index:
@@ -156,7 +158,7 @@ def through_table(model: "type[Model]", field: Any) -> dict[str, Any]:
         "model": None,
         "table": field.through,
         "description": field.description or None,
-        "columns": [key_column(field.backward_key, meta.pk), key_column(field.forward_key, target.pk)],
+        "columns": [key_column(field.backward_key, own_pk), key_column(field.forward_key, target_pk)],
         "fks": fks,
         "indexes": indexes,
         "unique_together": [],

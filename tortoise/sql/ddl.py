@@ -43,7 +43,7 @@ def order_by_dependencies(models: list["type[Model]"]) -> list["type[Model]"]:
     return ordered
 
 
-def _pk_column_field(meta: Any) -> Any:
+def pk_column_field(meta: Any) -> Any:
     """The data field holding a model's key (a one-to-one primary key keeps it in its id field)."""
     pk = meta.pk
     return meta.fields_map[pk.source_field_name] if pk.relation_kind else pk
