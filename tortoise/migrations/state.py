@@ -31,6 +31,7 @@ import json
 import zlib
 from typing import TYPE_CHECKING, Any
 
+from tortoise.exceptions import ConfigurationError
 from tortoise.sql.ddl import pk_column_field
 from tortoise.sql.dialects.mysql import MySQLDialect
 from tortoise.sql.dialects.postgres import PostgresDialect
@@ -99,6 +100,12 @@ def _index(model: "type[Model]", index: Any) -> dict[str, Any]:
         group["kind"] = index.INDEX_TYPE
     condition = getattr(index, "condition", None)
     if condition:
+        bad = [n for n, v in condition.items() if v is not None and _constant(v) is None]
+        if bad:
+            raise ConfigurationError(
+                f"{model.__name__}: index {getattr(index, 'name', None) or list(names)}: condition on {', '.join(bad)} "
+                "must compare with a constant (str, number, bool, enum member or None)"
+            )
         group["condition"] = [[_column_of(model, n), _constant(v)] for n, v in condition.items()]
     return group
 
