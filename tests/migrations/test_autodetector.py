@@ -77,6 +77,19 @@ def test_unique_and_index_changes(state):
     assert sorted(op.kind for op in backward) == ["DropIndex", "DropUnique"]
 
 
+
+def test_a_renamed_or_partial_index_is_created_again_under_its_new_shape(state):
+    old = copy.deepcopy(state)
+    old["tables"]["Author"]["indexes"].append({"columns": ["email"], "unique": False})
+    new = copy.deepcopy(old)
+    new["tables"]["Author"]["indexes"][-1].update(name="ix_author_email", condition=[["age", None]])
+    forward, backward = diff(old, new)
+    assert [op.kind for op in forward] == ["DropIndex", "AddIndex"]
+    assert (forward[1].name, forward[1].condition) == ("ix_author_email", (("age", None),))
+    sql = editor_for(DIALECTS["postgres"]).operation_sql(forward[1], old["tables"], new["tables"])
+    assert sql == ['CREATE INDEX "ix_author_email" ON "t_author" ("email") WHERE "age" IS NULL']
+    assert [op.kind for op in backward] == ["DropIndex", "AddIndex"] and backward[0].name == "ix_author_email"
+
 @pytest.mark.parametrize("dialect", sorted(DIALECTS))
 def test_sql_per_dialect_for_a_type_change(state, dialect):
     new = copy.deepcopy(state)
