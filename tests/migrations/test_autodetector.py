@@ -145,3 +145,23 @@ def test_comment_only_change_needs_no_sqlite_rebuild(state):
     assert editor_for(DIALECTS["postgres"]).migration_sql(forward, state, new) == [
         'COMMENT ON COLUMN "t_author"."email" IS \'where to write\''
     ]
+
+
+def test_db_default_expressions_are_rendered_per_dialect_and_compared():
+    import tests.compat_models as compat_models
+    from tortoise.migrations.state import model_table
+
+    table = model_table(compat_models.Counter)
+    by_name = {c["name"]: c for c in table["columns"]}
+    rendered = {name: editor_for(d).column_sql(by_name["moment"]) for name, d in DIALECTS.items()}
+    assert rendered["mysql"].endswith("DEFAULT '2020-05-20 12:30:00'")  # naive UTC: MySQL refuses offsets
+    assert rendered["postgres"].endswith("DEFAULT '2020-05-20 12:30:00+00:00'")
+    assert editor_for(DIALECTS["mysql"]).column_sql(by_name["stamped"]).endswith("DEFAULT CURRENT_TIMESTAMP(6)")
+    old = {"format": "aldabra-1", "tables": {"Counter": table}}
+    new = copy.deepcopy(old)
+    new["tables"]["Counter"]["columns"][-1]["default_sql"] = {d: "1" for d in DIALECTS}
+    forward, _ = diff(old, new)
+    assert forward == [ops.AlterColumn("Counter", "zero", ("default",), "zero")]
+    assert editor_for(DIALECTS["postgres"]).operation_sql(forward[0], old["tables"], new["tables"]) == [
+        'ALTER TABLE "compat_counter" ALTER COLUMN "zero" SET DEFAULT 1'
+    ]
