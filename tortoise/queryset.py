@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, AsyncIterator, Generator, Generic, Iterable, Sequence, TypeVar
 
 from tortoise.exceptions import FieldError, ParamsError
-from tortoise.expressions import Expression, Q
+from tortoise.expressions import Expression, F, Q
 from tortoise.filters import Resolver
 from tortoise.model_code import build_all, make_row_maker
 from tortoise.models import Model
@@ -102,9 +102,27 @@ class QuerySet(AwaitableQuery[MODEL]):
         for name in orderings:
             if not isinstance(name, str) or not name.lstrip("-+"):
                 raise FieldError(f"order_by() takes field names like 'name' or '-name', got {name!r}")
+            self._check_order_name(name.lstrip("-+"))
         qs = self._clone()
         qs._order = orderings
         return qs
+
+    def _check_order_name(self, name: str) -> None:
+        """Refuse an ordering that names no field (or annotation) when order_by() is called."""
+        if name in self._annotations or name == "pk":
+            return
+        model = self.model
+        parts = name.split("__")
+        for i, part in enumerate(parts):
+            meta = model._meta
+            field = meta.fields_map.get(meta.pk_attr if part == "pk" else part)
+            if field is None:
+                known = ", ".join([*meta.fields_map, *(self._annotations if model is self.model else ())])
+                raise FieldError(f"order_by(): unknown field '{part}' on {model.__name__} in {name!r}; fields are: {known}")
+            if i + 1 < len(parts):
+                if field.relation_kind is None:
+                    raise FieldError(f"order_by(): {field.qualified_name} has no related fields, in {name!r}")
+                model = field.related_model
 
     def limit(self, limit: int) -> "QuerySet[MODEL]":
         if limit < 0:
@@ -338,9 +356,16 @@ class QuerySet(AwaitableQuery[MODEL]):
         return select, fields
 
     def _as_subquery(self, outer: Resolver) -> Select:
+        """A queryset used as a value (``author__in=Author.filter(…)``) stands for its
+        objects' primary keys."""
         resolver = Resolver(self.model, self._annotations)
-        select, _ = self._build_select(resolver)
-        return select
+        meta = self.model._meta
+        select = self._base_select(resolver, with_order=self._limit is not None or self._offset is not None)
+        select.columns = [(nodes.Column(meta.db_table, meta.pk.column), None)]
+        if any(e.is_aggregate for e in self._annotations.values()):
+            select.group_by = [select.columns[0][0]]
+        select.joins = resolver.joins
+        return _derived(select) if select.limit is not None else select
 
     def _shape(self, w: Walker) -> tuple:
         """The query's shape (see sql/cache.py); filter values, limit and offset go to ``w``."""
@@ -510,10 +535,14 @@ class _Terminal(AwaitableQuery):
 
 
 class ValuesQuery(_Terminal):
+    #: aggregates annotated on the queryset are per object (False for aggregate())
+    per_object = True
+
     def __init__(self, qs: QuerySet, fields: tuple[str, ...], expressions: dict[str, Any], as_tuples: bool, flat: bool) -> None:
         super().__init__(qs)
         if expressions:
-            qs = qs.annotate(**expressions)
+            # values(author_name="author__name"): a string names a field path
+            qs = qs.annotate(**{n: F(e) if isinstance(e, str) else e for n, e in expressions.items()})
             self.qs = qs
         meta = self.model._meta
         self.names = list(fields) + [n for n in expressions if n not in fields] if (fields or expressions) else (
@@ -538,25 +567,39 @@ class ValuesQuery(_Terminal):
             if not (name in qs._annotations and qs._annotations[name].is_aggregate):
                 plain.append(node)
         select.columns = columns
-        has_aggregate = any(qs._annotations[n].is_aggregate for n in self.names if n in qs._annotations)
         if qs._group_by:
             select.group_by = [resolver.resolve_field_ref(n)[0] for n in qs._group_by]
-        elif has_aggregate:
-            select.group_by = plain
             if qs._order is None:  # Meta.ordering would name columns outside the grouping
                 select.order_by = []
+        elif self._per_object(select, resolver):
+            # an annotated aggregate over related rows, or one filtered or ordered on, is
+            # computed per object whichever columns are selected: group by the key as well
+            meta = self.model._meta
+            select.group_by = [nodes.Column(meta.db_table, meta.pk.column), *plain]
+        elif any(qs._annotations[n].is_aggregate for n in self.names if n in qs._annotations):
+            select.group_by = plain  # one row per group of the selected plain columns
+            select.order_by = []
         select.joins = resolver.joins
         return select, decoders
+
+    def _per_object(self, select: Select, resolver: Resolver) -> bool:
+        """Tortoise's rule: aggregates are per object once the query joins, has a HAVING or
+        an explicit ordering (aggregate() never is)."""
+        qs = self.qs
+        if not self.per_object or not any(e.is_aggregate for e in qs._annotations.values()):
+            return False
+        return bool(resolver.joins or select.having is not None or qs._order)
 
     def _statement(self, client: "BaseDBAsyncClient") -> Any:
         return self._resolve(client.dialect)[0]
 
     def _as_subquery(self, outer: Resolver) -> Select:
         """The SELECT of these columns, used as a value (``filter(id__in=qs.values("id"))``)."""
-        return self._resolve(None)[0]
+        select = self._resolve(None)[0]
+        return _derived(select) if select.limit is not None else select
 
     def _shape(self, w: Walker) -> tuple:
-        return (self.qs._shape(w), tuple(self.names), self.as_tuples, self.flat)
+        return (self.qs._shape(w), tuple(self.names), self.as_tuples, self.flat, self.per_object)
 
     def _compile(self, dialect: Any, slots: dict) -> tuple:
         select, decoders = self._resolve(dialect, Resolver(self.model, self.qs._annotations, slots))
@@ -665,7 +708,9 @@ class AggregateQuery(_Terminal):
     async def _execute(self) -> dict[str, Any]:
         qs = self.qs.annotate(**self.expressions)
         qs._order = ()
-        rows = await ValuesQuery(qs, tuple(self.expressions), {}, as_tuples=False, flat=False)
+        query = ValuesQuery(qs, tuple(self.expressions), {}, as_tuples=False, flat=False)
+        query.per_object = False
+        rows = await query
         return rows[0] if rows else {name: None for name in self.expressions}
 
 
@@ -683,12 +728,19 @@ def _restricting(qs: QuerySet, resolver: Resolver, where: nodes.Node | None) -> 
         return where
     meta = qs.model._meta
     inner = qs._base_select(resolver)
-    inner.columns = [(nodes.Column(meta.db_table, meta.pk.column), "_pk")]
+    inner.columns = [(nodes.Column(meta.db_table, meta.pk.column), None)]
     inner.joins = resolver.joins
     # MySQL refuses a subquery on the updated table unless it is wrapped in a derived table
-    wrapper = Select("", "_ids", source=inner)
-    wrapper.columns = [(nodes.Column("_ids", "_pk"), None)]
-    return nodes.in_subquery(nodes.Column(meta.db_table, meta.pk.column), nodes.Subquery(wrapper))
+    return nodes.in_subquery(nodes.Column(meta.db_table, meta.pk.column), nodes.Subquery(_derived(inner)))
+
+
+def _derived(inner: Select) -> Select:
+    """``SELECT _q._c0,… FROM (inner) _q``: the same rows, which MySQL accepts where it
+    refuses ``inner`` itself (LIMIT in an IN subquery, a subquery on the updated table)."""
+    inner.columns = [(node, f"_c{i}") for i, (node, _) in enumerate(inner.columns)]
+    wrapper = Select("", "_q", source=inner)
+    wrapper.columns = [(nodes.Column("_q", f"_c{i}"), None) for i in range(len(inner.columns))]
+    return wrapper
 
 
 class UpdateQuery(_CachedTerminal):
