@@ -12,7 +12,7 @@ from tortoise.exceptions import FieldError
 from tortoise.expressions import Subquery
 from tortoise.functions import Avg, Count, Max, Sum, Upper
 
-from tests.testmodels import Article, Author, Item
+from tests.testmodels import Article, Author, Item, NullableFields
 
 
 @pytest.fixture
@@ -157,3 +157,73 @@ async def test_order_by_accepts_fields_relations_and_annotations(authors):
     assert await counted().order_by("-n", "username").values_list("username", flat=True) == ["ann", "bob", "cid", "dan"]
     with pytest.raises(FieldError):
         Author.all().order_by("n")  # an annotation is known only once annotated
+
+
+# --- JSON lookups ------------------------------------------------------------------------------
+DOCS = {
+    "lab": {"breed": "labrador", "age": 3, "good": True, "owner": {"name": "Bob", "last": None, "pets": [{"name": "Fishy"}]}},
+    "husky": {"breed": "husky", "age": 11, "good": False, "owner": {"name": "Goldast", "last": "Q", "pets": [{"name": None}]}},
+    "list": ["text", 3, {"msg": "msg2"}],
+    "short": ["text"],
+}
+
+
+@pytest.fixture
+async def docs():
+    return {name: (await NullableFields.create(json_f=doc)).id for name, doc in DOCS.items()}
+
+
+async def json_ids(docs, **filters) -> list[str]:
+    found = set(await NullableFields.filter(**filters).values_list("id", flat=True))
+    return sorted(name for name, pk in docs.items() if pk in found)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ({"breed": "labrador"}, ["lab"]),
+    ({"owner": {"name": "Goldast"}}, ["husky"]),
+    ({"age": 3, "good": True}, ["lab"]),
+    ({"age": "3"}, []),  # JSON types are compared exactly
+    (["text"], ["list", "short"]),
+    ([{"msg": "msg2"}], ["list"]),
+    ({"breed": "poodle"}, []),
+])
+async def test_json_contains(docs, value, expected):
+    assert await json_ids(docs, json_f__contains=value) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    (["text", 3, "other"], ["short"]),
+    (["text", 3, {"msg": "msg2"}, 4], ["list", "short"]),
+    ({"breed": "labrador", "age": 3, "good": True, "owner": DOCS["lab"]["owner"], "x": 1}, ["lab"]),
+])
+async def test_json_contained_by(docs, value, expected):
+    assert await json_ids(docs, json_f__contained_by=value) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    ({"breed": "labrador"}, ["lab"]),
+    ({"breed": "husky"}, ["husky"]),
+    ({"owner__name": "Goldast"}, ["husky"]),
+    ({"owner__pets__0__name": "Fishy"}, ["lab"]),
+    ({"owner__pets__0__name": "Nope"}, []),
+    ({"breed__not": "husky"}, ["lab"]),
+    ({"age__gte": 5}, ["husky"]),
+    ({"age__lt": 5}, ["lab"]),
+    ({"age__in": [3, 4]}, ["lab"]),
+    ({"good": True}, ["lab"]),
+    ({"good": False}, ["husky"]),
+    ({"owner__last__isnull": True}, ["lab", "list", "short"]),  # JSON null or no such key
+    ({"owner__last__isnull": False}, ["husky"]),
+    ({"owner__pets__0__name__isnull": True}, ["husky", "list", "short"]),
+    ({"breed__startswith": "lab", "age": 3}, ["lab"]),
+    ({"owner__name__icontains": "gold"}, ["husky"]),
+])
+async def test_json_filter_key_paths(docs, value, expected):
+    assert await json_ids(docs, json_f__filter=value) == expected
+
+
+async def test_json_lookups_need_a_json_field():
+    with pytest.raises(FieldError, match="needs a JSONField"):
+        await NullableFields.filter(char_f__contained_by=["x"])
+    with pytest.raises(FieldError, match="needs a dict"):
+        await NullableFields.filter(json_f__filter="breed")
