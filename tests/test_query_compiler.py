@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tortoise.exceptions import FieldError
+from tortoise.exceptions import FieldError, ParamsError
 
 from tortoise.expressions import Subquery
 from tortoise.functions import Avg, Count, Max, Sum, Upper
@@ -227,3 +227,35 @@ async def test_json_lookups_need_a_json_field():
         await NullableFields.filter(char_f__contained_by=["x"])
     with pytest.raises(FieldError, match="needs a dict"):
         await NullableFields.filter(json_f__filter="breed")
+
+
+# --- union -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("first, second", [(["apple", "pear"], "plum"), (["fig"], "kiwi")])
+async def test_union_of_one_model(first, second):
+    for name in ["apple", "pear", "plum", "fig", "kiwi", "other"]:
+        await Item.create(name=name)
+    union = Item.filter(name__in=first).union(Item.filter(name=second))
+    assert sorted(i.name for i in await union) == sorted([*first, second])
+    assert all(isinstance(i, Item) and i.id for i in await union)
+    assert await union.count() == len(first) + 1
+    # duplicates are removed unless all=True
+    twice = Item.filter(name=second).union(Item.filter(name=second))
+    assert [i.name for i in await twice] == [second]
+    assert [i.name for i in await Item.filter(name=second).union(Item.filter(name=second), all=True)] == [second, second]
+    ordered = union.order_by("-name")
+    assert [i.name for i in await ordered] == sorted([*first, second], reverse=True)
+    assert [i.name for i in await ordered.limit(1)] == [max([*first, second])]
+    assert [i.name for i in await ordered.offset(1).limit(1)] == [sorted([*first, second], reverse=True)[1]]
+
+
+@pytest.mark.parametrize("who", ["ann", "bob"])
+async def test_union_of_two_models(authors, who):
+    await Item.create(name="zed")
+    await Item.create(name="aaa")
+    union = Item.filter(name="zed").only("id", "name").union(Author.filter(username=who).only("id", "username"))
+    found = await union.order_by("name")
+    assert [(type(o).__name__, getattr(o, "name", None) or o.username) for o in found] == [("Author", who), ("Item", "zed")]
+    with pytest.raises(FieldError):
+        union.order_by("nope")
+    with pytest.raises(ParamsError, match="only"):
+        await Item.all().union(Author.all())

@@ -17,7 +17,7 @@ from tortoise.model_code import build_all, make_row_maker
 from tortoise.models import Model
 from tortoise.sql import nodes
 from tortoise.sql.cache import UNCACHEABLE, Uncacheable, Walker, bind_plan, compile_plan, statements
-from tortoise.sql.query import Delete, Select, Update, compile_query
+from tortoise.sql.query import Delete, Select, Union, Update, compile_query
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.backends.base.client import BaseDBAsyncClient
@@ -259,6 +259,11 @@ class QuerySet(AwaitableQuery[MODEL]):
 
     def count(self) -> "CountQuery":
         return CountQuery(self)
+
+    def union(self, *others: "QuerySet[Any]", all: bool = False) -> "UnionQuery":
+        """The rows of this queryset and ``others`` (of this or other models, selecting as
+        many columns), without duplicates unless ``all``."""
+        return UnionQuery((self, *others), all)
 
     def exists(self) -> "ExistsQuery":
         return ExistsQuery(self)
@@ -835,3 +840,126 @@ class RawSQLQuery(AwaitableQuery):
             obj.__dict__ = d
             objs.append(obj)
         return objs
+
+
+class UnionQuery(AwaitableQuery):
+    """``qs1.union(qs2, …)``: instances of each member's model; ``order_by``, ``limit``,
+    ``offset`` and ``count`` apply to the union.  Columns are named after the first
+    member's fields (an ordering names those); a leading column tells the model apart."""
+
+    _order: tuple[str, ...] = ()
+    _limit: int | None = None
+    _offset: int | None = None
+
+    def __init__(self, members: tuple[QuerySet, ...], all: bool) -> None:
+        for member in members:
+            if not isinstance(member, QuerySet):
+                raise ParamsError(f"union() takes querysets, got {member!r}")
+        self.members, self.all = members, all
+        self.model = members[0].model
+        self._db = members[0]._db
+
+    def _clone(self) -> "UnionQuery":
+        union = object.__new__(UnionQuery)
+        union.__dict__ = self.__dict__.copy()
+        return union
+
+    def union(self, *others: QuerySet, all: bool = False) -> "UnionQuery":
+        union = self._clone()
+        union.members, union.all = (*self.members, *others), self.all or all
+        return union
+
+    def order_by(self, *orderings: str) -> "UnionQuery":
+        names = self._names()
+        for name in orderings:
+            if not isinstance(name, str) or name.lstrip("-+") not in (*names, "pk"):
+                raise FieldError(f"order_by() on a union takes the columns {', '.join(names)}, got {name!r}")
+        union = self._clone()
+        union._order = orderings
+        return union
+
+    def limit(self, limit: int) -> "UnionQuery":
+        if limit < 0:
+            raise ParamsError(f"limit must be >= 0, got {limit}")
+        union = self._clone()
+        union._limit = limit
+        return union
+
+    def offset(self, offset: int) -> "UnionQuery":
+        if offset < 0:
+            raise ParamsError(f"offset must be >= 0, got {offset}")
+        union = self._clone()
+        union._offset = offset
+        return union
+
+    def count(self) -> "UnionCountQuery":
+        return UnionCountQuery(self)
+
+    def _fields(self, member: QuerySet) -> tuple:
+        meta = member.model._meta
+        return tuple(meta.fields_map[n] for n in member._only) if member._only else tuple(meta.db_fields)
+
+    def _names(self) -> list[str]:
+        return [f.model_field_name for f in self._fields(self.members[0])]
+
+    def _tag(self, member: QuerySet) -> int:
+        """The model's number: per model, not per member, so that equal rows merge."""
+        return [m.model for m in self.members].index(member.model)
+
+    def _members(self) -> tuple[Union, list[tuple]]:
+        names = self._names()
+        selects, fields_of = [], []
+        for member in self.members:
+            tag = self._tag(member)
+            select, fields = member._build_select(Resolver(member.model, {}))
+            if len(fields) != len(names) or member._annotations:
+                raise ParamsError(
+                    f"union(): {member.model.__name__} selects {len(fields)} columns, the first queryset "
+                    f"{len(names)} ({', '.join(names)}); select the same number with only()"
+                )
+            select.columns = [(nodes.Literal(str(tag)), "_model")] + [
+                (node, name) for (node, _), name in zip(select.columns, names)
+            ]
+            selects.append(select)
+            fields_of.append(fields)
+        return Union(selects, self.all), fields_of
+
+    def _statement(self) -> tuple[Select, list[tuple]]:
+        union, fields_of = self._members()
+        outer = Select("", "_u", source=union)
+        pk_name = self.model._meta.pk_attr
+        outer.order_by = [
+            (nodes.Column("_u", pk_name if o.lstrip("-+") == "pk" else o.lstrip("-+")), o.startswith("-"))
+            for o in self._order
+        ]
+        outer.limit, outer.offset = self._limit, self._offset
+        return outer, fields_of
+
+    def sql(self, params_inline: bool = False) -> str:
+        sql, params = compile_query(self._statement()[0], self._client().dialect)
+        return _inline(sql, params) if params_inline else sql
+
+    async def _execute(self) -> list:
+        client = self._client()
+        dialect = client.dialect
+        select, fields_of = self._statement()
+        rows = await client.fetch_rows(*compile_query(select, dialect))
+        hydrators: dict[int, Any] = {}  # model tag → hydrator
+        for member, fields in zip(self.members, fields_of):
+            hydrate = member.model._meta.hydrator(dialect, fields)
+            if hydrators.setdefault(self._tag(member), hydrate) is not hydrate:
+                raise ParamsError(f"union(): the querysets of {member.model.__name__} must select the same fields")
+        return [hydrators[int(row[0])](row[1:]) for row in rows]
+
+
+class UnionCountQuery(AwaitableQuery):
+    def __init__(self, union: UnionQuery) -> None:
+        self.union, self.model, self._db = union, union.model, union._db
+
+    async def _execute(self) -> int:
+        client = self._client()
+        inner, _ = self.union._statement()
+        outer = Select("", "_n", source=inner)
+        outer.columns = [(nodes.COUNT_ALL, None)]
+        rows = await client.fetch_rows(*compile_query(outer, client.dialect))
+        return int(rows[0][0]) if rows else 0
