@@ -259,3 +259,24 @@ async def test_union_of_two_models(authors, who):
         union.order_by("nope")
     with pytest.raises(ParamsError, match="only"):
         await Item.all().union(Author.all())
+
+
+# --- the statement cache holds these shapes -------------------------------------------------------
+async def test_fixed_shapes_compile_once(authors):
+    from tortoise.sql.cache import statements
+
+    queries = [
+        lambda v: counted().filter(n__gte=v).values_list("username", flat=True),
+        lambda v: counted().filter(n__gte=v).order_by("-n").values("username", "n"),
+        lambda v: Article.annotate(n=Count("id")).group_by("author_id").filter(n__gte=v).values_list("author_id", "n"),
+        lambda v: Author.annotate(top=Max("articles__views")).filter(top__gte=v - 1).values_list("username", "top"),
+        lambda v: NullableFields.filter(json_f__contains={"k": v}).values_list("id", flat=True),
+    ]
+    for make in queries:
+        await make(1)
+        compiles = statements.compiles
+        first, second = await make(2), await make(3)
+        assert statements.compiles == compiles, make
+        assert first != second or not first  # the values were bound, not baked into the text
+    assert sorted(await counted().filter(n__gte=2).values_list("username", flat=True)) == ["ann", "bob"]
+    assert await counted().filter(n__gte=3).values_list("username", flat=True) == ["ann"]
