@@ -70,6 +70,8 @@ async def test_migrate_to_a_named_migration_and_fake(project) -> None:
     project.tortoise("migrate", "blog", "0002", "--fake")
     assert not await project.has("SELECT rating FROM post")  # recorded only
     assert "blog 0002_rating" in project.tortoise("history").stdout
+    project.tortoise("downgrade", "blog", "0001", "--fake")  # 0002 was never run: forget it only
+    assert "blog 0002" not in project.tortoise("history").stdout and await project.has("SELECT title FROM post")
     project.tortoise("downgrade", "blog")  # to before the first
     assert not await project.has("SELECT id FROM post")
     assert "blog 0001" not in project.tortoise("history").stdout

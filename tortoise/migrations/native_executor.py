@@ -66,14 +66,15 @@ def migration_steps(editor: Any, loader: NativeLoader, key: MigrationKey, backwa
 
 
 class NativeExecutor(Executor):
-    """One app's migrations on its connection, recorded in ``tortoise_migrations``."""
+    """One app's migrations on its connection, recorded in ``tortoise_migrations``.
+
+    It reuses the engine executor's transaction, lock and resumable-statement machinery;
+    the plan (which migrations, in which direction) comes from the graph, not from
+    ``Executor.upgrade``/``downgrade``, which read Aerich's folders."""
 
     def __init__(self, client: Any, recorder: Recorder, loader: NativeLoader, app: str, editor: Any, echo: Callable[[str], None] = print) -> None:
         super().__init__(client, recorder, loader, app, echo)  # type: ignore[arg-type]
         self.editor = editor
-
-    async def applied(self) -> list[str]:
-        return await self.recorder.applied(self.app) if await self.recorder.exists() else []
 
     async def apply(self, key: MigrationKey, backward: bool = False, fake: bool = False) -> bool:
         """Apply (or revert) one migration unless already done; True when it ran."""
