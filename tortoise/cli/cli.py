@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime
-import re
 import sys
 from typing import Any, Callable
 
@@ -19,10 +17,8 @@ from tortoise.migrations.graph import MigrationKey
 from tortoise.migrations.inspect import inspect_tables
 from tortoise.migrations.native_executor import NativeExecutor, migration_steps
 from tortoise.migrations.native_loader import NativeLoader, migrations_path
-from tortoise.migrations.native_maker import operations_between
+from tortoise.migrations.native_maker import MigrationAutodetector
 from tortoise.migrations.native_recorder import native_recorder
-from tortoise.migrations.native_writer import MigrationWriter
-from tortoise.migrations.state import state_from_models
 from tortoise.sql.schema_editor import editor_for
 
 
@@ -157,40 +153,20 @@ def _check_label(config: dict[str, Any], app: str) -> None:
         raise CLIError(f"unknown app label {app!r}; the configured apps are: {', '.join(config['apps'])}")
 
 
-def _migration_name(loader: NativeLoader, app: str, name: str | None, first: bool) -> str:
-    numbers = [int(m.group()) for k in loader.graph.nodes if k.app_label == app and (m := re.match(r"\d+", k.name))]
-    number = max(numbers, default=0) + 1
-    if name:
-        label = re.sub(r"\W+", "_", name.strip()).strip("_")
-    else:
-        label = "initial" if first else "auto_" + datetime.datetime.now().strftime("%Y%m%d_%H%M")
-    return f"{number:04d}_{label}"
-
-
 async def cmd_makemigrations(config: dict[str, Any], args: argparse.Namespace) -> int:
     if args.empty and not args.app_labels:
         raise CLIError("--empty requires at least one APP_LABEL")
-    labels = args.app_labels or [a for a in config["apps"] if config["apps"][a].get("migrations") or infer_migrations_module(config["apps"][a].get("models"))]
-    for app in labels:
+    apps = config["apps"]
+    for app in args.app_labels:
         _check_label(config, app)
-        if not config["apps"][app].get("migrations"):
-            config["apps"][app]["migrations"] = infer_migrations_module(config["apps"][app].get("models"))
-    loader = NativeLoader(_modules(config))
+    for app in args.app_labels or list(apps):
+        apps[app].setdefault("migrations", infer_migrations_module(apps[app].get("models")))
     renames = dict(item.split(":", 1) for item in args.rename)
     ask = None if args.no_input or not sys.stdin.isatty() else _ask
     await Tortoise.init(config=config)
     try:
-        pending = []
-        for app in labels:
-            head = loader.head(app)
-            old = loader.project_state(app)
-            operations = [] if args.empty else operations_between(old, state_from_models(list(Tortoise.apps.get(app, {}).values())), renames=renames, ask=ask)
-            if not operations and not args.empty:
-                continue
-            name = _migration_name(loader, app, args.name, head is None)
-            dependencies = [tuple(head)] if head else []
-            dependencies += _other_apps(loader, app, operations)
-            pending.append(MigrationWriter(name, app, operations, config["apps"][app]["migrations"], dependencies, initial=head is None or None))
+        detector = MigrationAutodetector(Tortoise.apps, apps, renames=renames, ask=ask)
+        pending = await detector.changes(args.app_labels or None, args.empty, args.name)
     finally:
         await Tortoise.close_connections()
     if not pending:
@@ -206,24 +182,6 @@ async def cmd_makemigrations(config: dict[str, Any], args: argparse.Namespace) -
         for operation in writer.operations:
             print(f"  - {operation.describe()}")
     return 0
-
-
-def _other_apps(loader: NativeLoader, app: str, operations: list[Any]) -> list[tuple[str, str]]:
-    """Heads of the other apps whose tables the new foreign keys point to."""
-    targets = set()
-    for op in operations:
-        fks = getattr(op, "options", {}).get("fks", []) if hasattr(op, "options") else []
-        fks += [op.constraint["foreign_key"]] if "foreign_key" in getattr(op, "constraint", {}) else []
-        targets |= {fk["to_table"] for fk in fks}
-    result = []
-    for other in loader.modules:
-        if other == app:
-            continue
-        tables = {t["table"] for t in loader.project_state(other)["tables"].values()}
-        head = loader.graph.heads(other)
-        if targets & tables and head:
-            result.append(tuple(head[0]))
-    return result
 
 
 async def cmd_history(config: dict[str, Any]) -> None:

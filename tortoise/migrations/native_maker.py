@@ -6,10 +6,16 @@ give the models' state again."""
 from __future__ import annotations
 
 import copy
-from typing import Any
+import datetime
+import re
+from typing import Any, Callable
 
 from tortoise.migrations import native_ops as ops
 from tortoise.migrations.autodetector import Autodetector, match_tables
+from tortoise.migrations.exceptions import MigrationError
+from tortoise.migrations.native_loader import NativeLoader
+from tortoise.migrations.native_writer import MigrationWriter
+from tortoise.migrations.state import state_from_models
 from tortoise.sql.schema_editor import creation_order, find_column
 
 GROUPS = (  # (table key, how to name one, remove operation, add operation)
@@ -67,3 +73,60 @@ def operations_between(old: dict[str, Any], new: dict[str, Any], **rename_option
     created = [_create(k, after[k]) for k in creation_order([k for k in after if k not in before], after)]
     deleted = [ops.DeleteModel(k) for k in reversed(creation_order([k for k in before if k not in after], before))]
     return result + removals + created + changes + additions + deleted
+
+
+class MigrationAutodetector:
+    """The migrations the apps' models need, as writers (none when nothing changed).
+
+    ``apps`` maps app labels to their models (``Tortoise.apps``); ``apps_config`` is the
+    configuration's ``apps`` with each app's ``migrations`` module."""
+
+    def __init__(
+        self, apps: dict[str, Any], apps_config: dict[str, Any], now: Callable[[], datetime.datetime] = datetime.datetime.now,
+        **rename_options: Any,
+    ) -> None:
+        self.apps, self.apps_config, self.now = apps, apps_config, now
+        self.rename_options = rename_options
+        self.loader = NativeLoader({label: app.get("migrations") for label, app in apps_config.items()})
+
+    async def changes(self, app_labels: list[str] | None = None, empty: bool = False, name: str | None = None) -> list[MigrationWriter]:
+        writers = []
+        for app in app_labels or [a for a, c in self.apps_config.items() if c.get("migrations")]:
+            if not self.apps_config[app].get("migrations"):
+                raise MigrationError(f"app {app!r} has no migrations module; set \"migrations\" in its config")
+            head = self.loader.head(app)
+            operations: list[ops.Operation] = []
+            if not empty:
+                models_state = state_from_models(list(self.apps.get(app, {}).values()))
+                operations = operations_between(self.loader.project_state(app), models_state, **self.rename_options)
+                if not operations:
+                    continue
+            dependencies = [tuple(h) for h in self.loader.graph.heads(app)] + self._other_apps(app, operations)
+            writers.append(MigrationWriter(
+                self._name(app, name, head is None), app, operations, self.apps_config[app]["migrations"],
+                dependencies, initial=head is None and not empty or None,
+            ))
+        return writers
+
+    def _name(self, app: str, name: str | None, first: bool) -> str:
+        numbers = [int(m.group()) for k in self.loader.graph.nodes if k.app_label == app and (m := re.match(r"\d+", k.name))]
+        if name:
+            label = re.sub(r"\W+", "_", name.strip()).strip("_")
+        else:
+            label = "initial" if first else "auto_" + self.now().strftime("%Y%m%d_%H%M")
+        return f"{max(numbers, default=0) + 1:04d}_{label}"
+
+    def _other_apps(self, app: str, operations: list[ops.Operation]) -> list[tuple[str, str]]:
+        """Heads of the other apps whose tables the new foreign keys point to."""
+        targets = set()
+        for op in operations:
+            if isinstance(op, ops.CreateModel):
+                targets |= {fk["to_table"] for fk in op.options.get("fks", [])}
+            elif isinstance(op, ops.AddConstraint) and "foreign_key" in op.constraint:
+                targets.add(op.constraint["foreign_key"]["to_table"])
+        result = []
+        for other in self.loader.modules:
+            heads = self.loader.graph.heads(other) if other != app else []
+            if heads and targets & {t["table"] for t in self.loader.project_state(other)["tables"].values()}:
+                result.append(tuple(heads[0]))
+        return result
