@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from tests.conftest import TEST_DB
 
 V1 = """
@@ -172,3 +174,38 @@ async def test_shell_and_inspectdb(project) -> None:
     assert "count 1" in out
     models = project.tortoise("inspectdb", "post").stdout
     assert "class Post(" in models and "ForeignKeyField" in models
+
+
+@pytest.mark.requires_dialect("sqlite", "postgres")
+async def test_a_failing_migration_is_rolled_back(project) -> None:
+    project.models(V1)
+    project.tortoise("makemigrations")
+    _hand_written(project, "0002_bad", """
+        class Migration(migrations.Migration):
+            dependencies = [('blog', '0001_initial')]
+            operations = [migrations.RunSQL("CREATE TABLE extra (id INT)"), migrations.RunSQL("INSERT INTO nowhere VALUES (1)")]
+        """)
+    result = project.tortoise("migrate", ok=False)
+    assert result.returncode != 0 and "0002_bad" in result.stderr and "nowhere" in result.stderr
+    assert await project.has("SELECT id FROM author")  # 0001 stays applied
+    assert not await project.has("SELECT id FROM extra")
+    assert "0002_bad" not in project.tortoise("history").stdout
+
+
+@pytest.mark.requires_dialect("mysql")
+async def test_a_failing_migration_on_mysql_says_what_stays_applied_and_resumes(project) -> None:
+    project.models(V1)
+    project.tortoise("makemigrations")
+    bad = """
+        class Migration(migrations.Migration):
+            dependencies = [('blog', '0001_initial')]
+            operations = [migrations.RunSQL("CREATE TABLE extra (id INT)"), migrations.RunSQL("INSERT INTO nowhere VALUES (1)")]
+        """
+    _hand_written(project, "0002_bad", bad)
+    result = project.tortoise("migrate", ok=False)
+    assert result.returncode != 0 and "statement 2 of 2" in result.stderr and "stay applied" in result.stderr
+    assert "0002_bad" not in project.tortoise("history").stdout
+    _hand_written(project, "0002_bad", bad.replace("INSERT INTO nowhere VALUES (1)", "INSERT INTO extra VALUES (1)"))
+    assert "Resuming" in project.tortoise("migrate").stdout  # the CREATE TABLE is not run twice
+    assert await project.rows("SELECT id FROM extra") == [{"id": 1}]
+    assert "blog 0002_bad" in project.tortoise("history").stdout

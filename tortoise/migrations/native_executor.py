@@ -57,12 +57,22 @@ def migration_steps(editor: Any, loader: NativeLoader, key: MigrationKey, backwa
             forward.append(("python", operation.code))
             reverse.append(("python", operation.reverse_code) if operation.reverse_code else ("irreversible", operation))
     flush()
-    if not backward:
-        return forward
-    for kind, value in reverse:
-        if kind == "irreversible":
-            raise MigrationError(f"migration {key} cannot be reverted: its {value.describe()} has no reverse")
-    return list(reversed(reverse))
+    if backward:
+        for kind, value in reverse:
+            if kind == "irreversible":
+                raise MigrationError(f"migration {key} cannot be reverted: its {value.describe()} has no reverse")
+    return _joined(list(reversed(reverse)) if backward else forward)
+
+
+def _joined(steps: list[Step]) -> list[Step]:
+    """Adjacent SQL steps as one (so progress on MySQL counts the migration's statements)."""
+    result: list[Step] = []
+    for kind, value in steps:
+        if kind == "sql" and result and result[-1][0] == "sql":
+            result[-1] = ("sql", result[-1][1] + value)
+        elif kind != "sql" or value:
+            result.append((kind, value))
+    return result
 
 
 class NativeExecutor(Executor):
