@@ -145,7 +145,10 @@ async def test_merge_migration_and_data_migrations(project) -> None:
             dependencies = [('blog', '0001_initial')]
             operations = [migrations.RunPython(add, remove)]
         """)
-    _hand_written(project, "0003_merge", "class Migration(migrations.Migration):\n    dependencies = [('blog', '0002_a'), ('blog', '0002_b')]\n")
+    assert project.tortoise("migrate", ok=False).returncode != 0  # two heads
+    project.tortoise("makemigrations", "--empty", "blog", "-n", "merge")  # depends on both heads
+    text = (project.path / "blog" / "migrations" / "0003_merge.py").read_text()
+    assert "dependencies = [('blog', '0002_a'), ('blog', '0002_b')]" in text and "operations = []" in text
     project.tortoise("migrate")
     assert sorted(r["name"] for r in await project.rows("SELECT name FROM author")) == ["python", "sql"]
     assert "blog.0003_merge" in project.tortoise("heads").stdout

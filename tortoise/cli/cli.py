@@ -10,7 +10,7 @@ import sys
 from typing import Any, Callable
 
 from tortoise import Tortoise, connections
-from tortoise.cli.utils import CLIError, get_tortoise_config, infer_migrations_module, normalize_apps_config, tortoise_orm_config
+from tortoise.cli.utils import CLIError, as_dict, get_tortoise_config, infer_migrations_module, normalize_apps_config, tortoise_orm_config
 from tortoise.exceptions import BaseORMException
 from tortoise.migrations.autodetector import RenameRequired
 from tortoise.migrations.graph import MigrationKey
@@ -116,6 +116,7 @@ async def migrate_api(
     config: dict[str, Any], app_labels: list[str] | None = None, target: str | None = None,
     direction: str = "both", fake: bool = False, echo: Callable[[str], None] = print,
 ) -> list[MigrationKey]:
+    config = as_dict(config)
     modules = _modules(config)
     loader = NativeLoader(modules)
     labels = app_labels or [a for a, m in modules.items() if m]
@@ -165,8 +166,10 @@ async def cmd_makemigrations(config: dict[str, Any], args: argparse.Namespace) -
     ask = None if args.no_input or not sys.stdin.isatty() else _ask
     await Tortoise.init(config=config)
     try:
-        detector = MigrationAutodetector(Tortoise.apps, apps, renames=renames, ask=ask)
-        pending = await detector.changes(args.app_labels or None, args.empty, args.name)
+        detector = MigrationAutodetector(
+            Tortoise.apps, apps, app_labels=args.app_labels or None, empty=args.empty, name=args.name, renames=renames, ask=ask
+        )
+        pending = await detector.changes()
     finally:
         await Tortoise.close_connections()
     if not pending:
@@ -267,7 +270,7 @@ def load_config(args: argparse.Namespace) -> dict[str, Any]:
     if not dotted:
         raise CLIError("no configuration: pass -c module.TORTOISE_ORM, set TORTOISE_ORM, or add tortoise_orm to [tool.tortoise] in pyproject.toml")
     sys.path.insert(0, ".")
-    config = get_tortoise_config(dotted)
+    config = as_dict(get_tortoise_config(dotted))
     config["apps"] = normalize_apps_config(config["apps"])
     return config
 

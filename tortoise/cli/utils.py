@@ -28,7 +28,7 @@ def tortoise_orm_config(config_file: str = "pyproject.toml") -> str:
     return os.environ.get("TORTOISE_ORM") or _pyproject_setting(Path(config_file))
 
 
-def get_tortoise_config(dotted: str) -> dict[str, Any]:
+def get_tortoise_config(dotted: str) -> Any:
     module_name, _, variable = dotted.rpartition(".")
     if not module_name:
         raise CLIError(f"Configuration {dotted!r} must be module.VARIABLE (e.g. settings.TORTOISE_ORM)")
@@ -38,10 +38,18 @@ def get_tortoise_config(dotted: str) -> dict[str, Any]:
         raise CLIError(f"Cannot import configuration module: {module_name!r} ({exc})") from None
     if not hasattr(module, variable):
         raise CLIError(f"Variable {variable!r} not found in module {module_name!r}")
-    config = getattr(module, variable)
+    config = as_dict(getattr(module, variable))
     if not isinstance(config, dict) or "apps" not in config:
         raise CLIError(f"{dotted} is not a Tortoise configuration (a dict with 'connections' and 'apps')")
-    return copy.deepcopy(config)
+    config = copy.deepcopy(config)
+    # Tortoise 1.x returns its typed TortoiseConfig here; use it where tortoise.config has it
+    typed = getattr(importlib.import_module("tortoise.config"), "TortoiseConfig", None)
+    return typed.from_dict(config) if typed is not None else config
+
+
+def as_dict(config: Any) -> Any:
+    """A configuration as a dict (a typed ``TortoiseConfig`` has ``to_dict``)."""
+    return config.to_dict() if hasattr(config, "to_dict") else config
 
 
 def infer_migrations_module(models: Any) -> str | None:

@@ -82,19 +82,23 @@ class MigrationAutodetector:
     configuration's ``apps`` with each app's ``migrations`` module."""
 
     def __init__(
-        self, apps: dict[str, Any], apps_config: dict[str, Any], now: Callable[[], datetime.datetime] = datetime.datetime.now,
-        **rename_options: Any,
+        self, apps: dict[str, Any], apps_config: dict[str, Any], app_labels: list[str] | None = None, empty: bool = False,
+        name: str | None = None, now: Callable[[], datetime.datetime] = datetime.datetime.now, **rename_options: Any,
     ) -> None:
         self.apps, self.apps_config, self.now = apps, apps_config, now
+        self.app_labels, self.empty, self.name = app_labels, empty, name
         self.rename_options = rename_options
         self.loader = NativeLoader({label: app.get("migrations") for label, app in apps_config.items()})
 
-    async def changes(self, app_labels: list[str] | None = None, empty: bool = False, name: str | None = None) -> list[MigrationWriter]:
+    async def changes(self) -> list[MigrationWriter]:
+        """An empty migration depends on all of the app's heads, so it also merges them."""
         writers = []
-        for app in app_labels or [a for a, c in self.apps_config.items() if c.get("migrations")]:
+        for app in self.app_labels or [a for a, c in self.apps_config.items() if c.get("migrations")]:
             if not self.apps_config[app].get("migrations"):
                 raise MigrationError(f"app {app!r} has no migrations module; set \"migrations\" in its config")
-            head = self.loader.head(app)
+            empty, name = self.empty, self.name
+            self.loader.check_app(app)
+            head = self.loader.graph.heads(app) if empty else self.loader.head(app)
             operations: list[ops.Operation] = []
             if not empty:
                 models_state = state_from_models(list(self.apps.get(app, {}).values()))
@@ -103,8 +107,8 @@ class MigrationAutodetector:
                     continue
             dependencies = [tuple(h) for h in self.loader.graph.heads(app)] + self._other_apps(app, operations)
             writers.append(MigrationWriter(
-                self._name(app, name, head is None), app, operations, self.apps_config[app]["migrations"],
-                dependencies, initial=head is None and not empty or None,
+                self._name(app, name, not head), app, operations, self.apps_config[app]["migrations"],
+                dependencies, initial=not head and not empty or None,
             ))
         return writers
 
