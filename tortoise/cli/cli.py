@@ -269,7 +269,8 @@ def load_config(args: argparse.Namespace) -> dict[str, Any]:
     dotted = args.config or tortoise_orm_config(args.config_file)
     if not dotted:
         raise CLIError("no configuration: pass -c module.TORTOISE_ORM, set TORTOISE_ORM, or add tortoise_orm to [tool.tortoise] in pyproject.toml")
-    sys.path.insert(0, ".")
+    if "." not in sys.path:  # the project's modules, as `python -m` would find them
+        sys.path.insert(0, ".")
     config = as_dict(get_tortoise_config(dotted))
     config["apps"] = normalize_apps_config(config["apps"])
     return config
