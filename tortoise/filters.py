@@ -137,6 +137,52 @@ def _regex(insensitive: bool) -> Callable[..., nodes.Node]:
     return build
 
 
+def _is_json(field: Any) -> bool:
+    from tortoise.fields.data import JSONField
+
+    return isinstance(field, JSONField)
+
+
+def _json_only(name: str) -> Callable[..., nodes.Node]:
+    def build(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> nodes.Node:
+        if not _is_json(field):
+            raise FieldError(f"lookup '{name}' needs a JSONField, {_label(field)} is not one")
+        return JSON_LOOKUPS[name](lhs, value, field, r)
+
+    return build
+
+
+def _json_contains(contained_by: bool) -> Callable[..., nodes.Node]:
+    def build(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> nodes.Node:
+        rhs = nodes.Param(value, field)  # the field encodes the value as JSON text
+        return nodes.JsonContains(rhs, lhs) if contained_by else nodes.JsonContains(lhs, rhs)
+
+    return build
+
+
+def _json_filter(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> nodes.Node:
+    """``data__filter={"owner__pets__0__name__not": "x", …}``: lookups on values inside the
+    document, the path's digits indexing arrays."""
+    if not isinstance(value, dict) or not value:
+        raise FieldError(f"lookup 'filter' on {_label(field)} needs a dict of 'key__path[__lookup]': value")
+    conditions = []
+    for key, wanted in value.items():
+        parts = key.split("__")
+        lookup = parts.pop() if len(parts) > 1 and parts[-1] in LOOKUPS else "exact"
+        path = tuple(int(p) if p.isdigit() else p for p in parts)
+        sample = next(iter(wanted), None) if lookup in ("in", "not_in", "range") else wanted
+        kind = "text" if lookup in _BOOL_LOOKUPS else "bool" if isinstance(sample, bool) else "number" if isinstance(sample, (int, float, decimal.Decimal)) else "text"
+        conditions.append(LOOKUPS[lookup](nodes.JsonExtract(lhs, path, kind), wanted, None, r))
+    return conditions[0] if len(conditions) == 1 else nodes.Junction("AND", conditions)
+
+
+JSON_LOOKUPS: dict[str, Callable[..., nodes.Node]] = {
+    "contains": _json_contains(False),
+    "contained_by": _json_contains(True),
+    "filter": _json_filter,
+}
+
+
 def _search(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> nodes.Node:
     return nodes.Search(lhs, nodes.PatternParam("search", value))
 
@@ -161,6 +207,8 @@ LOOKUPS: dict[str, Callable[..., nodes.Node]] = {
     "endswith": _pattern("endswith"),
     "iendswith": _pattern("iendswith"),
     "search": _search,
+    "contained_by": _json_only("contained_by"),
+    "filter": _json_only("filter"),
     "regex": _regex(False),
     "posix_regex": _regex(False),
     "iregex": _regex(True),
@@ -226,6 +274,8 @@ class Resolver:
             else:
                 field = None
                 value = _as_int(value, key) if lookup not in ("in", "not_in", "range", "isnull", "not_isnull") else value
+        if lookup in JSON_LOOKUPS and _is_json(field):
+            return JSON_LOOKUPS[lookup](lhs, value, field, self)
         return LOOKUPS[lookup](lhs, value, field, self)
 
     # -- path walking -------------------------------------------------------------------------
@@ -356,6 +406,8 @@ def filter_value_shape(owner: Any, key: str, value: Any, w: Walker) -> Any:
     if hasattr(value, "__await__") and not isinstance(value, _model_class()):  # a queryset: a subquery
         raise Uncacheable(key)
     _, lookup, transform = split_key(key)
+    if lookup == "filter":  # a JSON path filter: its SQL depends on the dict's keys
+        raise Uncacheable(key)
     if lookup in _BOOL_LOOKUPS:
         return bool(value)
     if transform is not None and lookup not in _LIST_LOOKUPS and lookup != "range":

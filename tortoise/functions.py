@@ -1,6 +1,8 @@
 """SQL functions and aggregates usable in annotate(), values() and aggregate()."""
 from __future__ import annotations
 
+import copy
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Hashable
 
 from tortoise.expressions import Expression, F, Q, Value
@@ -97,8 +99,23 @@ class Avg(Aggregate):
 
         field = self.args[0].output_field(resolver)
         if isinstance(field, data.DecimalField):
-            return field
+            return _unrounded(field)
         return data.FloatField()
+
+
+def _unrounded(field: Any) -> Any:
+    """``field`` converting read values to Decimal at full precision: an average of
+    2-place decimals is not itself rounded to 2 places."""
+    unrounded = copy.copy(field)
+    unrounded.to_python_value = _as_decimal
+    return unrounded
+
+
+def _as_decimal(value: Any) -> Decimal | None:
+    if value is None or type(value) is Decimal:
+        return value
+    # repr() of a float is its shortest exact spelling: 0.1 -> "0.1"
+    return Decimal(repr(value) if isinstance(value, float) else str(value))
 
 
 class Lower(Function):

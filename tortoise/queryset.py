@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, AsyncIterator, Generator, Generic, Iterable, Sequence, TypeVar
 
 from tortoise.exceptions import FieldError, ParamsError
-from tortoise.expressions import Expression, Q
+from tortoise.expressions import Expression, F, Q
 from tortoise.filters import Resolver
 from tortoise.model_code import build_all, make_row_maker
 from tortoise.models import Model
 from tortoise.sql import nodes
 from tortoise.sql.cache import UNCACHEABLE, Uncacheable, Walker, bind_plan, compile_plan, statements
-from tortoise.sql.query import Delete, Select, Update, compile_query
+from tortoise.sql.query import Delete, Select, Union, Update, compile_query
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.backends.base.client import BaseDBAsyncClient
@@ -102,9 +102,27 @@ class QuerySet(AwaitableQuery[MODEL]):
         for name in orderings:
             if not isinstance(name, str) or not name.lstrip("-+"):
                 raise FieldError(f"order_by() takes field names like 'name' or '-name', got {name!r}")
+            self._check_order_name(name.lstrip("-+"))
         qs = self._clone()
         qs._order = orderings
         return qs
+
+    def _check_order_name(self, name: str) -> None:
+        """Refuse an ordering that names no field (or annotation) when order_by() is called."""
+        if name in self._annotations or name == "pk":
+            return
+        model = self.model
+        parts = name.split("__")
+        for i, part in enumerate(parts):
+            meta = model._meta
+            field = meta.fields_map.get(meta.pk_attr if part == "pk" else part)
+            if field is None:
+                known = ", ".join([*meta.fields_map, *(self._annotations if model is self.model else ())])
+                raise FieldError(f"order_by(): unknown field '{part}' on {model.__name__} in {name!r}; fields are: {known}")
+            if i + 1 < len(parts):
+                if field.relation_kind is None:
+                    raise FieldError(f"order_by(): {field.qualified_name} has no related fields, in {name!r}")
+                model = field.related_model
 
     def limit(self, limit: int) -> "QuerySet[MODEL]":
         if limit < 0:
@@ -242,6 +260,11 @@ class QuerySet(AwaitableQuery[MODEL]):
     def count(self) -> "CountQuery":
         return CountQuery(self)
 
+    def union(self, *others: "QuerySet[Any]", all: bool = False) -> "UnionQuery":
+        """The rows of this queryset and ``others`` (of this or other models, selecting as
+        many columns), without duplicates unless ``all``."""
+        return UnionQuery((self, *others), all)
+
     def exists(self) -> "ExistsQuery":
         return ExistsQuery(self)
 
@@ -338,9 +361,16 @@ class QuerySet(AwaitableQuery[MODEL]):
         return select, fields
 
     def _as_subquery(self, outer: Resolver) -> Select:
+        """A queryset used as a value (``author__in=Author.filter(…)``) stands for its
+        objects' primary keys."""
         resolver = Resolver(self.model, self._annotations)
-        select, _ = self._build_select(resolver)
-        return select
+        meta = self.model._meta
+        select = self._base_select(resolver, with_order=self._limit is not None or self._offset is not None)
+        select.columns = [(nodes.Column(meta.db_table, meta.pk.column), None)]
+        if any(e.is_aggregate for e in self._annotations.values()):
+            select.group_by = [select.columns[0][0]]
+        select.joins = resolver.joins
+        return _derived(select) if select.limit is not None else select
 
     def _shape(self, w: Walker) -> tuple:
         """The query's shape (see sql/cache.py); filter values, limit and offset go to ``w``."""
@@ -525,10 +555,14 @@ def _refuse_relation(model: Any, path: str) -> None:
 
 
 class ValuesQuery(_Terminal):
+    #: aggregates annotated on the queryset are per object (False for aggregate())
+    per_object = True
+
     def __init__(self, qs: QuerySet, fields: tuple[str, ...], expressions: dict[str, Any], as_tuples: bool, flat: bool) -> None:
         super().__init__(qs)
         if expressions:
-            qs = qs.annotate(**expressions)
+            # values(author_name="author__name"): a string names a field path
+            qs = qs.annotate(**{n: F(e) if isinstance(e, str) else e for n, e in expressions.items()})
             self.qs = qs
         meta = self.model._meta
         for name in fields:
@@ -555,25 +589,39 @@ class ValuesQuery(_Terminal):
             if not (name in qs._annotations and qs._annotations[name].is_aggregate):
                 plain.append(node)
         select.columns = columns
-        has_aggregate = any(qs._annotations[n].is_aggregate for n in self.names if n in qs._annotations)
         if qs._group_by:
             select.group_by = [resolver.resolve_field_ref(n)[0] for n in qs._group_by]
-        elif has_aggregate:
-            select.group_by = plain
             if qs._order is None:  # Meta.ordering would name columns outside the grouping
                 select.order_by = []
+        elif self._per_object(select, resolver):
+            # an annotated aggregate over related rows, or one filtered or ordered on, is
+            # computed per object whichever columns are selected: group by the key as well
+            meta = self.model._meta
+            select.group_by = [nodes.Column(meta.db_table, meta.pk.column), *plain]
+        elif any(qs._annotations[n].is_aggregate for n in self.names if n in qs._annotations):
+            select.group_by = plain  # one row per group of the selected plain columns
+            select.order_by = []
         select.joins = resolver.joins
         return select, decoders
+
+    def _per_object(self, select: Select, resolver: Resolver) -> bool:
+        """Tortoise's rule: aggregates are per object once the query joins, has a HAVING or
+        an explicit ordering (aggregate() never is)."""
+        qs = self.qs
+        if not self.per_object or not any(e.is_aggregate for e in qs._annotations.values()):
+            return False
+        return bool(resolver.joins or select.having is not None or qs._order)
 
     def _statement(self, client: "BaseDBAsyncClient") -> Any:
         return self._resolve(client.dialect)[0]
 
     def _as_subquery(self, outer: Resolver) -> Select:
         """The SELECT of these columns, used as a value (``filter(id__in=qs.values("id"))``)."""
-        return self._resolve(None)[0]
+        select = self._resolve(None)[0]
+        return _derived(select) if select.limit is not None else select
 
     def _shape(self, w: Walker) -> tuple:
-        return (self.qs._shape(w), tuple(self.names), self.as_tuples, self.flat)
+        return (self.qs._shape(w), tuple(self.names), self.as_tuples, self.flat, self.per_object)
 
     def _compile(self, dialect: Any, slots: dict) -> tuple:
         select, decoders = self._resolve(dialect, Resolver(self.model, self.qs._annotations, slots))
@@ -682,7 +730,9 @@ class AggregateQuery(_Terminal):
     async def _execute(self) -> dict[str, Any]:
         qs = self.qs.annotate(**self.expressions)
         qs._order = ()
-        rows = await ValuesQuery(qs, tuple(self.expressions), {}, as_tuples=False, flat=False)
+        query = ValuesQuery(qs, tuple(self.expressions), {}, as_tuples=False, flat=False)
+        query.per_object = False
+        rows = await query
         return rows[0] if rows else {name: None for name in self.expressions}
 
 
@@ -700,12 +750,19 @@ def _restricting(qs: QuerySet, resolver: Resolver, where: nodes.Node | None) -> 
         return where
     meta = qs.model._meta
     inner = qs._base_select(resolver)
-    inner.columns = [(nodes.Column(meta.db_table, meta.pk.column), "_pk")]
+    inner.columns = [(nodes.Column(meta.db_table, meta.pk.column), None)]
     inner.joins = resolver.joins
     # MySQL refuses a subquery on the updated table unless it is wrapped in a derived table
-    wrapper = Select("", "_ids", source=inner)
-    wrapper.columns = [(nodes.Column("_ids", "_pk"), None)]
-    return nodes.in_subquery(nodes.Column(meta.db_table, meta.pk.column), nodes.Subquery(wrapper))
+    return nodes.in_subquery(nodes.Column(meta.db_table, meta.pk.column), nodes.Subquery(_derived(inner)))
+
+
+def _derived(inner: Select) -> Select:
+    """``SELECT _q._c0,… FROM (inner) _q``: the same rows, which MySQL accepts where it
+    refuses ``inner`` itself (LIMIT in an IN subquery, a subquery on the updated table)."""
+    inner.columns = [(node, f"_c{i}") for i, (node, _) in enumerate(inner.columns)]
+    wrapper = Select("", "_q", source=inner)
+    wrapper.columns = [(nodes.Column("_q", f"_c{i}"), None) for i in range(len(inner.columns))]
+    return wrapper
 
 
 class UpdateQuery(_CachedTerminal):
@@ -800,3 +857,126 @@ class RawSQLQuery(AwaitableQuery):
             obj.__dict__ = d
             objs.append(obj)
         return objs
+
+
+class UnionQuery(AwaitableQuery):
+    """``qs1.union(qs2, …)``: instances of each member's model; ``order_by``, ``limit``,
+    ``offset`` and ``count`` apply to the union.  Columns are named after the first
+    member's fields (an ordering names those); a leading column tells the model apart."""
+
+    _order: tuple[str, ...] = ()
+    _limit: int | None = None
+    _offset: int | None = None
+
+    def __init__(self, members: tuple[QuerySet, ...], all: bool) -> None:
+        for member in members:
+            if not isinstance(member, QuerySet):
+                raise ParamsError(f"union() takes querysets, got {member!r}")
+        self.members, self.all = members, all
+        self.model = members[0].model
+        self._db = members[0]._db
+
+    def _clone(self) -> "UnionQuery":
+        union = object.__new__(UnionQuery)
+        union.__dict__ = self.__dict__.copy()
+        return union
+
+    def union(self, *others: QuerySet, all: bool = False) -> "UnionQuery":
+        union = self._clone()
+        union.members, union.all = (*self.members, *others), self.all or all
+        return union
+
+    def order_by(self, *orderings: str) -> "UnionQuery":
+        names = self._names()
+        for name in orderings:
+            if not isinstance(name, str) or name.lstrip("-+") not in (*names, "pk"):
+                raise FieldError(f"order_by() on a union takes the columns {', '.join(names)}, got {name!r}")
+        union = self._clone()
+        union._order = orderings
+        return union
+
+    def limit(self, limit: int) -> "UnionQuery":
+        if limit < 0:
+            raise ParamsError(f"limit must be >= 0, got {limit}")
+        union = self._clone()
+        union._limit = limit
+        return union
+
+    def offset(self, offset: int) -> "UnionQuery":
+        if offset < 0:
+            raise ParamsError(f"offset must be >= 0, got {offset}")
+        union = self._clone()
+        union._offset = offset
+        return union
+
+    def count(self) -> "UnionCountQuery":
+        return UnionCountQuery(self)
+
+    def _fields(self, member: QuerySet) -> tuple:
+        meta = member.model._meta
+        return tuple(meta.fields_map[n] for n in member._only) if member._only else tuple(meta.db_fields)
+
+    def _names(self) -> list[str]:
+        return [f.model_field_name for f in self._fields(self.members[0])]
+
+    def _tag(self, member: QuerySet) -> int:
+        """The model's number: per model, not per member, so that equal rows merge."""
+        return [m.model for m in self.members].index(member.model)
+
+    def _members(self) -> tuple[Union, list[tuple]]:
+        names = self._names()
+        selects, fields_of = [], []
+        for member in self.members:
+            tag = self._tag(member)
+            select, fields = member._build_select(Resolver(member.model, {}))
+            if len(fields) != len(names) or member._annotations:
+                raise ParamsError(
+                    f"union(): {member.model.__name__} selects {len(fields)} columns, the first queryset "
+                    f"{len(names)} ({', '.join(names)}); select the same number with only()"
+                )
+            select.columns = [(nodes.Literal(str(tag)), "_model")] + [
+                (node, name) for (node, _), name in zip(select.columns, names)
+            ]
+            selects.append(select)
+            fields_of.append(fields)
+        return Union(selects, self.all), fields_of
+
+    def _statement(self) -> tuple[Select, list[tuple]]:
+        union, fields_of = self._members()
+        outer = Select("", "_u", source=union)
+        pk_name = self.model._meta.pk_attr
+        outer.order_by = [
+            (nodes.Column("_u", pk_name if o.lstrip("-+") == "pk" else o.lstrip("-+")), o.startswith("-"))
+            for o in self._order
+        ]
+        outer.limit, outer.offset = self._limit, self._offset
+        return outer, fields_of
+
+    def sql(self, params_inline: bool = False) -> str:
+        sql, params = compile_query(self._statement()[0], self._client().dialect)
+        return _inline(sql, params) if params_inline else sql
+
+    async def _execute(self) -> list:
+        client = self._client()
+        dialect = client.dialect
+        select, fields_of = self._statement()
+        rows = await client.fetch_rows(*compile_query(select, dialect))
+        hydrators: dict[int, Any] = {}  # model tag → hydrator
+        for member, fields in zip(self.members, fields_of):
+            hydrate = member.model._meta.hydrator(dialect, fields)
+            if hydrators.setdefault(self._tag(member), hydrate) is not hydrate:
+                raise ParamsError(f"union(): the querysets of {member.model.__name__} must select the same fields")
+        return [hydrators[int(row[0])](row[1:]) for row in rows]
+
+
+class UnionCountQuery(AwaitableQuery):
+    def __init__(self, union: UnionQuery) -> None:
+        self.union, self.model, self._db = union, union.model, union._db
+
+    async def _execute(self) -> int:
+        client = self._client()
+        inner, _ = self.union._statement()
+        outer = Select("", "_n", source=inner)
+        outer.columns = [(nodes.COUNT_ALL, None)]
+        rows = await client.fetch_rows(*compile_query(outer, client.dialect))
+        return int(rows[0][0]) if rows else 0

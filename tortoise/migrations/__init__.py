@@ -9,3 +9,17 @@ its ``aerich`` recorder table and its CLI.  A second front end (Tortoise 1.x's
 ``tortoise`` command with its own file format and recorder table) plugs its own writer,
 loader and recorder table into the same state, autodetector, schema editor and executor.
 """
+
+# The public API of native (Tortoise 1.x style) migration files:
+#     from tortoise import migrations
+#     class Migration(migrations.Migration): operations = [migrations.CreateModel(...)]
+from tortoise.migrations.migration import Migration  # noqa: E402
+from tortoise.migrations.native_ops import (  # noqa: E402
+    AddConstraint, AddField, AddIndex, AlterField, AlterModelOptions, CreateModel, DeleteModel, RemoveConstraint,
+    RemoveField, RemoveIndex, RenameField, RenameModel, RunPython, RunSQL,
+)
+
+__all__ = [
+    "AddConstraint", "AddField", "AddIndex", "AlterField", "AlterModelOptions", "CreateModel", "DeleteModel",
+    "Migration", "RemoveConstraint", "RemoveField", "RemoveIndex", "RenameField", "RenameModel", "RunPython", "RunSQL",
+]

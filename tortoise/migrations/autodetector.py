@@ -235,3 +235,13 @@ def diff(old: dict[str, Any], new: dict[str, Any], **kwargs: Any) -> tuple[list[
     forward = detector.operations()
     backward = Autodetector(new, old, renames=detector.reverse_renames(), allow_drop=True).operations()
     return forward, backward
+
+
+def __getattr__(name: str) -> Any:
+    """Tortoise 1.x's autodetector (native migrations) is importable from here as well
+    (looked up lazily: it is built on this module)."""
+    if name == "MigrationAutodetector":
+        from tortoise.migrations.native_maker import MigrationAutodetector
+
+        return MigrationAutodetector
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,10 +1,12 @@
 """Recorder: which migrations of an app are applied, in a table of the database.
 
 The table's shape comes from the front end (Aerich's ``aerich`` table: id, version, app,
-content); rows are read and written with bound parameters only.
+content; Tortoise 1.x's ``tortoise_migrations``: id, app, name, applied_at); rows are read
+and written with bound parameters only.
 """
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
@@ -12,9 +14,11 @@ from tortoise.sql.schema_editor import editor_for
 
 
 class Recorder:
-    def __init__(self, client: Any, table: dict[str, Any]) -> None:
+    def __init__(self, client: Any, table: dict[str, Any], version: str = "version", content: str | None = "content") -> None:
         self.client = client
         self.table = table
+        #: the column naming the migration, and the one holding its state (None: a time stamp instead)
+        self.version, self.content = version, content
         self.dialect = client.dialect
         self.name = self.dialect.quote(table["table"])
 
@@ -39,7 +43,7 @@ class Recorder:
         """Applied versions of ``app``, oldest first."""
         (p,) = self._ph(1)
         rows = await (conn or self.client).execute_query_dict(
-            f"SELECT {self.dialect.quote('version')} AS v FROM {self.name} WHERE {self.dialect.quote('app')}={p} "
+            f"SELECT {self.dialect.quote(self.version)} AS v FROM {self.name} WHERE {self.dialect.quote('app')}={p} "
             f"ORDER BY {self.dialect.quote('id')}",
             [app],
         )
@@ -48,22 +52,29 @@ class Recorder:
     async def record(self, app: str, version: str, content: dict[str, Any], conn: Any = None) -> None:
         q = self.dialect.quote
         p = self._ph(3)
+        if self.content is None:
+            extra, value = "applied_at", datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+        else:
+            extra, value = self.content, json.dumps(content)
         await (conn or self.client).execute_query(
-            f"INSERT INTO {self.name} ({q('version')},{q('app')},{q('content')}) VALUES ({','.join(p)})",
-            [version, app, json.dumps(content)],
+            f"INSERT INTO {self.name} ({q(self.version)},{q('app')},{q(extra)}) VALUES ({','.join(p)})",
+            [version, app, value],
         )
 
     async def forget(self, app: str, version: str, conn: Any = None) -> None:
         q = self.dialect.quote
         p = self._ph(2)
         await (conn or self.client).execute_query(
-            f"DELETE FROM {self.name} WHERE {q('app')}={p[0]} AND {q('version')}={p[1]}", [app, version]
+            f"DELETE FROM {self.name} WHERE {q('app')}={p[0]} AND {q(self.version)}={p[1]}", [app, version]
         )
 
     # --- progress inside a migration (MySQL: DDL commits statement by statement) ---------------
     # Kept as rows of the same table under the app label "<app>@progress", which
     # Aerich itself never reads; the version is "<direction>:<file>", content {"done": n}.
     async def progress(self, app: str, key: str) -> int:
+        if self.content is None:  # no content column: the count rides in the version, "<key>#<n>"
+            marks = [v for v in await self.applied(f"{app}@progress") if v.rsplit("#", 1)[0] == key]
+            return int(marks[-1].rsplit("#", 1)[1]) if marks else 0
         q = self.dialect.quote
         p = self._ph(2)
         rows = await self.client.execute_query_dict(
@@ -76,6 +87,13 @@ class Recorder:
         return int((json.loads(content) if isinstance(content, (str, bytes)) else content)["done"])
 
     async def set_progress(self, app: str, key: str, done: int) -> None:
+        if self.content is None:
+            for version in await self.applied(f"{app}@progress"):
+                if version.rsplit("#", 1)[0] == key:
+                    await self.forget(f"{app}@progress", version)
+            if done:
+                await self.record(f"{app}@progress", f"{key}#{done}", {})
+            return
         await self.forget(f"{app}@progress", key)
         if done:
             await self.record(f"{app}@progress", key, {"done": done})

@@ -68,3 +68,7 @@ def write(folder: Path, number: int, name: str, text: str) -> Path:
     path = folder / file_name(number, name)
     path.write_text(text)
     return path
+
+
+# Tortoise 1.x's writer (native migration modules) is importable from here as well.
+from tortoise.migrations.native_writer import MigrationWriter  # noqa: E402,F401

@@ -247,6 +247,40 @@ class Search(Composite):
         return c.dialect.search(self.children[0].sql(c), self.children[1].sql(c))
 
 
+class JsonContains(Composite):
+    """``container`` holds ``contained`` (JSON containment, PostgreSQL's ``@>``)."""
+
+    def __init__(self, container: Node, contained: Node) -> None:
+        self.children = (container, contained)
+
+    def key(self) -> Hashable:
+        return ("jc", self.children[0].key(), self.children[1].key())
+
+    def sql(self, c: Context) -> str:
+        return c.dialect.json_contains(self.children[0].sql(c), self.children[1].sql(c))
+
+
+class JsonExtract(Composite):
+    """The value at ``path`` inside JSON ``lhs``; the path's parts are bound parameters."""
+
+    __slots__ = ("path", "kind")
+
+    def __init__(self, lhs: Node, path: tuple, kind: str) -> None:
+        self.children, self.path, self.kind = (lhs,), path, kind
+
+    def key(self) -> Hashable:
+        return ("jx", self.path, self.kind, self.children[0].key())
+
+    def sql(self, c: Context) -> str:
+        lhs = self.children[0].sql(c)
+        marks = [c.ph() for _ in c.dialect.json_path_params(self.path, self.kind)]
+        return c.dialect.json_extract(lhs, marks, self.kind)
+
+    def bind(self, c: Context) -> None:
+        self.children[0].bind(c)
+        c.params.extend(c.dialect.json_path_params(self.path, self.kind))
+
+
 class DatePart(Composite):
     __slots__ = ("part",)
 

@@ -53,7 +53,7 @@ class Select(Statement):
         "order_by", "limit", "offset", "distinct", "for_update", "index_hint", "source",
     )
 
-    def __init__(self, table: str, alias: str | None = None, source: "Select | None" = None) -> None:
+    def __init__(self, table: str, alias: str | None = None, source: "Statement | None" = None) -> None:
         self.table = table
         self.alias = alias or table
         #: a subquery used as the FROM source (``SELECT … FROM (source) alias``)
@@ -143,6 +143,28 @@ class Select(Statement):
             c.params.append(self.offset)
 
 
+class Union(Statement):
+    """``SELECT * FROM (m1) _u0 UNION [ALL] SELECT * FROM (m2) _u1 …``: each member as a
+    derived table, so members may keep their own ORDER BY/LIMIT on every database."""
+
+    __slots__ = ("members", "all")
+
+    def __init__(self, members: Sequence[Select], all: bool) -> None:
+        self.members, self.all = members, all
+
+    def key(self) -> Hashable:
+        return ("union", self.all, tuple(m.key() for m in self.members))
+
+    def sql(self, c: Context) -> str:
+        q = c.dialect.quote
+        joiner = " UNION ALL " if self.all else " UNION "
+        return joiner.join(f"SELECT * FROM ({m.sql(c)}) {q(f'_u{i}')}" for i, m in enumerate(self.members))
+
+    def bind(self, c: Context) -> None:
+        for member in self.members:
+            member.bind(c)
+
+
 class Update(Statement):
     __slots__ = ("table", "sets", "where")
 
@@ -192,4 +214,4 @@ class Delete(Statement):
             self.where.bind(c)
 
 
-__all__ = ["Select", "Update", "Delete", "Join", "compile_query", "Param"]
+__all__ = ["Select", "Union", "Update", "Delete", "Join", "compile_query", "Param"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import sqlite3
 import threading
@@ -15,6 +16,29 @@ def _regexp(value: Any, pattern: str) -> bool:
 
 def _iregexp(value: Any, pattern: str) -> bool:
     return value is not None and re.search(pattern, str(value), re.IGNORECASE) is not None
+
+
+def _json_contains(container: Any, contained: Any) -> bool | None:
+    """JSON containment as PostgreSQL's ``@>`` defines it, for two JSON texts."""
+    if container is None or contained is None:
+        return None
+    return _contains(json.loads(container), json.loads(contained), top=True)
+
+
+def _contains(a: Any, b: Any, top: bool = False) -> bool:
+    if isinstance(a, dict):
+        return isinstance(b, dict) and all(k in a and _contains(a[k], v) for k, v in b.items())
+    if isinstance(a, list):
+        if not isinstance(b, list):  # an array contains a scalar at the top level only
+            return top and not isinstance(b, dict) and any(_same(x, b) for x in a)
+        return all(any(_contains(x, y) for x in a) for y in b)
+    return _same(a, b)
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b or (
+        isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) and not isinstance(b, bool) and a == b
+    )
 
 
 def _deliver(fut: asyncio.Future, ok: bool, value: Any) -> None:
@@ -54,6 +78,7 @@ class SqliteWorker(threading.Thread):
             conn.create_function("aldabra_regexp", 2, _regexp, deterministic=True)
             conn.create_function("aldabra_iregexp", 2, _iregexp, deterministic=True)
             conn.create_function("regexp", 2, lambda p, v: _regexp(v, p), deterministic=True)
+            conn.create_function("aldabra_json_contains", 2, _json_contains, deterministic=True)
             for name, value in self._pragmas.items():
                 conn.execute(f"PRAGMA {name}={value}")
         except BaseException as exc:  # reported to the opener

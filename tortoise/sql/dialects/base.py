@@ -7,7 +7,7 @@ it for per-field value adapters (``encoder``/``decoder``), built once per field.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from tortoise.exceptions import ConfigurationError, FieldError
 
@@ -43,6 +43,18 @@ PATTERN_LOOKUPS = {
 }
 
 DATE_PARTS = ("year", "quarter", "month", "week", "day", "hour", "minute", "second", "microsecond")
+
+
+def json_path(path: Sequence[str | int]) -> str:
+    """``$."a"[0]."b"``: the SQL/JSON path of SQLite and MySQL."""
+    parts = []
+    for part in path:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        else:
+            escaped = part.replace("\\", "\\\\").replace('"', '\\"')
+            parts.append(f'."{escaped}"')
+    return "$" + "".join(parts)
 
 
 class Dialect:
@@ -111,6 +123,20 @@ class Dialect:
     def search(self, lhs: str, rhs: str) -> str:
         """Full-text ``search`` lookup; without full-text support, a case-insensitive contains."""
         return self.lookups["icontains"].format(lhs=self.text_cast(lhs), rhs=rhs)
+
+    # --- JSON ------------------------------------------------------------------------------
+    def json_contains(self, container: str, contained: str) -> str:
+        """``container`` holds ``contained`` (both JSON): PostgreSQL's ``@>``."""
+        raise FieldError(f"JSON containment lookups are not supported on {self.name}")
+
+    def json_path_params(self, path: Sequence[str | int], kind: str) -> list[Any]:
+        """The bound values naming ``path`` inside a JSON document (see ``json_extract``)."""
+        return [json_path(path)]
+
+    def json_extract(self, lhs: str, marks: list[str], kind: str) -> str:
+        """The value at a path of JSON ``lhs`` as SQL NULL/number/text; ``kind`` is the
+        compared value's kind ("text", "number" or "bool")."""
+        return f"json_extract({lhs},{marks[0]})"
 
     def date_part(self, part: str, lhs: str) -> str:
         """SQL extracting ``part`` (year, month, …) of a date/datetime as an integer."""

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from tortoise.sql.dialects.base import BASE_LOOKUPS, Dialect
+from tortoise.sql.dialects.base import BASE_LOOKUPS, Dialect, json_path
 from tortoise.timezone import get_use_tz
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,6 +63,21 @@ class MySQLDialect(Dialect):
         # the column's collation says about case.
         flag = "(?i)" if case_insensitive else "(?-i)"
         return f"{lhs} REGEXP CONCAT('{flag}',{rhs})"
+
+    def json_contains(self, container: str, contained: str) -> str:
+        return f"JSON_CONTAINS({container},{contained})"
+
+    def json_path_params(self, path: Sequence[str | int], kind: str) -> list[Any]:
+        return [json_path(path)] * (1 if kind == "bool" else 2)
+
+    def json_extract(self, lhs: str, marks: list[str], kind: str) -> str:
+        if kind == "bool":
+            return f"(JSON_UNQUOTE(JSON_EXTRACT({lhs},{marks[0]}))='true')"
+        # a JSON null is SQL NULL here, as on the other databases
+        return (
+            f"CASE WHEN JSON_TYPE(JSON_EXTRACT({lhs},{marks[0]}))='NULL' THEN NULL "
+            f"ELSE JSON_UNQUOTE(JSON_EXTRACT({lhs},{marks[1]})) END"
+        )
 
     def date_part(self, part: str, lhs: str) -> str:
         if part == "week":  # ISO week, as PostgreSQL's EXTRACT(WEEK)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import re
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from tortoise.sql.dialects.base import BASE_LOOKUPS, Dialect
 from tortoise.timezone import get_default_timezone
@@ -81,6 +81,20 @@ class PostgresDialect(Dialect):
     def regex(self, lhs: str, rhs: str, case_insensitive: bool) -> str:
         operator = "~*" if case_insensitive else "~"
         return f"{lhs} {operator} {rhs}"
+
+    def json_contains(self, container: str, contained: str) -> str:
+        return f"CAST({container} AS JSONB) @> CAST({contained} AS JSONB)"
+
+    def json_path_params(self, path: Sequence[str | int], kind: str) -> list[Any]:
+        return [str(part) for part in path]
+
+    def json_extract(self, lhs: str, marks: list[str], kind: str) -> str:
+        text = f"jsonb_extract_path_text(CAST({lhs} AS JSONB),{','.join(marks)})"
+        if kind == "number":
+            return f"CAST({text} AS NUMERIC)"
+        if kind == "bool":
+            return f"CAST({text} AS BOOLEAN)"
+        return text
 
     def date_part(self, part: str, lhs: str) -> str:
         # EXTRACT returns numeric (double before PG 14): seconds carry the fraction and

@@ -61,6 +61,10 @@ class SqliteDialect(Dialect):
         escaped = "".join(f"[{ch}]" if ch in "*?[" else ch for ch in str(value))
         return glob.format(escaped)
 
+    def json_contains(self, container: str, contained: str) -> str:
+        # a Python function registered on each connection by the SQLite client
+        return f"aldabra_json_contains({container},{contained})"
+
     def regex(self, lhs: str, rhs: str, case_insensitive: bool) -> str:
         # Python functions registered on each connection by the SQLite client.
         func = "aldabra_iregexp" if case_insensitive else "aldabra_regexp"

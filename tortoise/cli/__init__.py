@@ -1,0 +1,1 @@
+"""The ``tortoise`` console script (Tortoise 1.x's native migrations CLI)."""
