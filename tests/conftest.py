@@ -33,6 +33,8 @@ URL_TEMPLATES = {
 if TEST_DB not in URL_TEMPLATES:
     raise RuntimeError(f"ALDABRA_TEST_DB must be one of {sorted(URL_TEMPLATES)}, not {TEST_DB!r}")
 URL_TEMPLATE = URL_TEMPLATES[TEST_DB]
+#: the SQL dialect of the configuration (psycopg speaks PostgreSQL)
+TEST_DIALECT = {"psycopg": "postgres"}.get(TEST_DB, TEST_DB)
 MAIN_MODULES = {"models": ["tests.testmodels"]}
 
 # Modules owned by others that need no database: the autouse DB fixture leaves them alone.

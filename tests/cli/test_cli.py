@@ -5,7 +5,7 @@ import textwrap
 
 import pytest
 
-from tests.conftest import TEST_DB
+from tests.conftest import TEST_DIALECT
 
 V1 = """
 class Author(Model):
@@ -85,7 +85,7 @@ async def test_sqlmigrate_prints_the_dialects_sql_without_running_it(project) ->
     project.models(V2)
     project.tortoise("makemigrations")
     forward = project.tortoise("sqlmigrate", "blog", "0001_initial").stdout
-    auto_pk = {"sqlite": "AUTOINCREMENT", "postgres": "SERIAL", "mysql": "AUTO_INCREMENT"}[TEST_DB]
+    auto_pk = {"sqlite": "AUTOINCREMENT", "postgres": "SERIAL", "mysql": "AUTO_INCREMENT"}[TEST_DIALECT]
     assert "CREATE TABLE" in forward and auto_pk in forward
     assert "rating" in project.tortoise("sqlmigrate", "blog", "0002").stdout  # ADD COLUMN, or a rebuild on SQLite
     backward = project.tortoise("sqlmigrate", "blog", "0001_initial", "--backward").stdout
