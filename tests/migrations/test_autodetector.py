@@ -10,7 +10,7 @@ import copy
 import pytest
 
 from tortoise import Tortoise
-from tortoise.migrations import operations as ops
+from tortoise.migrations import changes as ops
 from tortoise.migrations.autodetector import RenameRequired, diff
 from tortoise.migrations.state import DIALECTS, decode, encode, state_from_models
 from tortoise.sql.schema_editor import editor_for

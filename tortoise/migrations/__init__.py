@@ -14,7 +14,7 @@ loader and recorder table into the same state, autodetector, schema editor and e
 #     from tortoise import migrations
 #     class Migration(migrations.Migration): operations = [migrations.CreateModel(...)]
 from tortoise.migrations.migration import Migration  # noqa: E402
-from tortoise.migrations.native_ops import (  # noqa: E402
+from tortoise.migrations.operations import (  # noqa: E402
     AddConstraint, AddField, AddIndex, AlterField, AlterModelOptions, CreateModel, DeleteModel, RemoveConstraint,
     RemoveField, RemoveIndex, RenameField, RenameModel, RunPython, RunSQL,
 )

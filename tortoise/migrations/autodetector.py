@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from tortoise.exceptions import ConfigurationError
-from tortoise.migrations import operations as ops
+from tortoise.migrations import changes as ops
 from tortoise.sql.schema_editor import creation_order, find_column, index_groups
 
 COLUMN_ATTRIBUTES = ("types", "null", "default", "description")

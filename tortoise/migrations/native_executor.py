@@ -11,7 +11,7 @@ import copy
 import inspect
 from typing import Any, Callable
 
-from tortoise.migrations import native_ops as ops
+from tortoise.migrations import operations as ops
 from tortoise.migrations.autodetector import diff, match_tables
 from tortoise.migrations.exceptions import MigrationError
 from tortoise.migrations.executor import Executor

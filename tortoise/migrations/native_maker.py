@@ -10,7 +10,7 @@ import datetime
 import re
 from typing import Any, Callable
 
-from tortoise.migrations import native_ops as ops
+from tortoise.migrations import operations as ops
 from tortoise.migrations.autodetector import Autodetector, match_tables
 from tortoise.migrations.exceptions import MigrationError
 from tortoise.migrations.native_loader import NativeLoader

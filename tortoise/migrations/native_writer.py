@@ -5,7 +5,7 @@ import pprint
 from pathlib import Path
 from typing import Any
 
-from tortoise.migrations import native_ops as ops
+from tortoise.migrations import operations as ops
 from tortoise.migrations.native_loader import migrations_path
 
 #: the arguments each operation is written with, in order

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 State = dict[str, Any]
 Table = dict[str, Any]
-#: an operation of ``tortoise.migrations.operations``: ``kind`` (its class name), ``key``
+#: a schema change of ``tortoise.migrations.changes``: ``kind`` (its class name), ``key``
 #: (the table's key in the state) and the attributes of its kind
 Operation = Any
 
