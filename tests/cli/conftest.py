@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEST_DB
-from tests.migrations.conftest import _db_for_each_test, fresh_url, raw_client  # noqa: F401 - fixture re-used
-from tests.migrations.conftest import Project
+from tests.migrations.conftest import _db_for_each_test  # noqa: F401 - fixture re-used
+from tests.migrations.conftest import Project, project_on_fresh_db
 
 TORTOISE = str(Path(sys.executable).with_name("tortoise"))
 
@@ -55,16 +54,5 @@ class NativeProject(Project):
 
 @pytest.fixture
 async def project(tmp_path: Path):
-    url = fresh_url(tmp_path)
-    admin = None
-    if TEST_DB != "sqlite":
-        admin = raw_client(url)
-        await admin.db_create()
-    proj = NativeProject(tmp_path, url)
-    proj.settings()
-    try:
+    async with project_on_fresh_db(tmp_path, NativeProject) as proj:
         yield proj
-    finally:
-        await proj.close()
-        if admin is not None:
-            await admin.db_delete()

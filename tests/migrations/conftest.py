@@ -6,13 +6,14 @@ created here and dropped afterwards.  The session's main ORM is not used.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import Any, AsyncIterator
 
 import pytest
 
@@ -97,14 +98,15 @@ def fresh_url(tmp_path: Path) -> str:
     return URL_TEMPLATES[TEST_DB].format(unique_name("mig"))
 
 
-@pytest.fixture
-async def project(tmp_path: Path):
+@contextlib.asynccontextmanager
+async def project_on_fresh_db(tmp_path: Path, kind: type[Project] = Project) -> AsyncIterator[Project]:
+    """A ``kind`` project with its settings, on a database created for it and dropped after."""
     url = fresh_url(tmp_path)
     admin = None
     if TEST_DB != "sqlite":
         admin = raw_client(url)
         await admin.db_create()
-    proj = Project(tmp_path, url)
+    proj = kind(tmp_path, url)
     proj.settings()
     try:
         yield proj
@@ -112,3 +114,9 @@ async def project(tmp_path: Path):
         await proj.close()
         if admin is not None:
             await admin.db_delete()
+
+
+@pytest.fixture
+async def project(tmp_path: Path):
+    async with project_on_fresh_db(tmp_path) as proj:
+        yield proj
