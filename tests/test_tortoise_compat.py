@@ -14,6 +14,7 @@ from tortoise.exceptions import ConfigurationError
 from tortoise.expressions import Connector, F
 from tortoise.fields import IntField
 from tortoise.fields.base import DB_DEFAULT_NOT_SET
+from tortoise.models import NoneAwaitable
 
 from tests.conftest import TEST_DB, URL_TEMPLATE, fresh_db_url
 
@@ -161,6 +162,7 @@ async def test_a_null_foreign_key_awaits_to_none(other_orm):
     box = await compat_models.Box.create()
     assert await box.shelf is None
     assert not box.shelf
+    assert box.shelf is NoneAwaitable  # the name Tortoise exports from tortoise.models
     fetched = await compat_models.Box.get(pk=box.pk)
     assert await fetched.shelf is None
     await fetched.fetch_related("shelf")

@@ -23,7 +23,12 @@ from tortoise.exceptions import (
 from tortoise.fields.base import Field
 from tortoise.router import router
 from tortoise.fields.relational import ForeignKeyFieldInstance, ManyToManyFieldInstance
-from tortoise.relations import ForwardRelationDescriptor, RelationManagerDescriptor, ReverseRelation
+from tortoise.relations import (  # NoneAwaitable: Tortoise exports it from tortoise.models
+    ForwardRelationDescriptor,
+    NoneAwaitable,
+    RelationManagerDescriptor,
+    ReverseRelation,
+)
 from tortoise.model_code import make_hydrator, make_initializer, make_row_encoder
 from tortoise.sql import statements as statements_sql
 from tortoise.sql.cache import statements as statement_cache
