@@ -7,6 +7,8 @@
     proxy.drop_when(b"COMMIT")        # cut the connection that sends this, before the server sees it
     proxy.drop_when(b"COMMIT", after=True)   # …or after the server answered, losing the answer
     proxy.refuse_next(2, after=1)     # let one new connection through, close the next two
+    proxy.tell_clients(data)          # bytes to every client as if the server sent them (a
+                                      # shutdown notice), the sockets kept open until drop_all()
 
 Everything stays on 127.0.0.1; ``heal()`` clears every fault.
 """
@@ -68,6 +70,11 @@ class FaultProxy:
     def drop_all(self) -> None:
         for link in list(self._links):
             self._cut(link)
+
+    def tell_clients(self, data: bytes) -> None:
+        """Send ``data`` to every connected client as if the server had sent it."""
+        for link in self._links:
+            link.client.write(data)
 
     def refuse_next(self, count: int, after: int = 0) -> None:
         """Close ``count`` new connections at once, after letting ``after`` through."""

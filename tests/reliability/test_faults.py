@@ -6,10 +6,12 @@ recovers by itself; each runs in a few seconds."""
 from __future__ import annotations
 
 import asyncio
+import struct
 import time
 
 import pytest
 
+from tests.conftest import TEST_DIALECT
 from tests.reliability.conftest import (
     SERVER,
     assert_pool_whole,
@@ -102,6 +104,34 @@ async def test_pool_warm_up_with_a_refused_connection(proxy):
     finally:
         proxy.heal()
         await db.db_delete()
+
+
+def postgres_shutdown_notice() -> bytes:
+    """The message a PostgreSQL backend sends its idle client when the server shuts down
+    (an ErrorResponse, FATAL 57P01), before it closes the connection."""
+    fields = ((b"S", b"FATAL"), (b"V", b"FATAL"), (b"C", b"57P01"),
+              (b"M", b"terminating connection due to administrator command"))
+    body = b"".join(code + text + b"\0" for code, text in fields) + b"\0"
+    return b"E" + struct.pack("!i", len(body) + 4) + body
+
+
+@pytest.mark.skipif(TEST_DIALECT != "postgres", reason="PostgreSQL's shutdown message")
+async def test_shutdown_notice_on_idle_connections_never_reaches_the_user(proxy, proxied):
+    """A restart as a busy server does it: every idle pooled connection receives the
+    shutdown message, and the connection closes only a moment later.  Statements
+    written in between must not be sent on those connections (or must fail cleanly)."""
+    await assert_pool_whole(proxied)  # three idle connections
+    proxy.tell_clients(postgres_shutdown_notice())
+    await settle()
+    for i in range(3):
+        await proxied.execute_insert(insert_sql(proxied), (f"after-{i}",))
+    async with proxied._in_transaction() as tx:
+        await tx.execute_insert(insert_sql(proxied), ("in-tx",))
+    assert await proxied.fetch_rows("SELECT 1")
+    proxy.drop_all()  # the old connections finally close
+    await settle()
+    assert await names(proxied) == ["after-0", "after-1", "after-2", "in-tx"]
+    await assert_pool_whole(proxied)
 
 
 # --- dropped mid-query: an error, never a silent second write -----------------------------------

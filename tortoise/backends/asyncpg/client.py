@@ -142,7 +142,13 @@ class AsyncpgDBClient(PooledClient):
     capabilities = Capabilities.of(dialect)
     server_name = "PostgreSQL"
     default_port = 5432
-    driver_errors = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, asyncio.TimeoutError)
+    driver_errors = (
+        asyncpg.PostgresError,
+        asyncpg.InterfaceError,
+        pg_errors.InternalClientError,
+        OSError,
+        asyncio.TimeoutError,
+    )
 
     def __init__(
         self,
@@ -207,7 +213,13 @@ class AsyncpgDBClient(PooledClient):
 
     def _unsent(self, exc: BaseException) -> bool:
         # asyncpg checks the connection before writing: "connection is closed"
-        return isinstance(exc, asyncpg.InterfaceError) and "is closed" in str(exc)
+        if isinstance(exc, asyncpg.InterfaceError):
+            return "is closed" in str(exc)
+        # An idle connection that received the server's goodbye (FATAL "terminating
+        # connection", sent by a restarting server before it closes the socket) is left
+        # in an error state: asyncpg refuses to start the next operation ("cannot switch
+        # to state …") before writing it, and aborts the connection.
+        return isinstance(exc, pg_errors.InternalClientError) and str(exc).startswith("cannot switch to state")
 
     def _raw(self, conn: Any) -> Any:
         # the Connection behind the pool's proxy; None once the pool took a closed one back

@@ -12,8 +12,11 @@ cancellation, so a cancelled task still leaves a clean connection in the pool.
 Connection health (see ``PoolOptions``): a checked-out connection that is already closed,
 older than ``max_age`` or (with ``pre_ping``) does not answer a ping is discarded and
 replaced before any statement is sent.  A statement that fails because the connection
-was found dead *before it was sent* is retried once on a fresh connection, outside
-transactions only; a statement that may have reached the server is never retried.  While
+was found dead *before it was sent* is retried on another connection, outside
+transactions only, until it runs on a fresh one (each dead one is discarded, so at most
+``maxsize`` + 1 retries); a statement that may have reached the server is never retried.
+An exception the driver raises outside ``driver_errors`` still reaches the caller as a
+tortoise exception with the original chained (``_unexpected``).  While
 a server that was reachable before is restarting, checkout keeps trying to connect for
 ``reconnect_timeout`` seconds instead of failing at once.
 
@@ -48,6 +51,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import (
+    BaseORMException,
     ConfigurationError,
     DBConnectionError,
     OperationalError,
@@ -277,6 +281,15 @@ class PooledClient(BaseDBAsyncClient):
             f"drop); {outcome}"
         )
 
+    def _unexpected(self, conn: Any, exc: BaseException) -> BaseORMException:
+        """A driver exception outside ``driver_errors``: a connection the driver gave up
+        on is a connection error, anything else an OperationalError naming the driver's."""
+        if isinstance(exc, BaseORMException):
+            return exc
+        if conn is not None and not self._usable(conn):
+            return self._connection_error(exc)
+        return OperationalError(f"unexpected error from the driver of {self._where}: {describe(exc)}")
+
     def _timeout_error(self, seconds: float | None) -> OperationalError:
         limit = f" after {seconds:g} s" if seconds else ""
         return OperationalError(
@@ -298,12 +311,16 @@ class PooledClient(BaseDBAsyncClient):
         except asyncio.CancelledError:
             self._interrupted(conn)
             raise
+        except Exception as exc:
+            raise self._unexpected(conn, exc) from exc
 
     async def _statement(self, conn: Any, sql: str) -> None:
         try:
             await self._control(conn, sql)
         except self.driver_errors as exc:
             raise self._translate(exc) from exc
+        except Exception as exc:
+            raise self._unexpected(conn, exc) from exc
 
     # --- lifecycle ---------------------------------------------------------------------------
     async def create_connection(self, with_db: bool = True) -> None:
@@ -387,7 +404,7 @@ class PooledClient(BaseDBAsyncClient):
             return True
         try:
             await self._ping(conn)
-        except self.driver_errors as exc:
+        except Exception as exc:  # whatever the driver raises, the connection is not fit
             logger.info("pre-ping on a pooled connection to %s failed: %s", self._where, describe(exc))
             return False
         return True
@@ -414,8 +431,8 @@ class PooledClient(BaseDBAsyncClient):
                 return await bounded(self._acquire(pool), self.options.acquire_timeout)
             except asyncio.TimeoutError as exc:
                 raise self._exhausted(exc) from exc
-            except self.driver_errors as exc:
-                error = self._translate(exc)
+            except Exception as exc:
+                error = self._translate(exc) if isinstance(exc, self.driver_errors) else self._connection_error(exc)
                 window = self.options.reconnect_timeout if self._reached else None
                 waited = time.monotonic() - started
                 if not isinstance(error, DBConnectionError) or window is None or waited + delay > window:
@@ -435,20 +452,25 @@ class PooledClient(BaseDBAsyncClient):
     async def _run(self, op: Callable[..., Awaitable[Any]], *args: Any) -> Any:
         """Run ``op(conn, *args)`` on a pooled connection, driver errors mapped.
 
-        Retried once on a fresh connection when the first one proved dead before the
-        statement was sent (never when it may have reached the server).
+        Retried on another connection when one proved dead before the statement was sent
+        (never when it may have reached the server).  After a restart every pooled
+        connection may be dead in a way only a send attempt reveals (asyncpg refuses to
+        start an operation on one that received the server's goodbye), so up to
+        ``maxsize`` + 1 retries: each dead one is discarded, the last one is fresh.
         """
         pool = self._pool or await self._ensure_pool()
-        for retry in (True, False):
+        for retries_left in range(self.maxsize + 1, -1, -1):
             conn = await self._checkout(pool)
             try:
                 return await self._call(conn, op, args)
             except DBConnectionError as error:
                 cause = error.__cause__ or error
-                if not (retry and self._unsent(cause)):
+                if not self._unsent(cause):
                     raise self._lost_error(
                         cause, "during a statement", "the statement may or may not have run"
                     ) from cause
+                if not retries_left:
+                    raise
                 logger.info("retrying a statement never sent on a dead connection to %s", self._where)
                 self._discard(conn)
             finally:
