@@ -294,7 +294,8 @@ def main() -> int:
     parser.add_argument("--system", action="store_true",
                         help="restart the shared local services instead of private servers (root)")
     args = parser.parse_args()
-    logging.getLogger("asyncpg").setLevel(logging.ERROR)  # its own reconnect attempts
+    for driver in ("asyncpg", "psycopg.pool"):  # their own reconnect attempts, while down
+        logging.getLogger(driver).setLevel(logging.ERROR)
     if args.system and not args.terminate_only and os.geteuid() != 0:
         print("--system needs root to restart the servers", file=sys.stderr)
         return 2
