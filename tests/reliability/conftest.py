@@ -23,6 +23,8 @@ SERVERS: dict[str, dict[str, Any]] = {
             "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
             "AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
         ),
+        "kill": "SELECT pg_terminate_backend({})",
+        "timeout_option": "command_timeout",
     },
     "mysql": {
         "engine": "tortoise.backends.mysql",
@@ -35,10 +37,14 @@ SERVERS: dict[str, dict[str, Any]] = {
             "SELECT COUNT(*) FROM information_schema.innodb_trx t JOIN information_schema.processlist p "
             "ON p.id = t.trx_mysql_thread_id WHERE p.db = DATABASE() AND p.id <> CONNECTION_ID()"
         ),
+        "kill": "KILL {}",
+        "timeout_option": "statement_timeout",
     },
 }
+# PostgreSQL through psycopg 3: the same server and SQL, another driver
+SERVERS["psycopg"] = {**SERVERS["postgres"], "engine": "tortoise.backends.psycopg", "scheme": "psycopg"}
 SERVER = SERVERS.get(TEST_DB)
-pooled_only = pytest.mark.skipif(SERVER is None, reason="pooled backends only (ALDABRA_TEST_DB=postgres|mysql)")
+pooled_only = pytest.mark.skipif(SERVER is None, reason="pooled backends only (ALDABRA_TEST_DB=postgres|psycopg|mysql)")
 
 
 def make_client(**overrides: Any) -> Any:

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import socket
 import sys
 import time
@@ -108,10 +109,41 @@ def socket_open(transport: Any) -> bool:
     """
     if transport is None or transport.is_closing():
         return False
-    if _TCP_INFO is None:
-        return True
     sock = transport.get_extra_info("socket")
-    if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
+    return sock is None or _established(sock)
+
+
+def idle_socket_open(fd: int, silent: bool) -> bool:
+    """``socket_open`` for a driver that keeps a bare file descriptor (libpq).
+
+    With ``silent``, also False when the idle connection has bytes waiting: a server
+    that speaks unprompted to an idle client is saying goodbye (PostgreSQL sends FATAL
+    "terminating connection" and closes a moment later).  Only for plain connections:
+    over TLS the waiting bytes may be the protocol's own.
+    """
+    if fd < 0:
+        return False
+    try:
+        sock = socket.socket(fileno=os.dup(fd))
+    except OSError:  # the descriptor is gone
+        return False
+    with sock:
+        if not _established(sock):
+            return False
+        if not silent:
+            return True
+        try:
+            sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+        except (BlockingIOError, InterruptedError):
+            return True  # nothing to read: quiet, as an idle connection is
+        except OSError:
+            return False
+        return False  # end of stream, or a message nobody asked for
+
+
+def _established(sock: Any) -> bool:
+    """Ask the kernel whether a TCP socket is still established (other sockets: True)."""
+    if _TCP_INFO is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
         return True
     try:
         return sock.getsockopt(socket.IPPROTO_TCP, _TCP_INFO, 1)[0] == _TCP_ESTABLISHED

@@ -13,11 +13,12 @@ from typing import Any, Sequence
 
 import psycopg
 from psycopg import errors as pg_errors
+from psycopg import pq
 from psycopg.rows import dict_row
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from tortoise.backends.base.client import Capabilities, Jobs
-from tortoise.backends.base.pooled import PooledClient, PooledTransactionClient
+from tortoise.backends.base.pooled import PooledClient, PooledTransactionClient, idle_socket_open
 from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.sql.dialects.postgres import PostgresDialect
 from tortoise.timezone import get_timezone, get_use_tz
@@ -105,18 +106,26 @@ class PsycopgClient(PooledClient):
         schema: str | None = None,
         application_name: str | None = None,
         timeout: float | str | None = None,
+        command_timeout: float | str | None = None,
+        statement_timeout: float | str | None = None,
         **credentials: Any,
     ) -> None:
         super().__init__(connection_name, **credentials)
         self.schema = schema
         self.application_name = application_name
         self.timeout = float(timeout) if timeout is not None else 30.0
+        #: seconds a statement may run, enforced by the server (which cancels it and
+        #: keeps the connection); asyncpg's spelling ``command_timeout`` also accepted
+        seconds = command_timeout if command_timeout not in (None, "") else statement_timeout
+        self.command_timeout = float(seconds) if seconds not in (None, "") and float(seconds) > 0 else None
 
     # --- driver hooks --------------------------------------------------------------------------
     def _conninfo(self, database: str | None) -> dict[str, Any]:
         options = f"-c TimeZone={_session_timezone()}"
         if self.schema:
             options += f" -c search_path={self.schema}"
+        if self.command_timeout:
+            options += f" -c statement_timeout={max(1, round(self.command_timeout * 1000))}"
         info: dict[str, Any] = {
             "host": self.host,
             "port": self.port,
@@ -161,7 +170,29 @@ class PsycopgClient(PooledClient):
         await conn.execute(sql, prepare=False)
 
     def _usable(self, conn: Any) -> bool:
-        return not conn.closed
+        if conn.closed:
+            return False
+        pgconn = conn.pgconn
+        # an idle autocommit connection has nothing to read unless the server is leaving
+        idle = pgconn.transaction_status == pq.TransactionStatus.IDLE and not pgconn.ssl_in_use
+        return idle_socket_open(pgconn.socket, silent=idle)
+
+    def _unsent(self, exc: BaseException) -> bool:
+        # psycopg checks the connection's status before writing
+        return isinstance(exc, psycopg.OperationalError) and str(exc) == "the connection is closed"
+
+    async def _acquire(self, pool: Any) -> Any:
+        """psycopg_pool waits for a connection however it fails; a server that cannot be
+        reached is found by connecting once after a while, for its own error message."""
+        wait = self.options.reconnect_timeout or self.options.acquire_timeout or self.timeout
+        while True:
+            try:
+                return await pool.pool.getconn(timeout=wait)
+            except PoolTimeout:
+                probe = await psycopg.AsyncConnection.connect(
+                    connect_timeout=max(1, int(self.timeout)), **self._conninfo(self.database)
+                )
+                await probe.close()  # reachable: the pool is only busy, keep waiting
 
     def _discard(self, conn: Any) -> None:
         try:
@@ -174,6 +205,8 @@ class PsycopgClient(PooledClient):
             return IntegrityError(str(exc))
         if isinstance(exc, asyncio.TimeoutError):
             return OperationalError(f"statement timed out on {self.host}:{self.port}")
+        if isinstance(exc, pg_errors.QueryCanceled) and self.command_timeout:
+            return self._timeout_error(self.command_timeout)
         if isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError, OSError)) and not isinstance(
             exc, pg_errors.QueryCanceled
         ):
