@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.reliability.conftest import assert_pool_whole, insert_sql, names, pooled_only
-from tortoise.exceptions import BaseORMException
+from tests.reliability.conftest import SERVER, assert_pool_whole, insert_sql, make_client, names, pooled_only
+from tools.private_servers import free_port
+from tortoise.exceptions import BaseORMException, DBConnectionError
 
 pytestmark = pooled_only
 
@@ -53,3 +54,27 @@ async def test_every_driver_exception_is_mapped_and_chained(client, args):
     await client.execute_insert(insert_sql(client), ("still fine",))
     assert "still fine" in await names(client)
     await assert_pool_whole(client)
+
+
+CONNECTION_FAULTS = {
+    "refused": lambda: {"port": free_port()},
+    "unknown database": lambda: {"database": "aldabra_no_such_database"},
+    "unknown user": lambda: {"user": "aldabra_nobody", "password": "x"},
+}
+
+
+@pytest.mark.parametrize("fault", CONNECTION_FAULTS.values(), ids=CONNECTION_FAULTS.keys())
+async def test_connection_errors_are_one_clear_message(fault):
+    server_database = "mysql" if SERVER["scheme"] == "mysql" else "postgres"
+    overrides = {"database": server_database, "reconnect_timeout": 0, **fault()}
+    db = make_client(**overrides)
+    try:
+        with pytest.raises(DBConnectionError) as info:
+            await db.fetch_rows("SELECT 1")
+    finally:
+        await db.close()
+    text = str(info.value)
+    assert f"127.0.0.1:{db.port}" in text and "Check that" in text, text
+    assert "\n" not in text and ".." not in text and "?." not in text, text  # one line, one sentence end
+    assert "DBConnectionError" not in text, text  # not wrapped twice
+    assert info.value.__cause__ is not None and not isinstance(info.value.__cause__, BaseORMException)

@@ -241,6 +241,9 @@ class AsyncpgDBClient(PooledClient):
             return IntegrityError(str(exc))
         if isinstance(exc, asyncio.TimeoutError):
             return self._timeout_error(self.extra.get("command_timeout"))
+        if isinstance(exc, pg_errors.InternalClientError) and self._unsent(exc):
+            # asyncpg's own words ("cannot switch to state 11 …") would puzzle a reader
+            return self._connection_error(ConnectionError("the server ended the session (shutdown or restart)"))
         if isinstance(exc, _CONNECTION_ERRORS) or self._unsent(exc):
             return self._connection_error(exc)
         return OperationalError(str(exc))

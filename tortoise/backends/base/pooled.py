@@ -92,8 +92,15 @@ else:  # pragma: no cover
 
 
 def describe(exc: BaseException) -> str:
-    text = str(exc)
+    """``Type: text`` on one line, without a final period (messages go on after it)."""
+    text = " ".join(str(exc).split()).rstrip(".")
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _sentence(exc: BaseException) -> str:
+    """``describe(exc)`` ended as a sentence, for a message that goes on after it."""
+    text = describe(exc)
+    return text if text.endswith(("?", "!")) else text + "."
 
 
 _TCP_INFO = getattr(socket, "TCP_INFO", None)  # Linux
@@ -301,14 +308,14 @@ class PooledClient(BaseDBAsyncClient):
         if isinstance(exc, DBConnectionError):
             return exc
         return DBConnectionError(
-            f"connection to {self._where} failed: {describe(exc)}. Check that the server is "
+            f"connection to {self._where} failed: {_sentence(exc)} Check that the server is "
             f"running and reachable at {self.host}:{self.port} and that the user, password and "
             f"database '{self.database}' of connection '{self.connection_name}' are right"
         )
 
     def _lost_error(self, exc: BaseException, during: str, outcome: str) -> DBConnectionError:
         return DBConnectionError(
-            f"connection to {self._where} was lost {during}: {describe(exc)}. The server closed "
+            f"connection to {self._where} was lost {during}: {_sentence(exc)} The server closed "
             f"it (restart, failover, idle timeout such as MySQL's wait_timeout, or a network "
             f"drop); {outcome}"
         )
