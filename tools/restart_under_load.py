@@ -264,8 +264,9 @@ async def _scenario(name: str, spec: dict[str, Any], server: PrivateServer | Sys
     )
     if not quiet:
         what = "sessions terminated" if gentle else ("killed and restarted" if hard else "restart")
+        took = "took" if gentle else "server back after"
         print(f"== {name}: {tasks} tasks for {seconds:g} s, {what} at {restart_at:g} s "
-              f"(server back after {back_up - restart_started:.2f} s)")
+              f"({took} {back_up - restart_started:.2f} s)")
         print(f"   operations: {report.ops}, failed: {sum(report.failures.values())}")
         for kind, count in sorted(report.failures.items()):
             print(f"     {count:6d}  {kind}")
