@@ -4,13 +4,14 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from typing import Any
+from typing import Any, NoReturn
 
 from tortoise.backends.base.client import BaseDBAsyncClient, Capabilities, Jobs
 from tortoise.backends.sqlite import worker as sqlite_jobs
 from tortoise.backends.sqlite.worker import SqliteWorker
 from tortoise.config import SQLITE_PRAGMAS
 from tortoise.exceptions import (
+    BaseORMException,
     DBConnectionError,
     IntegrityError,
     OperationalError,
@@ -22,12 +23,22 @@ _DIALECT = SqliteDialect()
 
 
 def _mapped(exc: BaseException) -> BaseException:
-    """Translate a sqlite3 error to the tortoise exception raised from it."""
+    """Translate what running a statement raised to the tortoise exception raised from it
+    (sqlite3 also raises plain Python errors, such as OverflowError for a huge int)."""
+    if isinstance(exc, BaseORMException):
+        return exc
     if isinstance(exc, sqlite3.IntegrityError):
         return IntegrityError(str(exc))
     if isinstance(exc, sqlite3.Error):
         return OperationalError(str(exc))
-    return exc
+    return OperationalError(f"SQLite could not run the statement: {type(exc).__name__}: {exc}")
+
+
+def _raise_mapped(exc: Exception) -> NoReturn:
+    mapped = _mapped(exc)
+    if mapped is exc:
+        raise exc
+    raise mapped from exc
 
 
 class SqliteClient(BaseDBAsyncClient):
@@ -95,8 +106,8 @@ class SqliteClient(BaseDBAsyncClient):
                 async with self._lock:
                     return await worker.submit(fn, *args)  # type: ignore[union-attr]
             return await worker.submit(fn, *args)  # type: ignore[union-attr]
-        except sqlite3.Error as exc:
-            raise _mapped(exc) from exc
+        except Exception as exc:
+            _raise_mapped(exc)
 
     # --- transactions ------------------------------------------------------------------------
     async def _begin(self) -> "SqliteTransactionClient":
@@ -128,8 +139,8 @@ class SqliteTransactionClient(SqliteClient):
             raise TransactionManagementError("the connection was closed during the transaction")
         try:
             return await worker.submit(fn, *args)
-        except sqlite3.Error as exc:
-            raise _mapped(exc) from exc
+        except Exception as exc:
+            _raise_mapped(exc)
 
     async def _begin(self) -> "SqliteTransactionClient":
         self._depth += 1
