@@ -2,7 +2,7 @@
 savepoints and unreachable servers.
 
 These use the raw client API on a database of their own, not the ORM.  They run when
-ALDABRA_TEST_DB is postgres or mysql and are skipped on SQLite (no pool there).
+ALDABRA_TEST_DB is postgres, psycopg or mysql and are skipped on SQLite (no pool there).
 """
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ POOL_SIZE = 5
 
 pytestmark = [
     pytest.mark.requires_dialect("postgres", "mysql"),
-    pytest.mark.skipif(SERVER is None, reason="pooled backends only (ALDABRA_TEST_DB=postgres|mysql)"),
+    pytest.mark.skipif(SERVER is None, reason="pooled backends only (ALDABRA_TEST_DB=postgres|psycopg|mysql)"),
 ]
 
 
