@@ -53,6 +53,9 @@ def migration_steps(editor: Any, loader: NativeLoader, key: MigrationKey, backwa
         if isinstance(operation, ops.RunSQL):
             forward.append(("sql", ops.RunSQL.statements(operation.sql)))
             reverse.append(("sql", ops.RunSQL.statements(operation.reverse_sql)) if operation.reverse_sql is not None else ("irreversible", operation))
+        elif not isinstance(operation, ops.RunPython):  # SQL of its own (schemas, constraint names)
+            forward.append(("sql", operation.sql(editor, state, False)))
+            reverse.append(("sql", operation.sql(editor, state, True)))
         else:
             forward.append(("python", operation.code))
             reverse.append(("python", operation.reverse_code) if operation.reverse_code else ("irreversible", operation))

@@ -27,8 +27,8 @@ GROUPS = (  # (table key, how to name one, remove operation, add operation)
 
 def _group_op(cls: type, key: str, group: Any, named: Any) -> ops.Operation:
     if cls in (ops.AddIndex, ops.RemoveIndex):
-        return cls(key, group["columns"], group["unique"])
-    return cls(key, named(group))
+        return cls(key, fields=group["columns"], unique=group["unique"])
+    return cls(key, constraint=named(group))
 
 
 def _create(key: str, table: dict[str, Any]) -> ops.CreateModel:

@@ -1,0 +1,76 @@
+"""Migration files written by the real Tortoise ORM 1.1.9 (``fixtures/tortoise_1_1_9``,
+see its README) are applied, checked and reverted by Aldabra's ``tortoise`` script."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEST_DB
+from tests.migrations.conftest import GENERATE, catalog, fresh_url, raw_client
+
+FIXTURE = Path(__file__).parent / "fixtures" / "tortoise_1_1_9"
+MIGRATIONS = ["0001_initial", "0002_add_weight_rating", "0003_rename_alter"]
+
+
+@pytest.fixture
+def shop(project):
+    shutil.copytree(FIXTURE / "shop", project.path / "shop")
+    project.write(
+        "settings.py",
+        f'TORTOISE_ORM = {{"connections": {{"default": "{project.db_url}"}}, "apps": {{"shop": '
+        '{"models": ["shop.models"], "default_connection": "default", "migrations": "shop.migrations"}}}\n',
+    )
+    return project
+
+
+async def generated_catalog(project, folder: Path) -> dict:
+    """The schema ``generate_schemas()`` makes of the fixture's models, on a database of its own."""
+    folder.mkdir()
+    url = fresh_url(folder)
+    admin = raw_client(url)
+    if TEST_DB != "sqlite":
+        await admin.db_create()
+    try:
+        script = GENERATE.replace("settings.TORTOISE_ORM", f"{{**settings.TORTOISE_ORM, 'connections': {{'default': {url!r}}}}}")
+        result = subprocess.run([sys.executable, "-c", script], cwd=project.path, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        return await catalog(url)
+    finally:
+        if TEST_DB != "sqlite":
+            await admin.db_delete()
+
+
+async def test_tortoise_1_1_9_history_is_migrated_checked_and_reverted(shop, tmp_path):
+    out = shop.tortoise("migrate").stdout
+    assert [line.split()[1].rstrip(".") for line in out.splitlines() if line.startswith("Applying")] == [f"shop.{m}" for m in MIGRATIONS]
+    assert shop.tortoise("makemigrations", "--check").stdout.strip() == "No changes detected"
+
+    migrated = await catalog(shop.db_url)
+    migrated.pop("tortoise_migrations")
+    if "<relations>" in migrated:  # the recorder's own key, sequence and unique index
+        migrated["<relations>"] = [r for r in migrated["<relations>"] if "tortoise_migrations" not in r]
+    generated = await generated_catalog(shop, tmp_path / "generated")
+    assert migrated.pop("<relations>", None) == generated.pop("<relations>", None)
+    assert migrated == generated
+
+    await shop.execute("INSERT INTO shop_category (name, position) VALUES ('tools', 1)")
+    await shop.execute("INSERT INTO product (sku, name, price, stock, active, created_at, category_id, rating) "
+                       "VALUES ('s1', 'saw', 9.5, 2, TRUE, CURRENT_TIMESTAMP, 1, 4)")
+    await shop.execute("INSERT INTO tag (title) VALUES ('sharp')")
+    await shop.execute("INSERT INTO product_tag (product_id, tag_id) VALUES (1, 1)")
+
+    out = shop.tortoise("downgrade", "shop", "0001_initial").stdout
+    assert "Unapplying shop.0003_rename_alter" in out and "Unapplying shop.0002_add_weight_rating" in out
+    assert await shop.rows("SELECT label FROM tag") == [{"label": "sharp"}]  # the rename is reverted, data kept
+    assert not await shop.has("SELECT rating FROM product") and not await shop.has("SELECT position FROM shop_category")
+    assert [r["sku"] for r in await shop.rows("SELECT sku FROM product")] == ["s1"]
+
+    shop.tortoise("downgrade", "shop")
+    assert not await shop.has("SELECT id FROM product") and not await shop.has("SELECT id FROM product_tag")
+    shop.tortoise("migrate", "shop")
+    assert "shop 0003_rename_alter" in shop.tortoise("history").stdout
+    assert shop.tortoise("makemigrations", "--check").returncode == 0
