@@ -215,3 +215,43 @@ async def test_create_schema_and_rename_constraint(project) -> None:
     project.tortoise("downgrade", "blog", "0002_changes")
     assert "uid_author_name_email" in await unique_names(project, "author")
     assert await project.rows(catalog, [schema]) == []
+
+
+DATA = """
+async def add_authors(apps, schema_editor):
+    Author = apps.get_model("blog.Author")
+    await Author.create(name="from apps")
+    await schema_editor.client.execute_query("INSERT INTO author (name) VALUES ('from client')")
+
+
+async def remove_authors(apps, schema_editor):
+    await apps.get_model("blog", "Author").filter(name__startswith="from ").delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("blog", "0001_initial")]
+    operations = [
+        ops.RunPython(add_authors, remove_authors, atomic=True),
+        ops.RunSQL(
+            [("INSERT INTO author (name, email) VALUES ({a}, {b})", ["bound", "b@x"]), "UPDATE author SET email = 'set' WHERE email IS NULL"],
+            reverse_sql=["UPDATE author SET email = NULL WHERE email = 'set'", ("DELETE FROM author WHERE name = {a}", ["bound"])],
+            atomic=True,
+        ),
+        ops.RunPython(ops.RunPython.noop, ops.RunPython.noop),
+    ]
+"""
+
+
+async def test_data_migrations_in_tortoise_style(project) -> None:
+    """``RunPython`` code taking ``(apps, schema_editor)``; ``RunSQL`` with ``(sql, params)`` pairs."""
+    dialect = (await project.connect()).dialect
+    write(project, "0001_initial", INITIAL)
+    write(project, "0002_data", DATA.format(a=dialect.placeholder(0), b=dialect.placeholder(1)))
+    project.models(V1)
+    printed = project.tortoise("sqlmigrate", "blog", "0002_data").stdout
+    assert "-- params: ['bound', 'b@x']" in printed and "add_authors" in printed
+    project.tortoise("migrate")
+    rows = await project.rows("SELECT name, email FROM author ORDER BY name")
+    assert [tuple(r.values()) for r in rows] == [("bound", "b@x"), ("from apps", "set"), ("from client", "set")]
+    project.tortoise("downgrade", "blog", "0001_initial")
+    assert await project.rows("SELECT name FROM author") == []

@@ -363,29 +363,44 @@ class DropSchema(CreateSchema):
 
 
 class RunSQL(Operation):
+    """``sql``: a statement, or a list of statements and ``(statement, params)`` pairs (run
+    with bound parameters).  ``atomic`` is accepted as Tortoise 1.x writes it; the
+    migration's own ``atomic`` decides on the transaction."""
+
     changes_schema = False
 
-    def __init__(self, sql: str | list[str], reverse_sql: str | list[str] | None = None) -> None:
-        self.sql, self.reverse_sql = sql, reverse_sql
+    def __init__(self, sql: Any, reverse_sql: Any = None, *, atomic: bool | None = None) -> None:
+        self.sql, self.reverse_sql, self.atomic = sql, reverse_sql, atomic
 
     def state_forwards(self, state: State) -> None:
         pass
 
     @staticmethod
-    def statements(sql: str | list[str] | None) -> list[str]:
-        return [sql] if isinstance(sql, str) else list(sql or [])
+    def steps(sql: Any) -> list[tuple[str, Any]]:
+        """``("sql", [statement])`` and ``("bound", (statement, params))`` steps, in order."""
+        steps: list[tuple[str, Any]] = []
+        for item in [sql] if isinstance(sql, str) else list(sql or []):
+            if isinstance(item, (list, tuple)):
+                if len(item) != 2:
+                    raise MigrationError(f"RunSQL takes statements or (statement, params) pairs, got {item!r}")
+                steps.append(("bound", (item[0], list(item[1] or []))))
+            elif item:
+                steps.append(("sql", [item]))
+        return steps
 
     def describe(self) -> str:
         return "Raw SQL"
 
 
 class RunPython(Operation):
-    """``code(connection)`` (async or not) runs with the migration's connection; the ORM is
+    """``code(connection)`` or, as Tortoise 1.x writes it, ``code(apps, schema_editor)``
+    (async or not) runs with the migration's connection (see ``run_python``); the ORM is
     initialised, so models can be used too."""
 
     changes_schema = False
 
-    def __init__(self, code: Callable[..., Any], reverse_code: Callable[..., Any] | None = None) -> None:
+    def __init__(self, code: Callable[..., Any], reverse_code: Callable[..., Any] | None = None, *, atomic: bool | None = None) -> None:
+        self.atomic = atomic  # as Tortoise 1.x writes it; the migration's atomic decides
         if not callable(code) or (reverse_code is not None and not callable(reverse_code)):
             raise MigrationError("RunPython takes callables: code and, optionally, reverse_code")
         self.code, self.reverse_code = code, reverse_code
