@@ -5,8 +5,10 @@ state built so far (a foreign key's column takes its type from the target's key)
 """
 from __future__ import annotations
 
+import contextlib
 import copy
-from typing import Any
+from contextvars import ContextVar
+from typing import Any, Callable, Iterator
 
 from tortoise.fields.base import Field
 from tortoise.fields.data import BigIntField, IntField, SmallIntField
@@ -15,6 +17,19 @@ from tortoise.migrations.exceptions import MigrationError
 from tortoise.migrations.state import DIALECTS, field_column, index_entry, through_columns
 
 State = dict[str, Any]
+
+#: ``(app, model) -> table or None``: how a relation finds a model of another app (the
+#: loader sets it while replaying operations; each app's state holds its own tables only)
+_other_apps: ContextVar[Callable[[str, str], dict[str, Any] | None] | None] = ContextVar("other_apps", default=None)
+
+
+@contextlib.contextmanager
+def other_apps(lookup: Callable[[str, str], dict[str, Any] | None]) -> Iterator[None]:
+    token = _other_apps.set(lookup)
+    try:
+        yield
+    finally:
+        _other_apps.reset(token)
 
 
 def is_field(value: Any) -> bool:
@@ -33,8 +48,11 @@ def _bound(name: str, field: Field) -> Field:
 def target_key(state: State, model: str, field: Field) -> tuple[dict[str, Any], dict[str, Any]]:
     """The table a relation of ``model`` points at and the column it references."""
     reference = field.model_name or getattr(field.related_model, "__name__", "")
-    name = reference.rpartition(".")[2]
+    app, _, name = reference.rpartition(".")
     table = state["tables"].get(name)
+    lookup = _other_apps.get()
+    if table is None and app and lookup is not None:
+        table = lookup(app, name)
     if table is None:
         raise MigrationError(
             f"{model}: the relation to {reference!r} needs model {name!r} created first; "
@@ -96,6 +114,19 @@ def through_table(state: State, model: str, own_table: str, own_key: dict[str, A
     return f"m2m:{through}", table
 
 
+def key_column(table: dict[str, Any]) -> dict[str, Any]:
+    """The column rows are identified by: the primary key, or a one-to-one primary key's id
+    column (which the models' state keeps as a unique, non-null foreign key column)."""
+    for column in table["columns"]:
+        if column["pk"]:
+            return column
+    fk_columns = {fk["column"] for fk in table["fks"]}
+    for column in table["columns"]:
+        if column["unique"] and not column["null"] and column["name"] in fk_columns:
+            return column
+    raise MigrationError(f"model {table['model']!r} has a many-to-many field but no primary key")
+
+
 def column_for(state: State, model: str, name: str, field: Field) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The state column of a data or foreign-key field, with its constraint if any."""
     if isinstance(field, ForeignKeyFieldInstance):
@@ -148,11 +179,8 @@ def create_model(state: State, name: str, fields: list[tuple[str, Any]], options
         if entry not in table["indexes"]:
             table["indexes"].append(entry)
     table["unique_together"] = [[column_of(table, n) for n in group] for group in options.get("unique_together") or ()]
-    key = next((c for c in table["columns"] if c["pk"]), None)
     for field in many:
-        if key is None:
-            raise MigrationError(f"model {name!r} has a many-to-many field but no primary key")
-        through_key, through = through_table(state, name, table["table"], key, field)
+        through_key, through = through_table(state, name, table["table"], key_column(table), field)
         state["tables"].setdefault(through_key, through)
 
 
@@ -160,10 +188,7 @@ def add_field(state: State, model: str, name: str, field: Field) -> None:
     """Add a field of a Tortoise 1.x ``AddField``: a column (with its FK) or a through table."""
     table = state["tables"][model]
     if isinstance(field, ManyToManyFieldInstance):
-        key = next((c for c in table["columns"] if c["pk"]), None)
-        if key is None:
-            raise MigrationError(f"model {model!r} has a many-to-many field but no primary key")
-        through_key, through = through_table(state, model, table["table"], key, field)
+        through_key, through = through_table(state, model, table["table"], key_column(table), field)
         state["tables"][through_key] = through
         return
     column, fk = column_for(state, model, name, field)

@@ -36,7 +36,7 @@ def migration_steps(editor: Any, loader: NativeLoader, key: MigrationKey, backwa
         after = copy.deepcopy(state)
         renames: dict[str, str] = {}
         for operation in segment:
-            operation.state_forwards(after)
+            loader.forwards(operation, after)
             renames.update(operation.renames())
         before = match_tables(state, after, renames=renames, allow_drop=True)
         up, down = diff(before, after, renames=renames, allow_drop=True)

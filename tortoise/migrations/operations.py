@@ -107,16 +107,21 @@ class RenameModel(Operation):
 
 
 class AlterModelOptions(Operation):
-    """Table name and description (``Meta.table``, ``Meta.table_description``)."""
+    """Table name and description (``Meta.table``, ``Meta.table_description``).  Aldabra's
+    files give the changed ones (``table``, ``description``); Tortoise 1.x's give all of the
+    model's options (with ``app`` and ``pk_attr``), so a missing ``table_description`` means none."""
 
     def __init__(self, name: str, options: dict[str, Any]) -> None:
         self.name, self.options = name, options
 
     def state_forwards(self, state: State) -> None:
-        table = _table(state, self.name)
-        for key in ("table", "description"):
-            if key in self.options:
-                table[key] = self.options[key]
+        table, options = _table(state, self.name), self.options
+        if "table" in options:
+            table["table"] = options["table"]
+        if "description" in options:
+            table["description"] = options["description"]
+        elif "app" in options or "pk_attr" in options:
+            table["description"] = options.get("table_description") or None
 
     def describe(self) -> str:
         return f"Change options of model {self.name}"
