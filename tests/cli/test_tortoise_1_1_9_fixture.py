@@ -14,7 +14,7 @@ from tests.migrations.conftest import GENERATE, catalog, fresh_url, raw_client
 
 FIXTURE = Path(__file__).parent / "fixtures" / "tortoise_1_1_9"
 TWO_APPS = Path(__file__).parent / "fixtures" / "tortoise_1_1_9_two_apps"
-MIGRATIONS = ["0001_initial", "0002_add_weight_rating", "0003_rename_alter"]
+MIGRATIONS = ["0001_initial", "0002_add_weight_rating", "0003_rename_alter", "0004_fourth", "0005_fifth"]
 
 
 @pytest.fixture
@@ -57,28 +57,32 @@ async def assert_schema_as_generated(project, tmp_path: Path) -> None:
 
 
 async def test_tortoise_1_1_9_history_is_migrated_checked_and_reverted(shop, tmp_path):
-    out = shop.tortoise("migrate").stdout
-    assert [line.split()[1].rstrip(".") for line in out.splitlines() if line.startswith("Applying")] == [f"shop.{m}" for m in MIGRATIONS]
-    assert shop.tortoise("makemigrations", "--check").stdout.strip() == "No changes detected"
-
-    await assert_schema_as_generated(shop, tmp_path)
-
+    shop.tortoise("migrate", "shop", "0003_rename_alter")
     await shop.execute("INSERT INTO shop_category (name, position) VALUES ('tools', 1)")
     await shop.execute("INSERT INTO product (sku, name, price, stock, active, created_at, category_id, rating) "
                        "VALUES ('s1', 'saw', 9.5, 2, TRUE, CURRENT_TIMESTAMP, 1, 4)")
     await shop.execute("INSERT INTO tag (title) VALUES ('sharp')")
     await shop.execute("INSERT INTO product_tag (product_id, tag_id) VALUES (1, 1)")
+    shop.tortoise("migrate", "shop", "0004_fourth")
+    assert await shop.rows("SELECT title FROM label") == [{"title": "sharp"}]  # the renamed model's table followed it
+    assert [r["sku"] for r in await shop.rows("SELECT sku FROM product")] == ["s1"]
+    await shop.execute("DELETE FROM product")  # 0005 adds a required key without a default: no rows may be there
+
+    out = shop.tortoise("migrate").stdout
+    assert [line.split()[1].rstrip(".") for line in out.splitlines() if line.startswith("Applying")] == ["shop.0005_fifth"]
+    assert shop.tortoise("makemigrations", "--check").stdout.strip() == "No changes detected"
+    await assert_schema_as_generated(shop, tmp_path)
 
     out = shop.tortoise("downgrade", "shop", "0001_initial").stdout
-    assert "Unapplying shop.0003_rename_alter" in out and "Unapplying shop.0002_add_weight_rating" in out
-    assert await shop.rows("SELECT label FROM tag") == [{"label": "sharp"}]  # the rename is reverted, data kept
+    assert [line.split()[1].rstrip(".") for line in out.splitlines() if line.startswith("Unapplying")] == [f"shop.{m}" for m in MIGRATIONS[:0:-1]]
+    assert await shop.rows("SELECT label FROM tag") == [{"label": "sharp"}]  # renames reverted, data kept
     assert not await shop.has("SELECT rating FROM product") and not await shop.has("SELECT position FROM shop_category")
-    assert [r["sku"] for r in await shop.rows("SELECT sku FROM product")] == ["s1"]
+    assert await shop.has("SELECT category_id FROM product") and await shop.has("SELECT tag_id FROM product_tag")
 
     shop.tortoise("downgrade", "shop")
-    assert not await shop.has("SELECT id FROM product") and not await shop.has("SELECT id FROM product_tag")
+    assert not await shop.has("SELECT id FROM product") and not await shop.has("SELECT product_id FROM product_tag")
     shop.tortoise("migrate", "shop")
-    assert "shop 0003_rename_alter" in shop.tortoise("history").stdout
+    assert "shop 0005_fifth" in shop.tortoise("history").stdout
     assert shop.tortoise("makemigrations", "--check").returncode == 0
 
 

@@ -197,9 +197,47 @@ def add_field(state: State, model: str, name: str, field: Field) -> None:
         table["fks"].append(fk)
 
 
+def _through_of(state: State, model: str, name: str, backward: str | None = None) -> str:
+    """The state key of the through table a many-to-many field of ``model`` has: the one
+    whose owner side (its first key column, named ``backward`` if given) points at the
+    model's table.  Several candidates are an error (the state does not name the field)."""
+    own = state["tables"][model]["table"]
+    found = [
+        key for key, through in state["tables"].items()
+        if key.startswith("m2m:") and (backward is None or through["columns"][0]["name"] == backward)
+        and ([fk["to_table"] for fk in through["fks"][:1]] or [own]) == [own]
+    ]
+    if len(found) != 1:
+        raise MigrationError(
+            f"{model}.{name}: cannot tell which through table the many-to-many field has "
+            f"(candidates: {', '.join(k[4:] for k in found) or 'none'})"
+        )
+    return found[0]
+
+
+def _alter_many(state: State, model: str, name: str, field: ManyToManyFieldInstance) -> None:
+    """Replace the through table of a many-to-many field."""
+    backward = field.backward_key or f"{state['tables'][model]['table']}_id"
+    del state["tables"][_through_of(state, model, name, backward)]
+    add_field(state, model, name, field)
+
+
+def remove_many(state: State, model: str, name: str) -> None:
+    """Drop the through table of a removed many-to-many field (Tortoise 1.x's RemoveField)."""
+    del state["tables"][_through_of(state, model, name)]
+
+
+def through_tables_of(state: State, table: str) -> list[str]:
+    """State keys of the through tables whose owner side points at ``table``."""
+    return [k for k, t in state["tables"].items() if k.startswith("m2m:") and t["fks"][:1] and t["fks"][0]["to_table"] == table]
+
+
 def alter_field(state: State, model: str, name: str, field: Field) -> None:
     """Replace a field's column (and its FK) as a Tortoise 1.x ``AlterField`` gives it."""
     table = state["tables"][model]
+    if isinstance(field, ManyToManyFieldInstance):
+        _alter_many(state, model, name, field)
+        return
     column, fk = column_for(state, model, name, field)
     for i, old in enumerate(table["columns"]):
         if old["field"] in (name, f"{name}_id"):

@@ -47,7 +47,9 @@ def operations_between(old: dict[str, Any], new: dict[str, Any], **rename_option
     result: list[ops.Operation] = [ops.RenameModel(a, b) for a, b in zip(old["tables"], matched["tables"]) if a != b]
     detector = Autodetector(matched, new, **rename_options)
     detector.operations()  # decides the column renames (or raises RenameRequired)
-    current = copy.deepcopy(matched)
+    current = copy.deepcopy(old)
+    for rename in result:  # what the loader will replay (a default table name follows the model)
+        rename.state_forwards(current)
     for key, pairs in detector.decided.items():
         for old_column, new_column in pairs.items():
             rename = ops.RenameField(key, find_column(current["tables"][key], old_column)["field"], find_column(new["tables"][key], new_column)["field"])

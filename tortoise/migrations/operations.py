@@ -47,11 +47,25 @@ def _table(state: State, name: str) -> dict[str, Any]:
         raise MigrationError(f"model {name!r} is not in the migration state; known: {', '.join(state['tables']) or 'none'}") from None
 
 
-def _column_index(table: dict[str, Any], name: str) -> int:
+def _field_index(table: dict[str, Any], name: str) -> tuple[int, str] | None:
+    """Position of a field's column and the suffix of its names: "" or "_id" for a relation
+    named as Tortoise 1.x files name it (``author`` for the ``author_id`` column)."""
     for i, column in enumerate(table["columns"]):
         if name in (column["field"], column["name"]):
-            return i
-    raise MigrationError(f"model {table['model'] or table['table']!r} has no field {name!r}")
+            return i, ""
+    for i, column in enumerate(table["columns"]):
+        if column["field"] == f"{name}_id":
+            return i, "_id"
+    return None
+
+
+def _column_index(table: dict[str, Any], name: str) -> tuple[int, str]:
+    found = _field_index(table, name)
+    if found is None:
+        raise MigrationError(
+            f"model {table['model'] or table['table']!r} has no field {name!r}; its fields: {', '.join(c['field'] for c in table['columns'])}"
+        )
+    return found
 
 
 class CreateModel(Operation):
@@ -79,11 +93,16 @@ class CreateModel(Operation):
 
 
 class DeleteModel(Operation):
+    """The model's table, and the through tables of its many-to-many fields (Aldabra's files
+    delete those first, by their own keys)."""
+
     def __init__(self, name: str) -> None:
         self.name = name
 
     def state_forwards(self, state: State) -> None:
-        _table(state, self.name)
+        table = _table(state, self.name)
+        for key in field_state.through_tables_of(state, table["table"]):
+            del state["tables"][key]
         del state["tables"][self.name]
 
     def describe(self) -> str:
@@ -91,13 +110,24 @@ class DeleteModel(Operation):
 
 
 class RenameModel(Operation):
+    """As in Tortoise 1.x, a table named by default after the model (``tag`` for ``Tag``)
+    follows the new name (``label``), and the foreign keys to it follow the table."""
+
     def __init__(self, old_name: str, new_name: str) -> None:
         self.old_name, self.new_name = old_name, new_name
 
     def state_forwards(self, state: State) -> None:
-        table = state["tables"].pop(self.old_name, None) or _table(state, self.old_name)
+        table = _table(state, self.old_name)
+        del state["tables"][self.old_name]
         table["model"] = self.new_name
         state["tables"][self.new_name] = table
+        old_table = table["table"]
+        if old_table == self.old_name.lower():
+            table["table"] = self.new_name.lower()
+            for other in state["tables"].values():
+                for fk in other["fks"]:
+                    if fk["to_table"] == old_table:
+                        fk["to_table"] = table["table"]
 
     def renames(self) -> dict[str, str]:
         return {self.old_name: self.new_name}
@@ -148,7 +178,12 @@ class RemoveField(Operation):
 
     def state_forwards(self, state: State) -> None:
         table = _table(state, self.model_name)
-        del table["columns"][_column_index(table, self.name)]
+        found = _field_index(table, self.name)
+        if found is None and field_state.through_tables_of(state, table["table"]):
+            field_state.remove_many(state, self.model_name, self.name)
+            return
+        column = table["columns"].pop(_column_index(table, self.name)[0])
+        table["fks"] = [fk for fk in table["fks"] if fk["column"] != column["name"]]
 
     def describe(self) -> str:
         return f"Remove field {self.name} from {self.model_name}"
@@ -163,7 +198,7 @@ class AlterField(Operation):
         if field_state.is_field(self.field):
             field_state.alter_field(state, self.model_name, self.name, self.field)
             return
-        table["columns"][_column_index(table, self.name)] = copy.deepcopy(self.field)
+        table["columns"][_column_index(table, self.name)[0]] = copy.deepcopy(self.field)
 
     def describe(self) -> str:
         return f"Alter field {self.name} on {self.model_name}"
@@ -173,15 +208,19 @@ class RenameField(Operation):
     def __init__(self, model_name: str, old_name: str, new_name: str) -> None:
         self.model_name, self.old_name, self.new_name = model_name, old_name, new_name
 
+    #: "_id" once a relation's rename (named without its column's suffix) is replayed
+    suffix = ""
+
     def state_forwards(self, state: State) -> None:
         table = _table(state, self.model_name)
-        column = table["columns"][_column_index(table, self.old_name)]
+        index, self.suffix = _column_index(table, self.old_name)
+        column = table["columns"][index]
         if column["name"] == column["field"]:
-            column["name"] = self.new_name
-        column["field"] = self.new_name
+            column["name"] = self.new_name + self.suffix
+        column["field"] = self.new_name + self.suffix
 
     def renames(self) -> dict[str, str]:
-        return {f"{self.model_name}.{self.old_name}": self.new_name}
+        return {f"{self.model_name}.{self.old_name}{self.suffix}": self.new_name + self.suffix}
 
     def describe(self) -> str:
         return f"Rename field {self.old_name} on {self.model_name} to {self.new_name}"

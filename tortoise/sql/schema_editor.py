@@ -439,13 +439,8 @@ class SqliteSchemaEditor(SchemaEditor):
                     value = f"COALESCE({value},{fallback})"
             elif fallback is not None:
                 value = fallback
-            elif column["null"]:
+            else:  # NULL; a NOT NULL column then fails on existing rows (as ADD COLUMN does elsewhere)
                 continue
-            else:
-                raise ValueError(
-                    f"cannot add NOT NULL column {new['model'] or new['table']}.{column['field']} to existing rows "
-                    "without a default; give the field a default or null=True"
-                )
             columns.append(q(column["name"]))
             values.append(value)
         statements = self.create_table(new, name=temp)[:1]
