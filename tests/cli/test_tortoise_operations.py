@@ -182,6 +182,16 @@ Migration.operations.append(ops.RemoveIndex(model_name="Post", name="no_such_ind
 """)
     result = project.tortoise("migrate", ok=False)
     assert result.returncode != 0 and "'Post' has no index no_such_index" in result.stderr and "ix_post_title" in result.stderr
+    write(project, "0001_initial", INITIAL + """
+Migration.operations += [
+    ops.AddField(model_name="Post", name="readers", field=fields.ManyToManyField("blog.Author", related_name="read", through="post_readers")),
+    ops.AddField(model_name="Post", name="editors", field=fields.ManyToManyField("blog.Author", related_name="edited", through="post_editors")),
+    ops.RemoveField(model_name="Post", name="readers"),
+]
+""")
+    result = project.tortoise("migrate", ok=False)  # the state does not say which through table was the readers'
+    assert result.returncode != 0 and "Post.readers: cannot tell which through table" in result.stderr
+    assert "post_readers" in result.stderr and "post_editors" in result.stderr
     assert not project.tortoise("history").stdout.count("0001")
 
 

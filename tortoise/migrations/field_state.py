@@ -189,6 +189,8 @@ def add_field(state: State, model: str, name: str, field: Field) -> None:
     table = state["tables"][model]
     if isinstance(field, ManyToManyFieldInstance):
         through_key, through = through_table(state, model, table["table"], key_column(table), field)
+        if through_key in state["tables"]:
+            raise MigrationError(f"{model}.{name}: through table {through['table']!r} exists already")
         state["tables"][through_key] = through
         return
     column, fk = column_for(state, model, name, field)
@@ -200,13 +202,16 @@ def add_field(state: State, model: str, name: str, field: Field) -> None:
 def _through_of(state: State, model: str, name: str, backward: str | None = None) -> str:
     """The state key of the through table a many-to-many field of ``model`` has: the one
     whose owner side (its first key column, named ``backward`` if given) points at the
-    model's table.  Several candidates are an error (the state does not name the field)."""
+    model's table.  None or several candidates are an error (the state does not name the field)."""
     own = state["tables"][model]["table"]
-    found = [
-        key for key, through in state["tables"].items()
-        if key.startswith("m2m:") and (backward is None or through["columns"][0]["name"] == backward)
-        and ([fk["to_table"] for fk in through["fks"][:1]] or [own]) == [own]
-    ]
+    if backward is None:
+        found = through_tables_of(state, own)
+    else:  # a through table without key constraints is known by its column only
+        found = [
+            key for key, through in state["tables"].items()
+            if key.startswith("m2m:") and through["columns"][0]["name"] == backward
+            and ([fk["to_table"] for fk in through["fks"][:1]] or [own]) == [own]
+        ]
     if len(found) != 1:
         raise MigrationError(
             f"{model}.{name}: cannot tell which through table the many-to-many field has "
