@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tortoise.cli.utils import read_toml
 from tortoise.exceptions import ConfigurationError
 
 SECTION = "tool.aerich"
@@ -14,38 +15,11 @@ SECTION = "tool.aerich"
 OTHER_SECTIONS = ("tool.tortoise",)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10: the few keys we need, read by hand
-        return _read_simple(path.read_text())
-    try:
-        return tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigurationError(f"{path} is not valid TOML: {exc}") from None
-
-
-def _read_simple(text: str) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    section: dict[str, Any] = data
-    for line in text.splitlines():
-        header = re.match(r"^\s*\[([^\]]+)\]\s*$", line)
-        if header:
-            section = data
-            for part in header.group(1).strip().split("."):
-                section = section.setdefault(part.strip(), {})
-            continue
-        pair = re.match(r'^\s*([\w-]+)\s*=\s*"([^"]*)"\s*$', line)
-        if pair:
-            section[pair.group(1)] = pair.group(2)
-    return data
-
-
 def read_settings(config_file: str) -> dict[str, Any]:
     path = Path(config_file)
     if not path.is_file():
         raise ConfigurationError(f"{config_file} not found: run `aerich init -t module.TORTOISE_ORM` first")
-    data = _read_toml(path)
+    data = read_toml(path)
     for name in (SECTION, *OTHER_SECTIONS):
         section: Any = data
         for part in name.split("."):

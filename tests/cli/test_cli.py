@@ -1,6 +1,7 @@
 """The ``tortoise`` console script on a temporary project, on the database under test."""
 from __future__ import annotations
 
+import json
 import textwrap
 
 import pytest
@@ -167,6 +168,21 @@ async def test_config_from_environment_and_pyproject(project) -> None:
     assert await project.rows("SELECT name FROM author") == []
     missing = project.tortoise("heads", config=False, env={"TORTOISE_ORM": "nowhere.TORTOISE_ORM"}, ok=False)
     assert missing.returncode != 0 and "nowhere" in missing.stderr
+
+
+async def test_config_from_a_json_file(project) -> None:
+    """``--config-file`` names a JSON (or YAML) file holding the configuration, as in Tortoise 1.x."""
+    project.models(V1)
+    (project.path / "blog" / "migrations").mkdir()
+    (project.path / "blog" / "migrations" / "__init__.py").touch()
+    config = {"connections": {"default": project.db_url}, "apps": {"blog": {"models": ["blog.models"], "default_connection": "default"}}}
+    project.write("orm.json", json.dumps(config))
+    assert "blog.0001_initial" in project.tortoise("--config-file", "orm.json", "makemigrations", config=False).stdout
+    project.tortoise("--config-file", "orm.json", "migrate", config=False)
+    assert await project.rows("SELECT name FROM author") == []
+    project.write("orm.toml", "")
+    wrong = project.tortoise("--config-file", "orm.toml", "heads", config=False, ok=False)
+    assert wrong.returncode != 0 and "orm.toml" in wrong.stderr and ".json" in wrong.stderr
 
 
 async def test_shell_and_inspectdb(project) -> None:

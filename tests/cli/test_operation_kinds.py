@@ -20,6 +20,10 @@ STEPS = [  # (name, models, extra makemigrations arguments, operation written)
     ("table", BASE + "\n    class Meta:\n        table = \"article\"\n        table_description = \"Posts\"\n", [], "AlterModelOptions"),
     ("tags", BASE + "\nclass Tag(Model):\n    id = fields.IntField(primary_key=True)\n    posts = fields.ManyToManyField(\"blog.Post\", related_name=\"tags\")\n", [], "CreateModel"),
     ("writer", BASE.replace("class Author(", "class Writer(").replace("blog.Author", "blog.Writer"), ["--rename", "Author:Writer"], "RenameModel"),
+    # the class is renamed, the table keeps its name: the default table follows the model on
+    # replay, so the migration names the table again
+    ("kept", BASE.replace("class Author(", "class Writer(").replace("blog.Author", "blog.Writer").replace(
+        "max_length=50)\n", "max_length=50)\n\n    class Meta:\n        table = \"author\"\n", 1), ["--rename", "Author:Writer"], "AlterModelOptions"),
 ]
 
 

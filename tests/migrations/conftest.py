@@ -19,6 +19,7 @@ import pytest
 
 from tests.conftest import TEST_DB, URL_TEMPLATES, unique_name
 from tortoise.config import expand_db_url
+from tortoise.sql.introspection import describe_table, list_tables
 
 AERICH = str(Path(sys.executable).with_name("aerich"))
 
@@ -90,6 +91,46 @@ class Project:
         if self.client is not None:
             await self.client.close()
             self.client = None
+
+
+#: a script creating the settings' models with generate_schemas() (run in the project)
+GENERATE = """
+import asyncio, settings
+from tortoise import Tortoise
+
+async def main():
+    await Tortoise.init(config=settings.TORTOISE_ORM)
+    await Tortoise.generate_schemas(safe=False)
+    await Tortoise.close_connections()
+
+asyncio.run(main())
+"""
+
+
+def normalise(info: dict) -> dict:
+    columns = {c["name"]: {k: v for k, v in c.items() if k != "name"} for c in info["columns"]}
+    return {
+        "columns": columns,
+        "fks": sorted((f["column"], f["to_table"], f["to_column"], f["on_delete"]) for f in info["fks"]),
+        "indexes": sorted((i["name"] or "", tuple(i["columns"]), bool(i["unique"])) for i in info["indexes"]),
+    }
+
+
+async def catalog(url: str) -> dict:
+    """Every table's columns, keys and indexes as introspected (to compare two databases)."""
+    client = raw_client(url)
+    await client.create_connection(with_db=True)
+    try:
+        tables = {t: normalise(await describe_table(client, t)) for t in await list_tables(client)}
+        if TEST_DB == "postgres":  # names PostgreSQL derives from the table: keys, sequences
+            rows = await client.execute_query_dict(
+                "SELECT relname FROM pg_class WHERE relkind IN ('S', 'i') "
+                "AND relnamespace=(SELECT oid FROM pg_namespace WHERE nspname=current_schema()) ORDER BY relname"
+            )
+            tables["<relations>"] = [r["relname"] for r in rows]
+        return tables
+    finally:
+        await client.close()
 
 
 def fresh_url(tmp_path: Path) -> str:

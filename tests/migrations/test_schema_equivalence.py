@@ -11,8 +11,7 @@ import subprocess
 import sys
 
 from tests.conftest import TEST_DB
-from tests.migrations.conftest import fresh_url, raw_client
-from tortoise.sql.introspection import describe_table, list_tables
+from tests.migrations.conftest import GENERATE, catalog, fresh_url, raw_client
 
 V1 = '''
 class Author(Model):
@@ -73,44 +72,6 @@ class Book(Model):
         unique_together = (("title", "pages"),)
         indexes = (("title", "price"),)
 '''
-
-GENERATE = """
-import asyncio, settings
-from tortoise import Tortoise
-
-async def main():
-    await Tortoise.init(config=settings.TORTOISE_ORM)
-    await Tortoise.generate_schemas(safe=False)
-    await Tortoise.close_connections()
-
-asyncio.run(main())
-"""
-
-
-def normalise(info: dict) -> dict:
-    columns = {c["name"]: {k: v for k, v in c.items() if k != "name"} for c in info["columns"]}
-    return {
-        "columns": columns,
-        "fks": sorted((f["column"], f["to_table"], f["to_column"], f["on_delete"]) for f in info["fks"]),
-        "indexes": sorted((i["name"] or "", tuple(i["columns"]), bool(i["unique"])) for i in info["indexes"]),
-    }
-
-
-async def catalog(url: str) -> dict:
-    client = raw_client(url)
-    await client.create_connection(with_db=True)
-    try:
-        tables = {t: normalise(await describe_table(client, t)) for t in await list_tables(client)}
-        if TEST_DB == "postgres":  # names PostgreSQL derives from the table: keys, sequences
-            rows = await client.execute_query_dict(
-                "SELECT relname FROM pg_class WHERE relkind IN ('S', 'i') "
-                "AND relnamespace=(SELECT oid FROM pg_namespace WHERE nspname=current_schema()) ORDER BY relname"
-            )
-            tables["<relations>"] = [r["relname"] for r in rows]
-        return tables
-    finally:
-        await client.close()
-
 
 async def test_migrated_fresh_and_generated_schemas_are_equal(project, tmp_path):
     project.models(V1)

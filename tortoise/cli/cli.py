@@ -10,7 +10,7 @@ import sys
 from typing import Any, Callable
 
 from tortoise import Tortoise, connections
-from tortoise.cli.utils import CLIError, as_dict, get_tortoise_config, infer_migrations_module, normalize_apps_config, tortoise_orm_config
+from tortoise.cli.utils import CLIError, as_dict, config_from_file, get_tortoise_config, infer_migrations_module, normalize_apps_config, tortoise_orm_config
 from tortoise.exceptions import BaseORMException
 from tortoise.migrations.autodetector import RenameRequired
 from tortoise.migrations.graph import MigrationKey
@@ -25,7 +25,7 @@ from tortoise.sql.schema_editor import editor_for
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tortoise", description="Tortoise ORM migrations (Aldabra)")
     parser.add_argument("-c", "--config", default=None, help="module.TORTOISE_ORM (default: $TORTOISE_ORM or [tool.tortoise])")
-    parser.add_argument("--config-file", default="pyproject.toml", help="the pyproject.toml to read [tool.tortoise] from")
+    parser.add_argument("--config-file", default=None, help="a .json, .yml or .yaml file holding the Tortoise configuration")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     init = sub.add_parser("init", help="create the migrations package of each app")
@@ -234,6 +234,8 @@ async def cmd_sqlmigrate(config: dict[str, Any], args: argparse.Namespace) -> No
         if kind == "sql":
             for statement in value:
                 print(statement.rstrip().rstrip(";") + ";")
+        elif kind == "bound":
+            print(f"{value[0].rstrip().rstrip(';')};  -- params: {value[1]!r}")
         else:
             print(f"-- RunPython: {getattr(value, '__name__', value)} (Python code, no SQL)")
 
@@ -266,12 +268,18 @@ def _ask(question: str) -> bool:
 
 
 def load_config(args: argparse.Namespace) -> dict[str, Any]:
-    dotted = args.config or tortoise_orm_config(args.config_file)
-    if not dotted:
-        raise CLIError("no configuration: pass -c module.TORTOISE_ORM, set TORTOISE_ORM, or add tortoise_orm to [tool.tortoise] in pyproject.toml")
     if "." not in sys.path:  # the project's modules, as `python -m` would find them
         sys.path.insert(0, ".")
-    config = as_dict(get_tortoise_config(dotted))
+    if args.config_file:
+        config = config_from_file(args.config_file)
+    else:
+        dotted = args.config or tortoise_orm_config()
+        if not dotted:
+            raise CLIError(
+                "no configuration: pass -c module.TORTOISE_ORM or --config-file FILE, set TORTOISE_ORM, "
+                "or add tortoise_orm to [tool.tortoise] in pyproject.toml"
+            )
+        config = as_dict(get_tortoise_config(dotted))
     config["apps"] = normalize_apps_config(config["apps"])
     return config
 

@@ -5,21 +5,52 @@ import copy
 import importlib
 import importlib.util
 import os
+import re
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from tortoise.config import _read_config_file
+from tortoise.exceptions import ConfigurationError
 
 
 class CLIError(Exception):
     """A user error: printed as one line, exit code 1."""
 
 
+def read_toml(path: Path) -> dict[str, Any]:
+    """A pyproject.toml as a dict (Python 3.10 has no tomllib: the plain string keys of its
+    sections are read by hand, which is all the CLIs need)."""
+    try:
+        import tomllib
+    except ImportError:
+        return _read_simple(path.read_text())
+    try:
+        return tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigurationError(f"{path} is not valid TOML: {exc}") from None
+
+
+def _read_simple(text: str) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    section: dict[str, Any] = data
+    for line in text.splitlines():
+        header = re.match(r"^\s*\[([^\]]+)\]\s*$", line)
+        if header:
+            section = data
+            for part in header.group(1).strip().split("."):
+                section = section.setdefault(part.strip(), {})
+            continue
+        pair = re.match(r'^\s*([\w-]+)\s*=\s*"([^"]*)"\s*$', line)
+        if pair:
+            section[pair.group(1)] = pair.group(2)
+    return data
+
+
 def _pyproject_setting(path: Path) -> str:
     if not path.is_file():
         return ""
-    from aerich.config import _read_toml
-
-    section = _read_toml(path).get("tool", {}).get("tortoise", {})
+    section = read_toml(path).get("tool", {}).get("tortoise", {})
     return str(section.get("tortoise_orm", "") or "")
 
 
@@ -45,6 +76,14 @@ def get_tortoise_config(dotted: str) -> Any:
     # Tortoise 1.x returns its typed TortoiseConfig here; use it where tortoise.config has it
     typed = getattr(importlib.import_module("tortoise.config"), "TortoiseConfig", None)
     return typed.from_dict(config) if typed is not None else config
+
+
+def config_from_file(path: str) -> dict[str, Any]:
+    """The configuration in a JSON or YAML file (``--config-file``), as ``Tortoise.init`` reads it."""
+    config = _read_config_file(path)
+    if not isinstance(config, dict) or "apps" not in config:
+        raise CLIError(f"{path} holds no Tortoise configuration (a mapping with 'connections' and 'apps')")
+    return config
 
 
 def as_dict(config: Any) -> Any:

@@ -15,11 +15,13 @@ loader and recorder table into the same state, autodetector, schema editor and e
 #     class Migration(migrations.Migration): operations = [migrations.CreateModel(...)]
 from tortoise.migrations.migration import Migration  # noqa: E402
 from tortoise.migrations.operations import (  # noqa: E402
-    AddConstraint, AddField, AddIndex, AlterField, AlterModelOptions, CreateModel, DeleteModel, RemoveConstraint,
-    RemoveField, RemoveIndex, RenameField, RenameModel, RunPython, RunSQL,
+    AddConstraint, AddField, AddIndex, AlterField, AlterModelOptions, CreateModel, CreateSchema, DeleteModel,
+    DropSchema, Operation, RemoveConstraint, RemoveField, RemoveIndex, RenameConstraint, RenameField, RenameIndex,
+    RenameModel, RunPython, RunSQL,
 )
 
 __all__ = [
-    "AddConstraint", "AddField", "AddIndex", "AlterField", "AlterModelOptions", "CreateModel", "DeleteModel",
-    "Migration", "RemoveConstraint", "RemoveField", "RemoveIndex", "RenameField", "RenameModel", "RunPython", "RunSQL",
+    "AddConstraint", "AddField", "AddIndex", "AlterField", "AlterModelOptions", "CreateModel", "CreateSchema",
+    "DeleteModel", "DropSchema", "Migration", "Operation", "RemoveConstraint", "RemoveField", "RemoveIndex",
+    "RenameConstraint", "RenameField", "RenameIndex", "RenameModel", "RunPython", "RunSQL",
 ]

@@ -11,7 +11,7 @@ import copy
 import inspect
 from typing import Any, Callable
 
-from tortoise.migrations import operations as ops
+from tortoise.migrations import operations as ops, run_python
 from tortoise.migrations.autodetector import diff, match_tables
 from tortoise.migrations.exceptions import MigrationError
 from tortoise.migrations.executor import Executor
@@ -19,14 +19,14 @@ from tortoise.migrations.graph import MigrationKey
 from tortoise.migrations.native_loader import NativeLoader
 from tortoise.migrations.recorder import Recorder
 
-Step = tuple[str, Any]  # ("sql", [statements]) or ("python", callable)
+Step = tuple[str, Any]  # ("sql", [statements]), ("bound", (statement, params)) or ("python", callable)
 
 
 def migration_steps(editor: Any, loader: NativeLoader, key: MigrationKey, backward: bool = False) -> list[Step]:
     migration = loader.graph.nodes[key]
     state = loader.state_before(key)
     forward: list[Step] = []
-    reverse: list[Step] = []
+    reverse: list[list[Step]] = []  # per operation (or segment), undone last first
     segment: list[ops.Operation] = []
 
     def flush() -> None:
@@ -36,12 +36,12 @@ def migration_steps(editor: Any, loader: NativeLoader, key: MigrationKey, backwa
         after = copy.deepcopy(state)
         renames: dict[str, str] = {}
         for operation in segment:
-            operation.state_forwards(after)
+            loader.forwards(operation, after)
             renames.update(operation.renames())
         before = match_tables(state, after, renames=renames, allow_drop=True)
         up, down = diff(before, after, renames=renames, allow_drop=True)
         forward.append(("sql", editor.migration_sql(up, before, after)))
-        reverse.append(("sql", editor.migration_sql(down, after, before)))
+        reverse.append([("sql", editor.migration_sql(down, after, before))])
         state = after
         segment.clear()
 
@@ -51,17 +51,22 @@ def migration_steps(editor: Any, loader: NativeLoader, key: MigrationKey, backwa
             continue
         flush()
         if isinstance(operation, ops.RunSQL):
-            forward.append(("sql", ops.RunSQL.statements(operation.sql)))
-            reverse.append(("sql", ops.RunSQL.statements(operation.reverse_sql)) if operation.reverse_sql is not None else ("irreversible", operation))
+            forward += ops.RunSQL.steps(operation.sql)
+            reverse.append(ops.RunSQL.steps(operation.reverse_sql) if operation.reverse_sql is not None else [("irreversible", operation)])
+        elif not isinstance(operation, ops.RunPython):  # SQL of its own (schemas, constraint names)
+            forward.append(("sql", operation.sql(editor, state, False)))
+            reverse.append([("sql", operation.sql(editor, state, True))])
         else:
             forward.append(("python", operation.code))
-            reverse.append(("python", operation.reverse_code) if operation.reverse_code else ("irreversible", operation))
+            reverse.append([("python", operation.reverse_code) if operation.reverse_code else ("irreversible", operation)])
     flush()
-    if backward:
-        for kind, value in reverse:
-            if kind == "irreversible":
-                raise MigrationError(f"migration {key} cannot be reverted: its {value.describe()} has no reverse")
-    return _joined(list(reversed(reverse)) if backward else forward)
+    if not backward:
+        return _joined(forward)
+    undo = [step for group in reversed(reverse) for step in group]
+    for kind, value in undo:
+        if kind == "irreversible":
+            raise MigrationError(f"migration {key} cannot be reverted: its {value.describe()} has no reverse")
+    return _joined(undo)
 
 
 def _joined(steps: list[Step]) -> list[Step]:
@@ -99,8 +104,10 @@ class NativeExecutor(Executor):
                     for number, (kind, value) in enumerate(steps):
                         if kind == "sql":
                             await self._execute(conn, ";\n".join(value), f"{'down' if backward else 'up'}grade:{key.name}#{number}")
+                        elif kind == "bound":
+                            await conn.execute_query(*value)
                         else:
-                            result = value(conn)
+                            result = run_python.call(value, conn)
                             if inspect.isawaitable(result):
                                 await result
                 if backward:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tortoise.migrations import field_state
 from tortoise.migrations.exceptions import MigrationError
 from tortoise.migrations.graph import MigrationGraph, MigrationKey
 from tortoise.migrations.migration import Migration
@@ -57,6 +58,22 @@ class NativeLoader:
             for app, name in migration.dependencies:
                 self.graph.add_dependency(key, self.resolve(app, name))
         self.graph.check_cycles()
+        self._states: dict[str, dict[str, Any]] = {}
+        self._replaying: set[str] = set()
+
+    def forwards(self, operation: Any, state: dict[str, Any]) -> None:
+        """Apply an operation to an app's state; its relations may name other apps' models."""
+        with field_state.other_apps(self._other_table):
+            operation.state_forwards(state)
+
+    def _other_table(self, app: str, model: str) -> dict[str, Any] | None:
+        """A model's table in the state of all of its app's migrations (None while that app
+        is itself being replayed, or unknown)."""
+        if app not in self.modules or app in self._replaying:
+            return None
+        if app not in self._states:
+            self._states[app] = self.project_state(app)
+        return self._states[app]["tables"].get(model)
 
     def _squash(self) -> None:
         """A migration that ``replaces`` others stands for them (its originals leave the graph)."""
@@ -108,7 +125,11 @@ class NativeLoader:
     def project_state(self, app: str, keys: list[MigrationKey] | None = None) -> dict[str, Any]:
         """The app's state after ``keys`` (default: all of its migrations)."""
         state = empty_state()
-        for key in self.app_order(app) if keys is None else keys:
-            for operation in self.graph.nodes[key].operations:
-                operation.state_forwards(state)
+        self._replaying.add(app)
+        try:
+            for key in self.app_order(app) if keys is None else keys:
+                for operation in self.graph.nodes[key].operations:
+                    self.forwards(operation, state)
+        finally:
+            self._replaying.discard(app)
         return copy.deepcopy(state)

@@ -27,8 +27,8 @@ GROUPS = (  # (table key, how to name one, remove operation, add operation)
 
 def _group_op(cls: type, key: str, group: Any, named: Any) -> ops.Operation:
     if cls in (ops.AddIndex, ops.RemoveIndex):
-        return cls(key, group["columns"], group["unique"])
-    return cls(key, named(group))
+        return cls(key, fields=group["columns"], unique=group["unique"])
+    return cls(key, constraint=named(group))
 
 
 def _create(key: str, table: dict[str, Any]) -> ops.CreateModel:
@@ -47,7 +47,9 @@ def operations_between(old: dict[str, Any], new: dict[str, Any], **rename_option
     result: list[ops.Operation] = [ops.RenameModel(a, b) for a, b in zip(old["tables"], matched["tables"]) if a != b]
     detector = Autodetector(matched, new, **rename_options)
     detector.operations()  # decides the column renames (or raises RenameRequired)
-    current = copy.deepcopy(matched)
+    current = copy.deepcopy(old)
+    for rename in result:  # what the loader will replay (a default table name follows the model)
+        rename.state_forwards(current)
     for key, pairs in detector.decided.items():
         for old_column, new_column in pairs.items():
             rename = ops.RenameField(key, find_column(current["tables"][key], old_column)["field"], find_column(new["tables"][key], new_column)["field"])

@@ -10,7 +10,9 @@ import datetime
 import json
 from typing import Any
 
+from tortoise.sql import records
 from tortoise.sql.schema_editor import editor_for
+from tortoise.sql.statements import insert
 
 
 class Recorder:
@@ -20,10 +22,7 @@ class Recorder:
         #: the column naming the migration, and the one holding its state (None: a time stamp instead)
         self.version, self.content = version, content
         self.dialect = client.dialect
-        self.name = self.dialect.quote(table["table"])
-
-    def _ph(self, count: int) -> list[str]:
-        return [self.dialect.placeholder(i) for i in range(count)]
+        self.name = table["table"]
 
     async def ensure(self) -> None:
         if await self.exists():
@@ -34,39 +33,28 @@ class Recorder:
 
     async def exists(self) -> bool:
         try:
-            await self.client.execute_query(f"SELECT 1 FROM {self.name} WHERE 1=0")
+            await self.client.execute_query(records.probe(self.dialect, self.name))
         except Exception:
             return False
         return True
 
     async def applied(self, app: str, conn: Any = None) -> list[str]:
         """Applied versions of ``app``, oldest first."""
-        (p,) = self._ph(1)
-        rows = await (conn or self.client).execute_query_dict(
-            f"SELECT {self.dialect.quote(self.version)} AS v FROM {self.name} WHERE {self.dialect.quote('app')}={p} "
-            f"ORDER BY {self.dialect.quote('id')}",
-            [app],
-        )
+        sql = records.select_where(self.dialect, self.name, self.version, "v", ["app"], order_by="id")
+        rows = await (conn or self.client).execute_query_dict(sql, [app])
         return [r["v"] for r in rows]
 
     async def record(self, app: str, version: str, content: dict[str, Any], conn: Any = None) -> None:
-        q = self.dialect.quote
-        p = self._ph(3)
         if self.content is None:
             extra, value = "applied_at", datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
         else:
             extra, value = self.content, json.dumps(content)
-        await (conn or self.client).execute_query(
-            f"INSERT INTO {self.name} ({q(self.version)},{q('app')},{q(extra)}) VALUES ({','.join(p)})",
-            [version, app, value],
-        )
+        sql = insert(self.dialect, self.name, [self.version, "app", extra])
+        await (conn or self.client).execute_query(sql, [version, app, value])
 
     async def forget(self, app: str, version: str, conn: Any = None) -> None:
-        q = self.dialect.quote
-        p = self._ph(2)
-        await (conn or self.client).execute_query(
-            f"DELETE FROM {self.name} WHERE {q('app')}={p[0]} AND {q(self.version)}={p[1]}", [app, version]
-        )
+        sql = records.delete_where(self.dialect, self.name, ["app", self.version])
+        await (conn or self.client).execute_query(sql, [app, version])
 
     # --- progress inside a migration (MySQL: DDL commits statement by statement) ---------------
     # Kept as rows of the same table under the app label "<app>@progress", which
@@ -75,12 +63,8 @@ class Recorder:
         if self.content is None:  # no content column: the count rides in the version, "<key>#<n>"
             marks = [v for v in await self.applied(f"{app}@progress") if v.rsplit("#", 1)[0] == key]
             return int(marks[-1].rsplit("#", 1)[1]) if marks else 0
-        q = self.dialect.quote
-        p = self._ph(2)
-        rows = await self.client.execute_query_dict(
-            f"SELECT {q('content')} AS c FROM {self.name} WHERE {q('app')}={p[0]} AND {q('version')}={p[1]}",
-            [f"{app}@progress", key],
-        )
+        sql = records.select_where(self.dialect, self.name, "content", "c", ["app", "version"])
+        rows = await self.client.execute_query_dict(sql, [f"{app}@progress", key])
         if not rows:
             return 0
         content = rows[0]["c"]
@@ -99,5 +83,4 @@ class Recorder:
             await self.record(f"{app}@progress", key, {"done": done})
 
     async def forget_app(self, app: str) -> None:
-        (p,) = self._ph(1)
-        await self.client.execute_query(f"DELETE FROM {self.name} WHERE {self.dialect.quote('app')}={p}", [app])
+        await self.client.execute_query(records.delete_where(self.dialect, self.name, ["app"]), [app])

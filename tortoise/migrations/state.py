@@ -29,7 +29,7 @@ from __future__ import annotations
 import base64
 import json
 import zlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from tortoise.exceptions import ConfigurationError
 from tortoise.sql.ddl import pk_column_field
@@ -58,7 +58,8 @@ def _constant(value: Any) -> Any:
     return None
 
 
-def _column(field: "Field") -> dict[str, Any]:
+def field_column(field: "Field") -> dict[str, Any]:
+    """The state column of a field bound to its name."""
     auto = bool(field.pk and field.generated)
     types = {}
     for name, dialect in DIALECTS.items():
@@ -89,11 +90,12 @@ def _column_of(model: "type[Model]", name: str) -> str:
     return field.column
 
 
-def _index(model: "type[Model]", index: Any) -> dict[str, Any]:
-    """A Meta.indexes entry: a tuple of field names or an ``Index``."""
+def index_entry(column_of: Callable[[str], str], index: Any, model: str) -> dict[str, Any]:
+    """A Meta.indexes entry (a tuple of field names or an ``Index``); ``column_of`` maps a
+    field name to its column."""
     names = getattr(index, "fields", index)
     names = (names,) if isinstance(names, str) else names
-    group: dict[str, Any] = {"columns": [_column_of(model, n) for n in names], "unique": False}
+    group: dict[str, Any] = {"columns": [column_of(n) for n in names], "unique": False}
     if getattr(index, "name", None):
         group["name"] = index.name
     if getattr(index, "INDEX_TYPE", ""):
@@ -103,10 +105,10 @@ def _index(model: "type[Model]", index: Any) -> dict[str, Any]:
         bad = [n for n, v in condition.items() if v is not None and _constant(v) is None]
         if bad:
             raise ConfigurationError(
-                f"{model.__name__}: index {getattr(index, 'name', None) or list(names)}: condition on {', '.join(bad)} "
+                f"{model}: index {getattr(index, 'name', None) or list(names)}: condition on {', '.join(bad)} "
                 "must compare with a constant (str, number, bool, enum member or None)"
             )
-        group["condition"] = [[_column_of(model, n), _constant(v)] for n, v in condition.items()]
+        group["condition"] = [[column_of(n), _constant(v)] for n, v in condition.items()]
     return group
 
 
@@ -127,49 +129,54 @@ def model_table(model: "type[Model]") -> dict[str, Any]:
         )
     indexes = []
     for index in meta.indexes:
-        group = _index(model, index)
+        group = index_entry(lambda name: _column_of(model, name), index, model.__name__)
         if group not in indexes:
             indexes.append(group)
     return {
         "model": model.__name__,
         "table": meta.db_table,
         "description": meta.table_description or None,
-        "columns": [_column(f) for f in meta.db_fields],
+        "columns": [field_column(f) for f in meta.db_fields],
         "fks": fks,
         "indexes": indexes,
         "unique_together": [[_column_of(model, n) for n in g] for g in meta.unique_together],
     }
 
 
-def through_table(model: "type[Model]", field: Any) -> dict[str, Any]:
-    meta, target = model._meta, field.related_model._meta
-    own_pk, target_pk = pk_column_field(meta), pk_column_field(target)
+def through_columns(
+    through: str, description: str | None, on_delete: str | None, unique: bool,
+    backward: tuple[str, str, str, dict[str, str]], forward: tuple[str, str, str, dict[str, str]],
+) -> dict[str, Any]:
+    """A many-to-many through table; ``backward``/``forward`` are (column, referenced table,
+    referenced column, column types); ``on_delete`` None means no FK constraints."""
 
-    def key_column(name: str, pk: "Field") -> dict[str, Any]:
-        types = {n: d.fk_column_type(pk) for n, d in DIALECTS.items()}
+    def key_column(name: str, types: dict[str, str]) -> dict[str, Any]:
         return {
             "name": name, "field": name, "types": types, "auto": False, "pk": False, "null": False,
             "unique": False, "index": False, "default": None, "fill": None, "description": None,
         }
 
-    fks = []
-    if field.db_constraint:
-        fks = [
-            {"column": field.backward_key, "to_table": meta.db_table, "to_column": own_pk.column, "on_delete": field.on_delete.value},
-            {"column": field.forward_key, "to_table": target.db_table, "to_column": target_pk.column, "on_delete": field.on_delete.value},
-        ]
-    indexes = []
-    if field.create_unique_index:
-        indexes.append({"columns": [field.backward_key, field.forward_key], "unique": True})
+    ends = (backward, forward)
+    fks = [{"column": c, "to_table": t, "to_column": k, "on_delete": on_delete} for c, t, k, _ in ends] if on_delete else []
     return {
         "model": None,
-        "table": field.through,
-        "description": field.description or None,
-        "columns": [key_column(field.backward_key, own_pk), key_column(field.forward_key, target_pk)],
+        "table": through,
+        "description": description or None,
+        "columns": [key_column(c, types) for c, _, _, types in ends],
         "fks": fks,
-        "indexes": indexes,
+        "indexes": [{"columns": [backward[0], forward[0]], "unique": True}] if unique else [],
         "unique_together": [],
     }
+
+
+def through_table(model: "type[Model]", field: Any) -> dict[str, Any]:
+    meta, target = model._meta, field.related_model._meta
+    own_pk, target_pk = pk_column_field(meta), pk_column_field(target)
+    return through_columns(
+        field.through, field.description, field.on_delete.value if field.db_constraint else None, field.create_unique_index,
+        (field.backward_key, meta.db_table, own_pk.column, {n: d.fk_column_type(own_pk) for n, d in DIALECTS.items()}),
+        (field.forward_key, target.db_table, target_pk.column, {n: d.fk_column_type(target_pk) for n, d in DIALECTS.items()}),
+    )
 
 
 def state_from_models(models: list["type[Model]"]) -> dict[str, Any]:

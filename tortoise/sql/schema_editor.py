@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tortoise.exceptions import UnSupportedError
 from tortoise.sql.ddl import constraint_name
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -144,6 +145,16 @@ class SchemaEditor:
 
     def rename_table(self, old: str, new: str, table: Table) -> list[str]:
         return [f"ALTER TABLE {self.q(old)} RENAME TO {self.q(new)}"]
+
+    # --- schemas and constraint names (Tortoise 1.x operations outside the state) --------------
+    def create_schema(self, name: str) -> list[str]:
+        return [f"CREATE SCHEMA IF NOT EXISTS {self.q(name)}"]
+
+    def drop_schema(self, name: str) -> list[str]:
+        return [f"DROP SCHEMA IF EXISTS {self.q(name)}"]
+
+    def rename_constraint(self, table: str, old: str, new: str) -> list[str]:
+        return [f"ALTER TABLE {self.q(table)} RENAME CONSTRAINT {self.q(old)} TO {self.q(new)}"]
 
     # --- columns ------------------------------------------------------------------------------
     def add_column(self, table: Table, column: dict[str, Any]) -> list[str]:
@@ -335,6 +346,10 @@ class PostgresSchemaEditor(SchemaEditor):
 
 
 class MySQLSchemaEditor(SchemaEditor):
+    def rename_constraint(self, table: str, old: str, new: str) -> list[str]:
+        """Unique constraints are indexes here, renamed as such."""
+        return [f"ALTER TABLE {self.q(table)} RENAME INDEX {self.q(old)} TO {self.q(new)}"]
+
     def unique_name(self, table: Table, column: str) -> str:
         return column
 
@@ -370,6 +385,15 @@ class SqliteSchemaEditor(SchemaEditor):
 
     def unique_name(self, table: Table, column: str) -> str:  # pragma: no cover - rebuilt instead
         raise NotImplementedError
+
+    def create_schema(self, name: str) -> list[str]:
+        raise UnSupportedError(f"SQLite has no schemas: cannot create schema {name!r}")
+
+    def drop_schema(self, name: str) -> list[str]:
+        raise UnSupportedError(f"SQLite has no schemas: cannot drop schema {name!r}")
+
+    def rename_constraint(self, table: str, old: str, new: str) -> list[str]:
+        raise UnSupportedError(f"SQLite cannot rename constraint {old!r} of table {table!r} (constraints have no names to change)")
 
     def migration_sql(self, operations: list[Operation], before: State, after: State, safe: bool = False) -> list[str]:
         rebuilt = {op.key for op in operations if self._needs_rebuild(op, after)}
@@ -415,13 +439,8 @@ class SqliteSchemaEditor(SchemaEditor):
                     value = f"COALESCE({value},{fallback})"
             elif fallback is not None:
                 value = fallback
-            elif column["null"]:
+            else:  # NULL; a NOT NULL column then fails on existing rows (as ADD COLUMN does elsewhere)
                 continue
-            else:
-                raise ValueError(
-                    f"cannot add NOT NULL column {new['model'] or new['table']}.{column['field']} to existing rows "
-                    "without a default; give the field a default or null=True"
-                )
             columns.append(q(column["name"]))
             values.append(value)
         statements = self.create_table(new, name=temp)[:1]
