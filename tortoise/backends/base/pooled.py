@@ -84,6 +84,8 @@ if sys.version_info >= (3, 11):
 
     async def bounded(awaitable: Awaitable[Any], seconds: float | None) -> Any:
         """``await awaitable`` for at most ``seconds`` (TimeoutError), without a new task."""
+        if seconds is None:  # no timer to arm and cancel
+            return await awaitable
         async with asyncio.timeout(seconds):
             return await awaitable
 
@@ -252,6 +254,12 @@ class PooledClient(BaseDBAsyncClient):
 
     async def _acquire(self, pool: Any) -> Any:
         return await pool.acquire()
+
+    def _free_now(self, pool: Any) -> bool:
+        """True when ``_acquire`` can hand out an idle connection without waiting for
+        another task: it then runs without the ``acquire_timeout`` timer (arming and
+        cancelling one costs about a tenth of a small statement's client time)."""
+        return False
 
     async def _release(self, pool: Any, conn: Any) -> None:
         await pool.release(conn)
@@ -467,7 +475,8 @@ class PooledClient(BaseDBAsyncClient):
         delay = 0.05
         while True:
             try:
-                return await bounded(self._acquire(pool), self.options.acquire_timeout)
+                timeout = None if self._free_now(pool) else self.options.acquire_timeout
+                return await bounded(self._acquire(pool), timeout)
             except asyncio.TimeoutError as exc:
                 raise self._exhausted(exc) from exc
             except Exception as exc:

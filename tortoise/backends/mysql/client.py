@@ -214,6 +214,9 @@ class MySQLClient(PooledClient):
     async def _connect_admin(self) -> Any:
         return await asyncio.wait_for(driver.connect(**self._connect_options(None)), self.connect_timeout)
 
+    def _free_now(self, pool: Any) -> bool:
+        return pool.freesize > 0
+
     async def _close_connection(self, conn: Any) -> None:
         await conn.ensure_closed()
 
