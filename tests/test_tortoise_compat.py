@@ -398,3 +398,19 @@ async def test_a_model_indexed_by_primary_key(other_orm):
     with pytest.raises(ObjectDoesNotExistError) as info:
         await compat_models.Shelf[shelf.pk + 100]
     assert isinstance(info.value, KeyError) and info.value.pk_val == shelf.pk + 100
+
+
+def test_meta_column_views_have_tortoise_shapes():
+    """Libraries (Unfazed's serializer) read these: column names and name↔column maps, not Fields."""
+    from tests.testmodels import Article, Renamed
+
+    assert Article._meta.db_fields == {"id", "title", "body", "views", "author_id"}
+    assert Renamed._meta.db_fields == {"id", "display_name", "rank_col", "legacy_col"}
+    assert Renamed._meta.fields_db_projection == {
+        "id": "id", "name": "display_name", "rank": "rank_col", "legacy": "legacy_col"
+    }
+    assert Renamed._meta.fields_db_projection_reverse["rank_col"] == "rank"
+    assert Article._meta.fetch_fields == {"author"} and Article._meta.fk_fields == {"author"}
+    assert Article._meta.fields >= {"id", "title", "author", "author_id"}
+    assert Article._meta.db_pk_column == "id" and Article._meta.pk_attr == "id"
+    assert Article._meta._model is Article

@@ -272,5 +272,5 @@ class BackwardOneToOneDescriptor:
         if cache in obj.__dict__:
             return obj.__dict__[cache]
         meta = type(obj)._meta
-        key = obj.__dict__.get(meta.column_to_field.get(self.field.to_field_column, meta.pk_attr))
+        key = obj.__dict__.get(meta.fields_db_projection_reverse.get(self.field.to_field_column, meta.pk_attr))
         return self.field.related_model.filter(**{self.field.relation_field: key}).first()

@@ -120,7 +120,7 @@ def _columns(model: "type[Model]", names: Iterable[str] | None) -> list[str]:
     for name in names or ():
         field = meta.fields_map.get(name)
         if field is None:
-            raise FieldError(f"unknown field '{name}' on {model.__name__}; fields are: {', '.join(meta.db_fields_names)}")
+            raise FieldError(f"unknown field '{name}' on {model.__name__}; fields are: {', '.join(meta.data_field_names)}")
         if field.relation_kind in ("fk", "o2o"):
             field = meta.fields_map[field.source_field_name]
         result.append(field.column)

@@ -27,7 +27,7 @@ def construct(model: "type[Model]", saved: bool, values: dict[str, Any]) -> "Mod
     meta = model._meta
     obj = model.__new__(model)
     d = obj.__dict__
-    for field in meta.db_fields:
+    for field in meta.data_fields:
         d[field.model_field_name] = _default(field)
     for key, value in values.items():
         name = meta.pk_attr if key == "pk" else key

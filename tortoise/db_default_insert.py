@@ -30,7 +30,7 @@ class _Plan:
         meta = obj._meta
         dialect = db.dialect
         pk = meta.pk
-        self.fields = [f for f in meta.db_fields if f not in omitted and not (auto_pk and f is pk)]
+        self.fields = [f for f in meta.data_fields if f not in omitted and not (auto_pk and f is pk)]
         self.encode = make_row_encoder(self.fields, dialect)
         self.fetched = ([pk] if auto_pk else []) + (list(omitted) if meta.fetch_db_defaults else [])
         self.returning = dialect.supports_returning and bool(self.fetched)

@@ -133,7 +133,7 @@ def make_initializer(meta: "MetaInfo") -> Callable[..., None]:
         return _plain_initializer(meta)
     env: dict[str, Any] = {"_aldabra_missing": object(), "_aldabra_type_of": type}
     params, body = [], []
-    for i, field in enumerate(meta.db_fields):
+    for i, field in enumerate(meta.data_fields):
         name = field.model_field_name
         key = repr(name)
         if field.pk and field.generated:  # only ever given explicitly: a special argument
@@ -236,8 +236,8 @@ def _plain_hydrator(model: Any, columns: list[tuple[str, Any]], partial: bool) -
 
 
 def _plain_initializer(meta: "MetaInfo") -> Callable[..., None]:
-    fields = [f for f in meta.db_fields if not (f.pk and f.generated)]
-    generated_pk = [f.model_field_name for f in meta.db_fields if f.pk and f.generated]
+    fields = [f for f in meta.data_fields if not (f.pk and f.generated)]
+    generated_pk = [f.model_field_name for f in meta.data_fields if f.pk and f.generated]
 
     def __init__(*args: Any, **kwargs: Any) -> None:  # a field may be named like any parameter
         (obj,) = args

@@ -61,7 +61,13 @@ class MetaInfo:
         self._ordering_checked = False
         self.default_connection: str | None = getattr(meta, "default_connection", None)
         self.fields_map: dict[str, Field] = {}
-        self.db_fields: list[Field] = []  # fields with a column, in table order
+        self.data_fields: list[Field] = []  # fields with a column, in table order
+        # Tortoise's public views of the columns, kept for code written against it
+        self.db_fields: set[str] = set()  # column names
+        self.fields_db_projection: dict[str, str] = {}  # field name → column
+        self.fields_db_projection_reverse: dict[str, str] = {}  # column → field name
+        self.generated_db_fields: tuple[str, ...] = ()
+        self.db_pk_column = ""
         self.pk: Field = None  # type: ignore[assignment]
         self.pk_attr = ""
         self.fk_fields: set[str] = set()
@@ -71,7 +77,6 @@ class MetaInfo:
         self.backward_o2o_fields: set[str] = set()
         #: lookup names of reverse relations (``related_query_name``) → their field names
         self.query_names: dict[str, str] = {}
-        self.column_to_field: dict[str, str] = {}
         self.model: "type[Model]" = None  # type: ignore[assignment]
         self.meta_class: Any = meta
         self._inited = False
@@ -87,16 +92,16 @@ class MetaInfo:
         return set(self.fields_map)
 
     @property
-    def db_fields_names(self) -> list[str]:
-        return [f.model_field_name for f in self.db_fields]
-
-    @property
-    def fields_db_projection(self) -> dict[str, str]:
-        return {f.model_field_name: f.column for f in self.db_fields}
+    def data_field_names(self) -> list[str]:
+        return [f.model_field_name for f in self.data_fields]
 
     @property
     def fetch_fields(self) -> set[str]:
         return self.fk_fields | self.o2o_fields | self.m2m_fields | self.backward_fk_fields | self.backward_o2o_fields
+
+    @property
+    def _model(self) -> "type[Model]":  # Tortoise's name for it
+        return self.model
 
     @property
     def full_name(self) -> str:
@@ -108,18 +113,22 @@ class MetaInfo:
 
     def finalise_columns(self) -> None:
         """Recompute column lists after fields change (relations resolved at init)."""
-        self.db_fields = [f for f in self.fields_map.values() if f.has_db_field]
-        self.validated_fields = [f for f in self.db_fields if f.validators]
+        self.data_fields = [f for f in self.fields_map.values() if f.has_db_field]
+        self.validated_fields = [f for f in self.data_fields if f.validators]
         self._initialize = make_initializer(self)
         # the model's __init__ becomes the generated one unless the model or a parent
         # defines its own (which reaches it through Model.__init__)
         current = self.model.__init__
         if not self.abstract and (current is Model.__init__ or hasattr(current, "generated_for")):
             self.model.__init__ = self._initialize  # type: ignore[misc]
-        self._auto_on_create = [f for f in self.db_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-        self._auto_on_update = [f for f in self.db_fields if getattr(f, "auto_now", False)]
-        self.db_default_fields = [f for f in self.db_fields if f.has_db_default() and not f.pk]
-        self.column_to_field = {f.column: f.model_field_name for f in self.db_fields}
+        self._auto_on_create = [f for f in self.data_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+        self._auto_on_update = [f for f in self.data_fields if getattr(f, "auto_now", False)]
+        self.db_default_fields = [f for f in self.data_fields if f.has_db_default() and not f.pk]
+        self.fields_db_projection = {f.model_field_name: f.column for f in self.data_fields}
+        self.fields_db_projection_reverse = {c: n for n, c in self.fields_db_projection.items()}
+        self.db_fields = set(self.fields_db_projection_reverse)
+        self.generated_db_fields = tuple(f.column for f in self.data_fields if f.generated)
+        self.db_pk_column = self.pk.column if self.pk is not None else ""
         self._statements.clear()
         self._hydrators.clear()
         self._generation = next(_GENERATIONS)
@@ -139,7 +148,7 @@ class MetaInfo:
         key = (dialect.name, fields)
         fn = self._hydrators.get(key)
         if fn is None:
-            fn = self._hydrators[key] = make_hydrator(self.model, dialect, fields, partial=len(fields) != len(self.db_fields))
+            fn = self._hydrators[key] = make_hydrator(self.model, dialect, fields, partial=len(fields) != len(self.data_fields))
         return fn
 
 
@@ -162,7 +171,7 @@ class ModelStatements:
         pk = meta.pk
         self.meta = meta
         self.dialect = dialect
-        all_fields = meta.db_fields
+        all_fields = meta.data_fields
         self.insert_fields_all = list(all_fields)
         self.insert_fields_auto = [f for f in all_fields if not (f is pk and pk.generated)]
         self.insert_all = statements_sql.insert(dialect, table, [f.column for f in self.insert_fields_all])
@@ -459,7 +468,7 @@ class Model(metaclass=ModelMeta):
                 if field is None or not field.has_db_field and field.relation_kind not in ("fk", "o2o"):
                     raise FieldError(
                         f"update_fields: '{name}' is not a field of {type(self).__name__}; "
-                        f"fields are: {', '.join(meta.db_fields_names)}"
+                        f"fields are: {', '.join(meta.data_field_names)}"
                     )
         self._touch_auto_fields(creating)
         self._run_validators()
@@ -526,7 +535,7 @@ class Model(metaclass=ModelMeta):
         qs = type(self).filter(pk=self.pk)
         if using_db is not None:
             qs = qs.using_db(using_db)
-        names = list(fields) if fields else self._meta.db_fields_names
+        names = list(fields) if fields else self._meta.data_field_names
         rows = await qs.values(*names)
         if not rows:
             raise type(self).DoesNotExist(f"{type(self).__name__} with pk={self.pk!r} no longer exists", model=type(self))

@@ -69,7 +69,7 @@ async def _forward(field: Any, instances: list, queryset: Any, to_attr: str | No
 
 async def _backward(field: Any, instances: list, queryset: Any, to_attr: str | None, using_db: Any) -> list:
     owner_meta = field.model._meta
-    key_attr = owner_meta.column_to_field.get(field.to_field_column, owner_meta.pk_attr)
+    key_attr = owner_meta.fields_db_projection_reverse.get(field.to_field_column, owner_meta.pk_attr)
     keys = {i.__dict__.get(key_attr) for i in instances} - {None}
     found = await _base(field, queryset, using_db).filter(**{f"{field.relation_field}__in": list(keys)}) if keys else []
     groups: dict[Any, list] = {}

@@ -162,7 +162,7 @@ class QuerySet(AwaitableQuery[MODEL]):
         meta = self.model._meta
         for name in fields:
             if name not in meta.fields_map or not meta.fields_map[name].has_db_field:
-                raise FieldError(f"only(): '{name}' is not a column field of {self.model.__name__}; fields are: {', '.join(meta.db_fields_names)}")
+                raise FieldError(f"only(): '{name}' is not a column field of {self.model.__name__}; fields are: {', '.join(meta.data_field_names)}")
         qs = self._clone()
         qs._only = fields
         return qs
@@ -343,7 +343,7 @@ class QuerySet(AwaitableQuery[MODEL]):
 
     def _build_select(self, resolver: Resolver) -> tuple[Select, tuple]:
         meta = self.model._meta
-        fields = tuple(meta.fields_map[n] for n in self._only) if self._only else tuple(meta.db_fields)
+        fields = tuple(meta.fields_map[n] for n in self._only) if self._only else tuple(meta.data_fields)
         select = self._base_select(resolver)
         table = meta.db_table
         select.columns = [(nodes.Column(table, f.column), None) for f in fields]
@@ -568,7 +568,7 @@ class ValuesQuery(_Terminal):
         for name in fields:
             _refuse_relation(self.model, name)
         self.names = list(fields) + [n for n in expressions if n not in fields] if (fields or expressions) else (
-            meta.db_fields_names + list(qs._annotations)
+            meta.data_field_names + list(qs._annotations)
         )
         self.as_tuples, self.flat = as_tuples, flat
         self._single = qs._single
@@ -843,7 +843,7 @@ class RawSQLQuery(AwaitableQuery):
         dialect = client.dialect
         columns: dict[str, tuple[str, Any]] = {}  # column → (attribute, decoder), per query
         for column in rows[0] if rows else ():
-            name = meta.column_to_field.get(column, column)
+            name = meta.fields_db_projection_reverse.get(column, column)
             field = meta.fields_map.get(name)
             columns[column] = (name, dialect.decoder(field) if field is not None else None)
         objs = []
@@ -914,7 +914,7 @@ class UnionQuery(AwaitableQuery):
 
     def _fields(self, member: QuerySet) -> tuple:
         meta = member.model._meta
-        return tuple(meta.fields_map[n] for n in member._only) if member._only else tuple(meta.db_fields)
+        return tuple(meta.fields_map[n] for n in member._only) if member._only else tuple(meta.data_fields)
 
     def _names(self) -> list[str]:
         return [f.model_field_name for f in self._fields(self.members[0])]

@@ -43,7 +43,7 @@ class ReverseRelation(Generic[MODEL]):
     def _key(self) -> Any:
         column = self.field.to_field_column
         meta = type(self.instance)._meta
-        return self.instance.__dict__.get(meta.column_to_field.get(column, meta.pk_attr))
+        return self.instance.__dict__.get(meta.fields_db_projection_reverse.get(column, meta.pk_attr))
 
     def _set_result(self, objects: list[MODEL]) -> None:
         self.related_objects = objects

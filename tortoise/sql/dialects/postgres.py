@@ -136,7 +136,7 @@ class PostgresDialect(Dialect):
         statements = []
         if meta.table_description:
             statements.append(f"COMMENT ON TABLE {table} IS {self.literal(meta.table_description)}")
-        for field in meta.db_fields:
+        for field in meta.data_fields:
             if field.description:
                 column = f"{table}.{self.quote(field.column)}"
                 statements.append(f"COMMENT ON COLUMN {column} IS {self.literal(field.description)}")
