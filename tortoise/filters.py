@@ -235,6 +235,7 @@ class Resolver:
         self.joins: list[Join] = []
         self._join_aliases: dict[tuple[str, ...], tuple[str, Any]] = {}
         self.has_multi_join = False  # a reverse FK / M2M join may repeat base rows
+        self._resolving: set[str] = set()  # annotations being resolved (see resolve_field_ref)
 
     # -- public API used by expressions and the queryset --------------------------------
     def sub(self, owner: Any, value: Any) -> Any:
@@ -243,10 +244,15 @@ class Resolver:
         return value if slots is None else slots.get(owner, value)
 
     def resolve_field_ref(self, name: str) -> tuple[nodes.Node, Any]:
-        """A field/annotation path (``"views"``, ``"author__name"``) → (node, field)."""
-        if name in self.annotations:
+        """A field/annotation path (``"views"``, ``"author__name"``) → (node, field).  An
+        annotation named like a field wins, except inside itself (``qty=F("qty") + 1``)."""
+        if name in self.annotations and name not in self._resolving:
             expr = self.annotations[name]
-            return expr.resolve(self), expr.output_field(self)
+            self._resolving.add(name)
+            try:
+                return expr.resolve(self), expr.output_field(self)
+            finally:
+                self._resolving.discard(name)
         node, field, rest = self.walk(name.split("__"))
         if rest:
             raise FieldError(f"unknown field '{'__'.join(rest)}' after {_label(field)} in '{name}'")
@@ -256,10 +262,9 @@ class Resolver:
         parts, lookup, transform = split_key(key)
         parts = list(parts)
         if parts[0] in self.annotations and len(parts) == 1:
-            expr = self.annotations[parts[0]]
-            lhs, field = expr.resolve(self), expr.output_field(self)
+            lhs, field = self.resolve_field_ref(parts[0])
         else:
-            lhs, field, rest = self.walk(parts)
+            lhs, field, rest = self.walk(parts, filter_key=key)
             if rest:
                 raise FieldError(
                     f"unknown lookup '{'__'.join(rest)}' on {_label(field)} in filter '{key}'; "
@@ -279,8 +284,9 @@ class Resolver:
         return LOOKUPS[lookup](lhs, value, field, self)
 
     # -- path walking -------------------------------------------------------------------------
-    def walk(self, parts: list[str]) -> tuple[nodes.Node, Any, list[str]]:
-        """Follow ``parts`` from the base model; return (column node, field, unused parts)."""
+    def walk(self, parts: list[str], filter_key: str | None = None) -> tuple[nodes.Node, Any, list[str]]:
+        """Follow ``parts`` from the base model; return (column node, field, unused parts).
+        ``filter_key``: the filter argument being resolved, named when a part is unknown."""
         model, alias, path = self.model, self.alias, ()
         i = 0
         if not parts or not parts[0]:
@@ -295,9 +301,13 @@ class Resolver:
                 name = meta.query_names[name]
                 field = meta.fields_map[name]
             if field is None:
-                raise FieldError(
-                    f"unknown field '{name}' on {model.__name__}; fields are: {', '.join(meta.fields_map)}"
-                )
+                known = ", ".join(meta.fields_map)
+                if filter_key is not None:  # Tortoise's wording first: callers match on it
+                    raise FieldError(
+                        f"Unknown filter param '{filter_key}'. Allowed base values are [{known}]: "
+                        f"'{name}' is not a field of {model.__name__}"
+                    )
+                raise FieldError(f'Unknown field "{name}" for model "{model.__name__}"; fields are: {known}')
             rest = parts[i + 1 :]
             kind = field.relation_kind
             if kind is None:

@@ -78,6 +78,8 @@ def _decoded(i: int, dec: Callable[[Any], Any] | None, env: dict[str, Any]) -> s
 
 
 def _unpack(width: int) -> str:
+    if not width:  # only("rel__name"): no column of the model itself
+        return ""
     return "    " + ", ".join(f"v{i}" for i in range(width)) + ", = row\n"
 
 

@@ -455,13 +455,11 @@ class Model(metaclass=ModelMeta):
         force_update: bool = False,
     ) -> None:
         meta = self._meta
-        if self._partial and update_fields is None and self._saved_in_db:
-            raise IncompleteInstanceError(
-                f"{self} is a partial model: {type(self).__name__} was fetched with only(); save it with update_fields=[...]"
-            )
+        fields_list = list(update_fields) if update_fields is not None else None
+        if self._partial and self._saved_in_db:
+            self._check_partial_save(fields_list)
         db = using_db or self._choose_db(for_write=True)
         creating = force_create or (not self._saved_in_db and not force_update)
-        fields_list = list(update_fields) if update_fields is not None else None
         if fields_list is not None:
             for name in fields_list:
                 field = meta.fields_map.get(name)
@@ -480,6 +478,26 @@ class Model(metaclass=ModelMeta):
             await self._update(db, st, fields_list, force_update)
         self._saved_in_db = True
         await signals.send(signals.Signals.post_save, type(self), self, creating, db, fields_list)
+
+    def _check_partial_save(self, update_fields: list[str] | None) -> None:
+        """An instance fetched with only() saves only fields it holds, and needs its key."""
+        name = type(self).__name__
+        if update_fields is None:
+            raise IncompleteInstanceError(
+                f"{self} is a partial model: {name} was fetched with only(); save it with update_fields=[...]"
+            )
+        d = self.__dict__
+        if self._meta.pk_attr not in d:
+            raise IncompleteInstanceError(
+                f"Partial update not available: this {name} was fetched with only() without its primary key"
+            )
+        for field_name in update_fields:
+            field = self._meta.fields_map.get(field_name)
+            attr = field.source_field_name if field is not None and field.relation_kind else field_name
+            if attr not in d:
+                raise IncompleteInstanceError(
+                    f"{name}: field '{field_name}' is not available: the instance was fetched with only() without it"
+                )
 
     async def _insert(self, db: "BaseDBAsyncClient", st: ModelStatements) -> None:
         if self._meta.db_default_fields:
@@ -612,6 +630,18 @@ class Model(metaclass=ModelMeta):
     @classmethod
     def first(cls, using_db: Any = None) -> Any:
         return cls.all(using_db).first()
+
+    @classmethod
+    def last(cls, using_db: Any = None) -> Any:
+        return cls.all(using_db).last()
+
+    @classmethod
+    def latest(cls, *orderings: str, using_db: Any = None) -> Any:
+        return cls.all(using_db).latest(*orderings)
+
+    @classmethod
+    def earliest(cls, *orderings: str, using_db: Any = None) -> Any:
+        return cls.all(using_db).earliest(*orderings)
 
     @classmethod
     def get(cls, *args: Any, using_db: Any = None, **kwargs: Any) -> Any:

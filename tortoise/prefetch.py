@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Sequence
 
-from tortoise.exceptions import FieldError
+from tortoise.exceptions import FieldError, OperationalError
 from tortoise.sql import statements as statements_sql
 from tortoise.sql.cache import statements as statement_cache
 
@@ -25,6 +25,8 @@ async def prefetch_instances(model: "type[Model]", instances: list["Model"], spe
     for spec in specs:
         if isinstance(spec, Prefetch):
             head, _, rest = spec.relation.partition("__")
+            if head not in model._meta.fetch_fields:  # Tortoise raises OperationalError for these
+                raise OperationalError(f"relation {head} for {model._meta.db_table} not found: {_relations_of(model)}")
             entry = tree.setdefault(head, [None, [], None])
             if rest:
                 entry[1].append(Prefetch(rest, spec.queryset, spec.to_attr))
@@ -37,14 +39,18 @@ async def prefetch_instances(model: "type[Model]", instances: list["Model"], spe
                 entry[1].append(rest)
     for name, (queryset, nested, to_attr) in tree.items():
         field = model._meta.fields_map.get(name)
-        if field is None or field.relation_kind is None:
-            raise FieldError(
-                f"cannot prefetch '{name}': not a relation of {model.__name__}; "
-                f"relations are: {', '.join(sorted(model._meta.fetch_fields)) or 'none'}"
-            )
+        if field is None:
+            raise FieldError(f"Relation {name} for {model._meta.full_name} not found: {_relations_of(model)}")
+        if field.relation_kind is None:
+            raise FieldError(f"Field {name} on {model._meta.full_name} is not a relation: {_relations_of(model)}")
         related = await _LOADERS[field.relation_kind](field, instances, queryset, to_attr, using_db)
         if nested and related:
             await prefetch_instances(field.related_model, related, nested, using_db)
+
+
+def _relations_of(model: "type[Model]") -> str:
+    """The end of a prefetch error: what could have been named."""
+    return f"the relations of {model.__name__} are: {', '.join(sorted(model._meta.fetch_fields)) or 'none'}"
 
 
 def _base(field: Any, queryset: Any, using_db: Any) -> "QuerySet":

@@ -258,6 +258,10 @@ class ForwardRelationDescriptor:
         if obj is None:
             return self.field
         d = obj.__dict__
+        if self.id_attr not in d and "_partial" in d:  # fetched with only() without the key
+            if self.cache in d:
+                return d[self.cache]
+            raise AttributeError(f"{type(obj).__name__}.{self.name} was not fetched: only() left out {self.id_attr}")
         value = d.get(self.id_attr)
         cached = d.get(self.cache)
         if cached is not None and value is not None and getattr(cached, self.field.to_field_instance.model_field_name) == value:
