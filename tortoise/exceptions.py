@@ -75,7 +75,7 @@ class ObjectDoesNotExistError(OperationalError, KeyError):
 
     def __init__(self, model: Any, pk_name: str, pk_val: Any) -> None:
         self.model, self.pk_name, self.pk_val = model, pk_name, pk_val
-        super().__init__(f"{model.__name__} has no object with {pk_name}={pk_val!r}")
+        super().__init__(f"{model.__name__} has no object with {pk_name}={pk_val}")
 
     def __str__(self) -> str:
         return self.args[0]

@@ -148,7 +148,11 @@ def make_initializer(meta: "MetaInfo") -> Callable[..., None]:
             env[f"_aldabra_default{i}"] = functools.partial(copy.deepcopy, field.default)
             default += "()"
         env[f"_aldabra_convert{i}"] = field.to_python_value
-        convert = f"None if {name} is None else _aldabra_convert{i}({name})"
+        if field.null:
+            convert = f"None if {name} is None else _aldabra_convert{i}({name})"
+        else:
+            env[f"_aldabra_refuse_null{i}"] = functools.partial(_refuse_null, meta.model.__name__, name)
+            convert = f"_aldabra_refuse_null{i}() if {name} is None else _aldabra_convert{i}({name})"
         if field.python_type_unchanged is not None:
             env[f"_aldabra_type{i}"] = field.python_type_unchanged
             convert = f"{name} if _aldabra_type_of({name}) is _aldabra_type{i} else {convert}"
@@ -237,6 +241,11 @@ def _plain_hydrator(model: Any, columns: list[tuple[str, Any]], partial: bool) -
     return hydrate
 
 
+def _refuse_null(model_name: str, name: str) -> None:
+    """``Model(field=None)`` for a NOT NULL field: ValueError, as Tortoise raises."""
+    raise ValueError(f"{name} is non nullable field, but null was passed to {model_name}(); leave it out to use its default")
+
+
 def _plain_initializer(meta: "MetaInfo") -> Callable[..., None]:
     fields = [f for f in meta.data_fields if not (f.pk and f.generated)]
     generated_pk = [f.model_field_name for f in meta.data_fields if f.pk and f.generated]
@@ -250,6 +259,8 @@ def _plain_initializer(meta: "MetaInfo") -> Callable[..., None]:
             name = field.model_field_name
             if name in kwargs:
                 value = kwargs.pop(name)
+                if value is None and not field.null:
+                    _refuse_null(meta.model.__name__, name)
                 d[name] = None if value is None else field.to_python_value(value)
             else:
                 default = field.default

@@ -235,7 +235,10 @@ class ModelMeta(type):
 
 
 async def _get_by_pk(model: Any, pk: Any) -> Any:
-    obj = await model.filter(pk=pk).first()
+    try:
+        obj = await model.filter(pk=pk).first()
+    except ValidationError as exc:  # a key of the wrong type names no object either
+        raise ObjectDoesNotExistError(model, model._meta.pk_attr, pk) from exc
     if obj is None:
         raise ObjectDoesNotExistError(model, model._meta.pk_attr, pk)
     return obj
@@ -382,6 +385,11 @@ class Model(metaclass=ModelMeta):
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and self.pk is not None and self.pk == other.pk  # type: ignore[attr-defined]
 
+    def __iter__(self) -> Any:
+        """``dict(obj)``: (field name, value) of each column field."""
+        for name in self._meta.data_field_names:
+            yield name, getattr(self, name)
+
     def __hash__(self) -> int:
         if self.pk is None:
             raise TypeError(f"{type(self).__name__} instances without a primary key are unhashable")
@@ -459,10 +467,16 @@ class Model(metaclass=ModelMeta):
         if self._partial and self._saved_in_db:
             self._check_partial_save(fields_list)
         db = using_db or self._choose_db(for_write=True)
-        creating = force_create or (not self._saved_in_db and not force_update)
+        # a saved object whose pk was reset to None is saved as a new row (an implicit clone)
+        creating = force_create or (not force_update and (not self._saved_in_db or self.pk is None))
         if fields_list is not None:
             for name in fields_list:
                 field = meta.fields_map.get(name)
+                if field is not None and field.pk and not creating:
+                    raise OperationalError(
+                        f"Can't update pk field, use `{type(self).__name__}.create` instead: "
+                        f"update_fields of {type(self).__name__}.save() names its primary key '{name}'"
+                    )
                 if field is None or not field.has_db_field and field.relation_kind not in ("fk", "o2o"):
                     raise FieldError(
                         f"update_fields: '{name}' is not a field of {type(self).__name__}; "
@@ -524,19 +538,31 @@ class Model(metaclass=ModelMeta):
         if update_fields is None:
             if not st.update_all:
                 return
-            values = st.encode_update(self)
-            values.append(st.pk_encoder(self.pk))
-            rows = await db.execute_write(st.update_all, values)
+            names = tuple(f.model_field_name for f in st.update_fields)
+            sql, encode = st.update_all, st.encode_update
         else:
             names = tuple(meta.fields_map[n].source_field_name if meta.fields_map[n].relation_kind else n for n in update_fields)
             if not names:
                 return
             sql, encode = st.update_of(names)
+        try:
             values = encode(self)
+        except ValidationError:
+            if not self._holds_expression(names):
+                raise
+            # ``obj.n = F("n") + 1``: the database computes the value, as in QuerySet.update()
+            changes = {n: self.__dict__.get(n) for n in names}
+            rows = await type(self).filter(pk=self.pk).using_db(db).update(**changes)
+        else:
             values.append(st.pk_encoder(self.pk))
             rows = await db.execute_write(sql, values)
         if rows == 0 and force:
             raise IntegrityError(f"cannot update {type(self).__name__} with pk={self.pk!r}: no such row")
+
+    def _holds_expression(self, names: tuple[str, ...]) -> bool:
+        from tortoise.expressions import Expression
+
+        return any(isinstance(self.__dict__.get(n), Expression) for n in names)
 
     async def delete(self, using_db: "BaseDBAsyncClient | None" = None) -> None:
         if not self._saved_in_db:
@@ -570,13 +596,18 @@ class Model(metaclass=ModelMeta):
         meta = self._meta
         for key, value in data.items():
             field = meta.fields_map.get(key)
-            if field is None:
-                raise FieldError(f"unknown field '{key}' for {type(self).__name__}; fields are: {', '.join(meta.fields_map)}")
+            if field is None:  # keys that are not fields are left out, as Tortoise does
+                continue
             if field.relation_kind in ("m2m", "backward_fk", "backward_o2o"):
                 raise ConfigurationError(f"{type(self).__name__}.{key} is a relation manager and cannot be set from a dict")
             if field.pk:
                 continue
-            setattr(self, key, field.to_python_value(value) if field.relation_kind is None and value is not None else value)
+            if field.relation_kind is None and value is not None:
+                try:
+                    value = field.to_python_value(value)
+                except ValidationError as exc:  # a ValueError, as Tortoise raises
+                    raise ValueError(str(exc)) from exc
+            setattr(self, key, value)
         return self
 
     def clone(self: MODEL, pk: Any = None) -> MODEL:
@@ -683,9 +714,10 @@ class Model(metaclass=ModelMeta):
         found = await cls.filter(**kwargs).using_db(db).get_or_none()
         if found is not None:
             return found, False
+        _check_no_conflict(cls, defaults, kwargs)
         try:
             async with in_transaction(db) as conn:
-                return await cls.create(using_db=conn, **(defaults or {}), **kwargs), True
+                return await cls.create(using_db=conn, **{**kwargs, **(defaults or {})}), True
         except IntegrityError as exc:  # created concurrently: fetch it
             found = await cls.filter(**kwargs).using_db(db).get_or_none()
             if found is None:
@@ -704,9 +736,12 @@ class Model(metaclass=ModelMeta):
             if found is not None:
                 if defaults:
                     found.update_from_dict(defaults)
-                    await found.save(using_db=conn, update_fields=list(defaults))
+                    fields_map = cls._meta.fields_map
+                    changed = [n for n in defaults if n in fields_map and not fields_map[n].pk]
+                    await found.save(using_db=conn, update_fields=changed)
                 return found, False
-            return await cls.create(using_db=conn, **(defaults or {}), **kwargs), True
+            _check_no_conflict(cls, defaults, kwargs)
+            return await cls.create(using_db=conn, **{**kwargs, **(defaults or {})}), True
 
     @classmethod
     async def bulk_create(
@@ -755,6 +790,16 @@ class Model(metaclass=ModelMeta):
 
     class Meta:
         pass
+
+
+def _check_no_conflict(model: Any, defaults: dict[str, Any] | None, lookup: dict[str, Any]) -> None:
+    """Creating from ``lookup`` and ``defaults``: a name in both must have one value."""
+    for key in (defaults or {}).keys() & lookup.keys():
+        if defaults[key] != lookup[key]:  # type: ignore[index]
+            raise ParamsError(
+                f"Conflict value with key={key!r}: defaults give {defaults[key]!r}, "  # type: ignore[index]
+                f"the lookup {lookup[key]!r}; {model.__name__} cannot be created with both"
+            )
 
 
 def _managers() -> tuple[type, ...]:

@@ -1,0 +1,86 @@
+"""Model-level behaviour Tortoise pins down: dict(obj), implicit clones, update_fields rules,
+F expressions in save(), Model[pk] with a bad key, update_from_dict, get/update_or_create
+conflicts and NOT NULL fields given None."""
+from __future__ import annotations
+
+import pytest
+
+from tortoise.exceptions import ObjectDoesNotExistError, OperationalError, ParamsError, ValidationError
+from tortoise.expressions import F
+
+from tests.testmodels import Article, Country, Item
+
+
+async def test_dict_of_an_instance_holds_its_columns():
+    item = await Item.create(name="a", qty=2)
+    as_dict = dict(item)
+    assert as_dict["name"] == "a" and as_dict["qty"] == 2 and as_dict["id"] == item.id
+    assert set(as_dict) == set(Item._meta.data_field_names)
+
+
+async def test_resetting_the_pk_saves_a_copy():
+    item = await Item.create(name="a")
+    item.pk = None
+    await item.save()
+    assert await Item.filter(name="a").count() == 2
+    country = await Country.create(code="fr", name="France")
+    country.pk = None  # not generated: the copy needs a key
+    with pytest.raises(ValidationError):
+        await country.save()
+
+
+async def test_update_fields_refuse_the_primary_key():
+    item = await Item.create(name="a")
+    with pytest.raises(OperationalError, match="Can't update pk field, use `Item.create` instead"):
+        await item.save(update_fields=["id"])
+    with pytest.raises(OperationalError, match="Can't update pk field"):
+        await item.save(update_fields=["id", "name"])
+
+
+@pytest.mark.parametrize("update_fields", [None, ["qty"]])
+async def test_save_computes_expressions_in_the_database(update_fields):
+    item = await Item.create(name="a", qty=1)
+    item.qty = F("qty") + 1
+    await item.save(update_fields=update_fields)
+    await item.refresh_from_db()
+    assert item.qty == 2
+
+
+async def test_indexing_a_model_with_a_key_of_the_wrong_type():
+    with pytest.raises(ObjectDoesNotExistError) as info:
+        await Item["not a number"]
+    assert isinstance(info.value, KeyError) and info.value.pk_val == "not a number"
+    assert str(info.value) == "Item has no object with id=not a number"
+
+
+async def test_update_from_dict_skips_unknown_keys_and_refuses_bad_values():
+    item = await Item.create(name="a")
+    item.update_from_dict({"name": "b", "qty": "3", "no_such_field": 1})
+    assert (item.name, item.qty) == ("b", 3)
+    assert not hasattr(item, "no_such_field")
+    with pytest.raises(ValueError):
+        item.update_from_dict({"qty": "three"})
+
+
+def test_none_for_a_not_null_field_is_refused_at_construction():
+    with pytest.raises(ValueError, match="name is non nullable field, but null was passed"):
+        Item(name=None)
+    assert Item(name="x", score=None).score is None
+
+
+async def test_create_with_defaults_conflicting_with_the_lookup():
+    with pytest.raises(ParamsError, match="Conflict value with key='qty'"):
+        await Item.update_or_create(name="a", qty=1, defaults={"qty": 2})
+    with pytest.raises(ParamsError, match="Conflict value with key='qty'"):
+        await Item.get_or_create(name="a", qty=1, defaults={"qty": 2})
+    item, created = await Item.update_or_create(name="a", qty=1, defaults={"qty": 1, "category": "x"})
+    assert created and item.category == "x"
+    again, created = await Item.update_or_create(defaults={"id": item.id, "category": "y"}, id=item.id)
+    assert not created and again.category == "y"
+
+
+async def test_latest_with_descending_and_related_orderings():
+    await Article.create(title="b", views=1)
+    await Article.create(title="a", views=2)
+    assert (await Article.latest("-title")).title == "a"
+    assert (await Article.earliest("-title")).title == "b"
