@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tortoise.exceptions import ObjectDoesNotExistError, OperationalError, ParamsError, ValidationError
+from tortoise.exceptions import IntegrityError, ObjectDoesNotExistError, OperationalError, ParamsError, ValidationError
 from tortoise.expressions import F
 
-from tests.testmodels import Article, Country, Item
+from tests.testmodels import Article, Campus, Country, Item, Pupil, Token
 
 
 async def test_dict_of_an_instance_holds_its_columns():
@@ -84,3 +84,40 @@ async def test_latest_with_descending_and_related_orderings():
     await Article.create(title="a", views=2)
     assert (await Article.latest("-title")).title == "a"
     assert (await Article.earliest("-title")).title == "b"
+
+
+async def test_an_instance_stands_for_the_key_its_relation_refers_to():
+    north = await Campus.create(code=1, name="north")
+    south = await Campus.create(code=2, name="south")
+    ann = await Pupil.create(name="ann", campus=north)
+    await Pupil.create(name="bob", campus=south)
+    assert ann.campus_id == 1
+    for _ in range(2):  # the second time through the statement cache
+        assert [p.name for p in await Pupil.filter(campus=north)] == ["ann"]
+        assert [p.name for p in await Pupil.filter(campus__in=[south])] == ["bob"]
+    await Pupil.filter(name="ann").update(campus=south)
+    moved = await Pupil.get(name="ann")
+    assert moved.campus_id == 2
+    await moved.fetch_related("campus")
+    assert moved.campus == south
+    assert sorted(p.name for p in await south.pupils.all()) == ["ann", "bob"]
+
+
+async def test_deleting_a_relation_attribute_empties_it():
+    north = await Campus.create(code=1, name="north")
+    ann = await Pupil.create(name="ann", campus=north)
+    del ann.campus
+    assert ann.campus is None and ann.campus_id is None
+    with pytest.raises(IntegrityError):
+        await ann.save()
+
+
+async def test_prefetching_many_to_many_with_uuid_keys():
+    north = await Campus.create(code=1, name="north")
+    ann = await Pupil.create(name="ann", campus=north)
+    red, blue = await Token.create(label="red"), await Token.create(label="blue")
+    await ann.tokens.add(red, blue)
+    fetched = await Pupil.filter(pk=ann.pk).prefetch_related("tokens").first()
+    assert sorted(t.label for t in fetched.tokens) == ["blue", "red"]
+    token = await Token.filter(pk=red.pk).prefetch_related("pupils").first()
+    assert [p.name for p in token.pupils] == ["ann"]

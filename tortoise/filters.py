@@ -31,11 +31,16 @@ def _rhs(value: Any, field: "Field | None", resolver: "Resolver") -> nodes.Node:
 
     if isinstance(value, Expression):
         return value.resolve(resolver)
-    return nodes.Param(_pk_of(value), field)
+    return nodes.Param(_pk_of(value, field), field)
 
 
-def _pk_of(value: Any) -> Any:
-    return value.pk if isinstance(value, _model_class()) else value
+def _pk_of(value: Any, field: Any = None) -> Any:
+    """A model instance given as a value stands for its key: the one the relation whose
+    column ``field`` is refers to (``to_field``), else its pk."""
+    if not isinstance(value, _model_class()):
+        return value
+    fk = getattr(field, "reference", None)
+    return getattr(value, fk.to_field_instance.model_field_name) if fk is not None else value.pk
 
 
 def _expression_class() -> type:
@@ -98,7 +103,7 @@ def _in(negate: bool) -> Callable[..., nodes.Node]:
         if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
             name = "not_in" if negate else "in"
             raise FieldError(f"lookup '{name}' on {_label(field)} needs a list of values, got {value!r}")
-        params = [nodes.Param(_pk_of(v), field) for v in value]
+        params = [nodes.Param(_pk_of(v, field), field) for v in value]
         return nodes.in_list(lhs, params, negate)
 
     return build
@@ -433,7 +438,7 @@ def filter_value_shape(owner: Any, key: str, value: Any, w: Walker) -> Any:
         if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__") or iter(value) is value:
             raise Uncacheable(key)  # an iterator can be read only once: the plain path reads it
     if lookup in _LIST_LOOKUPS:
-        values = [_pk_of(v) for v in value]
+        values = [_leaf_key(v, key) for v in value]
         w.leaf_group(owner, values)
         return len(values)
     if lookup == "range":
@@ -443,11 +448,19 @@ def filter_value_shape(owner: Any, key: str, value: Any, w: Walker) -> Any:
             raise Uncacheable(key) from None
         if low is None or high is None or isinstance(low, Expression) or isinstance(high, Expression):
             raise Uncacheable(key)
-        w.leaf_group(owner, [_pk_of(low), _pk_of(high)])
+        w.leaf_group(owner, [_leaf_key(low, key), _leaf_key(high, key)])
         return "range"
     if lookup in _STR_LOOKUPS:
         value = str(value)
     elif lookup not in _RAW_LOOKUPS:
-        value = _pk_of(value)
+        value = _leaf_key(value, key)
     w.leaf(owner, value)
     return ""
+
+
+def _leaf_key(value: Any, key: str) -> Any:
+    """``_pk_of`` for the statement cache, which does not know the field: an instance of a
+    model some relation refers to by another key than its pk is left to the plain path."""
+    if isinstance(value, _model_class()) and value._meta.targeted_by_non_pk:
+        raise Uncacheable(key)
+    return _pk_of(value)

@@ -58,6 +58,8 @@ class MetaInfo:
         self.ordering: tuple[str, ...] = (ordering,) if isinstance(ordering, str) else tuple(ordering)
         self.manager = getattr(meta, "manager", None)
         self.fetch_db_defaults: bool = getattr(meta, "fetch_db_defaults", True)
+        #: a relation refers to this model by a unique field other than the pk (to_field)
+        self.targeted_by_non_pk = False
         self._ordering_checked = False
         self.default_connection: str | None = getattr(meta, "default_connection", None)
         self.fields_map: dict[str, Field] = {}

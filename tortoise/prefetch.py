@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from tortoise.exceptions import FieldError, OperationalError
 from tortoise.sql import statements as statements_sql
 from tortoise.sql.cache import statements as statement_cache
+from tortoise.sql.nodes import encoder_for
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.models import Model
@@ -102,7 +103,16 @@ async def _m2m(field: Any, instances: list, queryset: Any, to_attr: str | None, 
     dialect = db.dialect
     args = (dialect, field.through, field.backward_key, field.forward_key, len(keys))
     sql = statement_cache.compiled(("m2m_pairs", dialect.name, *args[1:]), lambda: statements_sql.m2m_pairs(*args))
-    pairs = await db.fetch_rows(sql, keys)
+    owner_pk, target_pk = field.model._meta.pk, related._meta.pk
+    encode = encoder_for(owner_pk, dialect)
+    pairs = await db.fetch_rows(sql, [encode(k) for k in keys])
+    # the through table's columns come back as the driver gives them (a UUID as text on SQLite)
+    decode_owner, decode_target = dialect.decoder(owner_pk), dialect.decoder(target_pk)
+    if decode_owner is not None or decode_target is not None:
+        pairs = [
+            (o if decode_owner is None or o is None else decode_owner(o), t if decode_target is None or t is None else decode_target(t))
+            for o, t in pairs
+        ]
     target_ids = list({p[1] for p in pairs})
     found = await _base(field, queryset, using_db).filter(pk__in=target_ids) if target_ids else []
     by_pk = {o.pk: o for o in found}

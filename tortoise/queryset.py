@@ -611,6 +611,13 @@ def _reversed_order(order: Sequence[str]) -> tuple[str, ...]:
     return tuple(o[1:] if o.startswith("-") else f"-{o.lstrip('+')}" for o in order)
 
 
+def _related_key(fk: Any, value: Any) -> Any:
+    """``update(author=obj)``: the key of ``obj`` the relation refers to (its ``to_field``)."""
+    if isinstance(value, Model):
+        return getattr(value, fk.to_field_instance.model_field_name)
+    return value
+
+
 def _check_bound(what: str, value: int) -> None:
     """limit()/offset() take a count of rows (Tortoise's wording first)."""
     if value < 0:
@@ -892,8 +899,8 @@ class UpdateQuery(_CachedTerminal):
             if field.pk:
                 raise IntegrityError(f"Field {name} is PK and can not be updated: update() on {self.model.__name__}")
             if field.relation_kind in ("fk", "o2o"):
+                value = _related_key(field, value)
                 field = meta.fields_map[field.source_field_name]
-                value = getattr(value, "pk", value)
             elif field.relation_kind is not None:
                 raise FieldError(
                     f"Field {name} is virtual and can not be updated: {self.model.__name__}.{name} is a "
@@ -919,7 +926,7 @@ class UpdateQuery(_CachedTerminal):
                 sets.append((name, value.shape(w)))
                 continue
             if field.relation_kind in ("fk", "o2o"):
-                value = getattr(value, "pk", value)
+                value = _related_key(field, value)
             w.leaf(("set", name), value)
             sets.append((name, value is None))
         return (tuple(sets), self.qs._shape(w))

@@ -291,6 +291,10 @@ class ForwardRelationDescriptor:
         d[self.id_attr] = key
         d[self.cache] = value
 
+    def __delete__(self, obj: Any) -> None:
+        """``del post.author``: the relation is emptied, as if set to None."""
+        self.__set__(obj, None)
+
 
 class RelationManagerDescriptor:
     """``user.posts`` / ``post.tags``: a per-instance relation manager."""
