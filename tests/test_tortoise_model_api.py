@@ -121,3 +121,14 @@ async def test_prefetching_many_to_many_with_uuid_keys():
     assert sorted(t.label for t in fetched.tokens) == ["blue", "red"]
     token = await Token.filter(pk=red.pk).prefetch_related("pupils").first()
     assert [p.name for p in token.pupils] == ["ann"]
+
+
+async def test_async_defaults_are_awaited_on_save():
+    created = await Campus.create(code=1, name="north")
+    assert created.motto == "learn"
+    saved = Campus(code=2, name="south")
+    await saved.save()
+    given = Campus(code=3, name="east", motto="given")
+    await given.save()
+    assert (saved.motto, given.motto) == ("learn", "given")
+    assert await Campus.all().order_by("code").values_list("motto", flat=True) == ["learn", "learn", "given"]

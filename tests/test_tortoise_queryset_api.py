@@ -190,3 +190,13 @@ async def test_only_just_relation_columns_with_select_related():
         found[0].title  # noqa: B018
     joined = await Article.all().select_related("author").only("title", "author__username").first()
     assert (joined.title, joined.author.username) == ("first", "ann")
+
+
+async def test_powers_and_reversed_modulo(items):
+    f = F("qty")
+    assert (f**2).connector.name == "pow" and (2**f).left.value == 2
+    assert (7 % f).connector.name == "mod" and (7 % f).left.value == 7
+    rows = await Item.annotate(sq=F("qty") ** 2, rest=7 % F("qty")).order_by("name").values_list("qty", "sq", "rest")
+    assert [(q, int(sq), rest) for q, sq, rest in rows] == [(3, 9, 1), (1, 1, 0), (2, 4, 1)]
+    await Item.filter(name="c").update(qty=F("qty") ** 3)
+    assert (await Item.get(name="c")).qty == 8

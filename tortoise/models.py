@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import inspect
 import itertools
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, TypeVar
 
@@ -126,6 +127,8 @@ class MetaInfo:
         self._auto_on_create = [f for f in self.data_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
         self._auto_on_update = [f for f in self.data_fields if getattr(f, "auto_now", False)]
         self.db_default_fields = [f for f in self.data_fields if f.has_db_default() and not f.pk]
+        #: fields whose default is an ``async def``: __init__ stores the coroutine, save() awaits it
+        self.async_default_fields = [f.model_field_name for f in self.data_fields if inspect.iscoroutinefunction(f.default)]
         self.fields_db_projection = {f.model_field_name: f.column for f in self.data_fields}
         self.fields_db_projection_reverse = {c: n for n, c in self.fields_db_projection.items()}
         self.db_fields = set(self.fields_db_projection_reverse)
@@ -484,6 +487,9 @@ class Model(metaclass=ModelMeta):
                         f"update_fields: '{name}' is not a field of {type(self).__name__}; "
                         f"fields are: {', '.join(meta.data_field_names)}"
                     )
+        for name in meta.async_default_fields:
+            if inspect.iscoroutine(self.__dict__.get(name)):
+                self.__dict__[name] = await self.__dict__[name]
         self._touch_auto_fields(creating)
         self._run_validators()
         await signals.send(signals.Signals.pre_save, type(self), self, db, fields_list)
