@@ -225,8 +225,11 @@ async def test_construct_builds_an_instance_from_trusted_values(other_orm):
     assert list(with_titles.titles) == [dune] and len(with_titles.titles) == 1
     settings = compat_models.Settings.construct()
     assert settings.data == {} and settings.data is not compat_models.Settings._meta.fields_map["data"].default
-    with pytest.raises(ConfigurationError, match="unknown field 'nope'"):
-        Publisher.construct(nope=1)
+    # names that are no field are kept as plain attributes, as Tortoise does
+    assert Publisher.construct(nope=1).nope == 1
+    # an unsaved related object is accepted, and is what the relation gives
+    draft = Publisher.construct(name="draft")
+    assert Title.construct(name="t", publisher=draft).publisher is draft
 
 
 def test_fields_that_cannot_be_indexed_refuse_unique_and_index():

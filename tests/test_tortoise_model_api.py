@@ -132,3 +132,26 @@ async def test_async_defaults_are_awaited_on_save():
     await given.save()
     assert (saved.motto, given.motto) == ("learn", "given")
     assert await Campus.all().order_by("code").values_list("motto", flat=True) == ["learn", "learn", "given"]
+
+
+async def test_an_instance_of_another_model_is_refused_for_a_relation():
+    item = await Item.create(name="not an author")
+    article = await Article.create(title="t")
+    with pytest.raises(ValidationError, match="Invalid type for relationship field 'author'"):
+        article.author = item
+    with pytest.raises(ValidationError, match="Invalid type for relationship field 'author'"):
+        Article(title="u", author=item)
+    with pytest.raises(ValidationError, match="Invalid type for relationship field 'author'"):
+        await Article.filter(pk=article.pk).update(author=item)
+
+
+def test_an_abstract_model_can_be_instantiated():
+    from tests.testmodels import NamedBase
+
+    assert NamedBase(name="x").name == "x"
+
+
+def test_construct_keeps_unknown_names_and_unsaved_relations():
+    north = Campus.construct(code=1, name="north")
+    pupil = Pupil.construct(name="p", campus=north, nickname="pip")
+    assert pupil.campus is north and pupil.nickname == "pip"

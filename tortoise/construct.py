@@ -1,16 +1,15 @@
 """``Model.construct(**values)``: an instance built from trusted values, without checks.
 
 Values are stored as given (no conversion or validation, unsaved related objects are
-accepted); fields not given get their defaults.  Relations take objects: a forward
-relation its instance (its key is copied to the id column), a reverse or many-to-many
-relation a list, which becomes that relation's fetched result.
+accepted, names that are no field become plain attributes); fields not given get their
+defaults.  Relations take objects: a forward relation its instance (its key is copied to
+the id column), a reverse or many-to-many relation a list, which becomes that relation's
+fetched result.
 """
 from __future__ import annotations
 
 import copy
 from typing import TYPE_CHECKING, Any
-
-from tortoise.exceptions import ConfigurationError
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.models import Model
@@ -32,12 +31,8 @@ def construct(model: "type[Model]", saved: bool, values: dict[str, Any]) -> "Mod
     for key, value in values.items():
         name = meta.pk_attr if key == "pk" else key
         field = meta.fields_map.get(name)
-        if field is None:
-            raise ConfigurationError(
-                f"{model.__name__}.construct(): unknown field '{key}'; fields are: {', '.join(meta.fields_map)}"
-            )
-        kind = field.relation_kind
-        if kind is None:
+        kind = field.relation_kind if field is not None else None
+        if kind is None:  # a column, or a name that is no field: kept as a plain attribute
             d[name] = value
         elif kind in ("fk", "o2o"):
             d[field.source_field_name] = None if value is None else getattr(value, field.to_field_instance.model_field_name)

@@ -352,10 +352,8 @@ class Model(metaclass=ModelMeta):
     _custom_generated_pk = False
 
     def __init__(self, **kwargs: Any) -> None:
-        meta = self._meta
-        if meta.abstract:
-            raise ConfigurationError(f"{type(self).__name__} is abstract and cannot be instantiated")
-        meta._initialize(self, **kwargs)  # a model's own __init__ calls here; others use it directly
+        # an abstract model can be instantiated too (as in Tortoise), though not saved
+        self._meta._initialize(self, **kwargs)  # a model's own __init__ calls here; others use it directly
 
     def _set_special(self, key: str, value: Any) -> None:
         """Constructor arguments other than plain data fields: relations, a custom pk."""

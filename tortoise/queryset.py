@@ -613,9 +613,7 @@ def _reversed_order(order: Sequence[str]) -> tuple[str, ...]:
 
 def _related_key(fk: Any, value: Any) -> Any:
     """``update(author=obj)``: the key of ``obj`` the relation refers to (its ``to_field``)."""
-    if isinstance(value, Model):
-        return getattr(value, fk.to_field_instance.model_field_name)
-    return value
+    return fk.key_of(value) if isinstance(value, Model) else value
 
 
 def _check_bound(what: str, value: int) -> None:

@@ -266,8 +266,8 @@ class ForwardRelationDescriptor:
         cached = d.get(self.cache)
         if cached is not None and value is not None and getattr(cached, self.field.to_field_instance.model_field_name) == value:
             return cached
-        if value is None:  # set to None on this instance: None; unset in the database: awaitable
-            return None if self.cache in d else NoneAwaitable
+        if value is None:  # set on this instance (None, or an unsaved object given to construct())
+            return d[self.cache] if self.cache in d else NoneAwaitable  # else unset in the database
         related = self.field.related_model
         return related.filter(**{self.field.to_field_instance.model_field_name: value}).first()
 
@@ -282,7 +282,7 @@ class ForwardRelationDescriptor:
                 f"{self.field.qualified_name} takes a {self.field.related_model.__name__ if self.field.related_model else 'model'} "
                 f"instance or None, got {value!r}; to set the id use {self.id_attr}="
             )
-        key = getattr(value, self.field.to_field_instance.model_field_name)
+        key = self.field.key_of(value)
         if key is None or not value._saved_in_db:
             raise OperationalError(
                 f"You should first call .save() on {value}: cannot assign an unsaved {type(value).__name__} "
