@@ -200,3 +200,25 @@ async def test_powers_and_reversed_modulo(items):
     assert [(q, int(sq), rest) for q, sq, rest in rows] == [(3, 9, 1), (1, 1, 0), (2, 4, 1)]
     await Item.filter(name="c").update(qty=F("qty") ** 3)
     assert (await Item.get(name="c")).qty == 8
+
+
+async def test_explain_formats_and_options(items):
+    from tortoise.exceptions import UnSupportedError
+
+    from tests.conftest import TEST_DIALECT
+
+    qs = Item.filter(qty__gt=1)
+    assert await qs.explain()
+    if TEST_DIALECT == "sqlite":
+        with pytest.raises(UnSupportedError, match="does not support different explain formats"):
+            await qs.explain(output_fmt="json")
+        with pytest.raises(UnSupportedError, match="does not support explain options"):
+            await qs.explain(analyze=True)
+    else:
+        assert await qs.explain(output_fmt="json")
+        with pytest.raises(UnSupportedError, match="explain formats are"):
+            await qs.explain(output_fmt="pdf")
+    if TEST_DIALECT == "postgres":
+        assert await qs.explain(output_fmt="text", analyze=True, costs=False)
+        with pytest.raises(UnSupportedError, match="explain options are"):
+            await qs.explain(nonsense=True)

@@ -303,8 +303,10 @@ class QuerySet(AwaitableQuery[MODEL]):
     def aggregate(self, **expressions: Any) -> "AggregateQuery":
         return AggregateQuery(self, expressions)
 
-    def explain(self) -> "ExplainQuery":
-        return ExplainQuery(self)
+    def explain(self, output_fmt: str | None = None, **options: bool) -> "ExplainQuery":
+        """The database's plan for this query; formats and options as the database has them
+        (``explain(output_fmt="json", analyze=True)`` on PostgreSQL)."""
+        return ExplainQuery(self, output_fmt, options)
 
     async def in_bulk(self, id_list: Iterable[Any], field_name: str = "pk") -> dict[Any, MODEL]:
         objs = await self.filter(**{f"{field_name}__in": list(id_list)})
@@ -851,11 +853,15 @@ class AggregateQuery(_Terminal):
 
 
 class ExplainQuery(_Terminal):
+    def __init__(self, qs: QuerySet, output_fmt: str | None, options: dict[str, bool]) -> None:
+        super().__init__(qs)
+        self.output_fmt, self.options = output_fmt, options
+
     async def _execute(self) -> Any:
         client = self._client()
         select, _ = self.qs._build_select(Resolver(self.model, self.qs._annotations))
         sql, params = compile_query(select, client.dialect)
-        return await client.execute_query_dict(client.dialect.explain(sql), params)
+        return await client.execute_query_dict(client.dialect.explain(sql, self.output_fmt, self.options), params)
 
 
 def _restricting(qs: QuerySet, resolver: Resolver, where: nodes.Node | None) -> nodes.Node | None:
