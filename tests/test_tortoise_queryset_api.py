@@ -15,7 +15,7 @@ from tortoise.exceptions import (
     ParamsError,
 )
 from tortoise.expressions import F
-from tortoise.functions import Count
+from tortoise.functions import Avg, Count, Sum
 from tortoise.query_utils import Prefetch
 
 from tests.testmodels import Article, Author, Item
@@ -222,3 +222,17 @@ async def test_explain_formats_and_options(items):
         assert await qs.explain(output_fmt="text", analyze=True, costs=False)
         with pytest.raises(UnSupportedError, match="explain options are"):
             await qs.explain(nonsense=True)
+
+
+async def test_exists_and_order_by_with_aggregates_over_relations():
+    ann = await Author.create(username="ann", password_hash="x")
+    await Author.create(username="bob", password_hash="x")
+    await Article.create(title="a1", author=ann, views=4)
+    await Article.create(title="a2", author=ann, views=2)
+    popular = Author.annotate(mean=Avg("articles__views")).filter(mean__gte=3)
+    assert await popular.exists()
+    assert not await Author.annotate(mean=Avg("articles__views")).filter(mean__gte=5).exists()
+    with pytest.raises(FieldError):
+        Author.all().order_by("articles")
+    with pytest.raises(FieldError, match="title__id not resolvable"):
+        await Article.annotate(n=Sum("title__id")).first()

@@ -260,7 +260,7 @@ class Resolver:
                 self._resolving.discard(name)
         node, field, rest = self.walk(name.split("__"))
         if rest:
-            raise FieldError(f"unknown field '{'__'.join(rest)}' after {_label(field)} in '{name}'")
+            raise FieldError(f"{name} not resolvable: unknown field '{'__'.join(rest)}' after {_label(field)}")
         return node, field
 
     def resolve_filter(self, key: str, value: Any) -> nodes.Node:

@@ -125,6 +125,11 @@ class QuerySet(AwaitableQuery[MODEL]):
                 if field.relation_kind is None:
                     raise FieldError(f"order_by(): {field.qualified_name} has no related fields, in {name!r}")
                 model = field.related_model
+            elif field.relation_kind not in (None, "fk", "o2o"):
+                raise FieldError(
+                    f"order_by(): {field.qualified_name} is a relation to many rows, not a value to order by; "
+                    f"name one of its fields ('{name}__<field>') or an annotation"
+                )
 
     def limit(self, limit: int) -> "QuerySet[MODEL]":
         _check_bound("Limit", limit)
@@ -828,6 +833,9 @@ class ExistsQuery(_CachedTerminal):
         select = qs._base_select(resolver, with_order=False)
         select.columns = [(nodes.ONE, None)]
         select.joins = resolver.joins
+        if select.having is not None:  # filtered on an aggregate annotation: per object
+            meta = self.model._meta
+            select.group_by = [nodes.Column(meta.db_table, meta.pk.column)]
         select.limit = resolver.sub("exists_limit", 1)
         return select
 
