@@ -155,3 +155,13 @@ def test_construct_keeps_unknown_names_and_unsaved_relations():
     north = Campus.construct(code=1, name="north")
     pupil = Pupil.construct(name="p", campus=north, nickname="pip")
     assert pupil.campus is north and pupil.nickname == "pip"
+
+
+async def test_not_on_a_relation_keeps_rows_without_related_rows():
+    north = await Campus.create(code=1, name="north")
+    red, blue = await Token.create(label="red"), await Token.create(label="blue")
+    ann, bob, cid = [await Pupil.create(name=n, campus=north) for n in ("ann", "bob", "cid")]
+    await ann.tokens.add(red)
+    await bob.tokens.add(blue)
+    found = await Pupil.filter(tokens__not=blue.pk).order_by("name").distinct()
+    assert [p.name for p in found] == ["ann", "cid"]

@@ -86,7 +86,9 @@ def _not(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> nodes.Node:
     if value is None:
         return nodes.is_null(lhs, negate=True)
     condition = nodes.Lookup("not", lhs, _rhs(value, field, r))
-    if field is not None and field.null:
+    # NULL differs from any value: a nullable column, or one of a joined (LEFT JOIN) table
+    joined = isinstance(lhs, nodes.Column) and lhs.table != r.alias
+    if joined or (field is not None and field.null):
         return nodes.Junction("OR", [condition, nodes.is_null(lhs)])
     return condition
 
