@@ -10,10 +10,10 @@ import tests.compat_models as compat_models
 from tortoise import Tortoise, connections
 from tortoise.config import AppConfig, DBUrlConfig, TortoiseConfig
 from tortoise.context import TortoiseContext, get_current_context, set_global_context, tortoise_test_context
-from tortoise.exceptions import ConfigurationError
+from tortoise.exceptions import ConfigurationError, OperationalError
 from tortoise.expressions import Connector, F
 from tortoise.fields import IntField
-from tortoise.fields.base import DB_DEFAULT_NOT_SET
+from tortoise.fields.base import DB_DEFAULT_NOT_SET, DatabaseDefault
 from tortoise.models import NoneAwaitable
 
 from tests.conftest import TEST_DB, URL_TEMPLATE, fresh_db_url
@@ -139,8 +139,24 @@ async def test_given_values_override_db_default(other_orm):
 async def test_fetch_db_defaults_false_leaves_the_attribute_unset(other_orm):
     await other_orm.init_models(COMPAT)
     quiet = await compat_models.Quiet.create()
-    assert quiet.hits is None and quiet.pk is not None
+    assert isinstance(quiet.hits, DatabaseDefault) and quiet.pk is not None
     assert await compat_models.Quiet.get(pk=quiet.pk).values_list("hits", flat=True) == 3
+    await quiet.save()  # the value the database holds is left as it is
+    assert await compat_models.Quiet.get(pk=quiet.pk).values_list("hits", flat=True) == 3
+
+
+async def test_unset_db_default_fields_hold_the_database_default_marker(other_orm):
+    await other_orm.init_models(COMPAT)
+    Counter = compat_models.Counter
+    fresh = Counter(hits=2)
+    assert isinstance(fresh.label, DatabaseDefault) and fresh.hits == 2
+    assert isinstance(Counter.construct().label, DatabaseDefault)
+    await Counter.bulk_create([Counter(), Counter()])
+    await Counter.bulk_create([Counter(label="a"), Counter(label="b")])
+    stored = await Counter.all().order_by("id").values_list("label", "hits")
+    assert stored == [("untitled", 7), ("untitled", 7), ("a", 7), ("b", 7)]
+    with pytest.raises(OperationalError, match="Cannot use bulk_create"):
+        await Counter.bulk_create([Counter(label="c"), Counter()])
 
 
 # --- models -------------------------------------------------------------------------------------

@@ -107,6 +107,8 @@ async def test_latest_earliest_and_last_on_models(items):
 async def test_update_refuses_the_primary_key_and_relation_managers(items):
     with pytest.raises(IntegrityError, match="is PK and can not be updated"):
         await Item.filter(pk=items[0].pk).update(id=99)
+    await Item.filter(pk=items[0].pk).update(id=F("id") + 1000)  # an expression may move keys
+    assert await Item.filter(pk=items[0].pk + 1000).exists()
     with pytest.raises(FieldError, match="is virtual and can not be updated"):
         await Author.all().update(articles=[])
 

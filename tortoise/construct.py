@@ -11,6 +11,8 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
+from tortoise.model_code import initial_value
+
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.models import Model
 
@@ -18,7 +20,8 @@ if TYPE_CHECKING:  # pragma: no cover
 def _default(field: Any) -> Any:
     if field.pk and field.generated:
         return None
-    value = field.default_value()
+    value = initial_value(field)
+    value = value() if callable(value) else value
     return copy.deepcopy(value) if isinstance(value, (dict, list, set)) else value
 
 

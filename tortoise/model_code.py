@@ -142,7 +142,7 @@ def make_initializer(meta: "MetaInfo") -> Callable[..., None]:
             body.append(f"    _aldabra_d[{key}] = None")
             continue
         params.append(f"{name}=_aldabra_missing")
-        env[f"_aldabra_default{i}"] = field.default
+        env[f"_aldabra_default{i}"] = initial_value(field)
         default = f"_aldabra_default{i}" + ("()" if callable(field.default) else "")
         if isinstance(field.default, (dict, list, set)):  # each instance gets its own copy
             env[f"_aldabra_default{i}"] = functools.partial(copy.deepcopy, field.default)
@@ -241,6 +241,14 @@ def _plain_hydrator(model: Any, columns: list[tuple[str, Any]], partial: bool) -
     return hydrate
 
 
+def initial_value(field: "Field") -> Any:
+    """What a field not given to the constructor starts with: its default (a callable is
+    called per instance), or the marker of a value the database fills in (``db_default``)."""
+    if field.default is None and not field.pk and field.has_db_default():
+        return field.db_default_marker
+    return field.default
+
+
 def _refuse_null(model_name: str, name: str) -> None:
     """``Model(field=None)`` for a NOT NULL field: ValueError, as Tortoise raises."""
     raise ValueError(f"{name} is non nullable field, but null was passed to {model_name}(); leave it out to use its default")
@@ -263,7 +271,7 @@ def _plain_initializer(meta: "MetaInfo") -> Callable[..., None]:
                     _refuse_null(meta.model.__name__, name)
                 d[name] = None if value is None else field.to_python_value(value)
             else:
-                default = field.default
+                default = initial_value(field)
                 d[name] = default() if callable(default) else default
         for key, value in kwargs.items():
             obj._set_special(key, value)

@@ -21,7 +21,7 @@ from tortoise.exceptions import (
     RequiredFieldError,
     ValidationError,
 )
-from tortoise.fields.base import Field
+from tortoise.fields.base import DatabaseDefault, Field
 from tortoise.router import router
 from tortoise.fields.relational import ForeignKeyFieldInstance, ManyToManyFieldInstance
 from tortoise.relations import (  # NoneAwaitable: Tortoise exports it from tortoise.models
@@ -556,9 +556,10 @@ class Model(metaclass=ModelMeta):
         except ValidationError:
             if not self._holds_expression(names):
                 raise
-            # ``obj.n = F("n") + 1``: the database computes the value, as in QuerySet.update()
-            changes = {n: self.__dict__.get(n) for n in names}
-            rows = await type(self).filter(pk=self.pk).using_db(db).update(**changes)
+            # ``obj.n = F("n") + 1``: the database computes the value, as in QuerySet.update();
+            # a db_default value the database has not reported back is left as it is
+            changes = {n: v for n in names if not isinstance(v := self.__dict__.get(n), DatabaseDefault)}
+            rows = await type(self).filter(pk=self.pk).using_db(db).update(**changes) if changes else 1
         else:
             values.append(st.pk_encoder(self.pk))
             rows = await db.execute_write(sql, values)
@@ -566,9 +567,10 @@ class Model(metaclass=ModelMeta):
             raise IntegrityError(f"cannot update {type(self).__name__} with pk={self.pk!r}: no such row")
 
     def _holds_expression(self, names: tuple[str, ...]) -> bool:
+        """Whether a value among ``names`` is for the database to compute (F(), db_default)."""
         from tortoise.expressions import Expression
 
-        return any(isinstance(self.__dict__.get(n), Expression) for n in names)
+        return any(isinstance(self.__dict__.get(n), (Expression, DatabaseDefault)) for n in names)
 
     async def delete(self, using_db: "BaseDBAsyncClient | None" = None) -> None:
         if not self._saved_in_db:

@@ -908,8 +908,11 @@ class UpdateQuery(_CachedTerminal):
                     f"Unknown keyword argument {name} for model {self.model.__name__}: update() takes its fields, "
                     f"which are: {', '.join(meta.fields_map)}"
                 )
-            if field.pk:
-                raise IntegrityError(f"Field {name} is PK and can not be updated: update() on {self.model.__name__}")
+            if field.pk and not isinstance(value, Expression):  # update(id=F("id") + 1000) is allowed
+                raise IntegrityError(
+                    f"Field {name} is PK and can not be updated: update() on {self.model.__name__} to a "
+                    "fixed value would give every row the same key"
+                )
             if field.relation_kind in ("fk", "o2o"):
                 value = _related_key(field, value)
                 field = meta.fields_map[field.source_field_name]
