@@ -433,3 +433,15 @@ def test_meta_column_views_have_tortoise_shapes():
     assert Article._meta.fields >= {"id", "title", "author", "author_id"}
     assert Article._meta.db_pk_column == "id" and Article._meta.pk_attr == "id"
     assert Article._meta._model is Article
+
+
+async def test_a_backward_one_to_one_prefetched_into_an_attribute_is_one_object(other_orm):
+    from tortoise.query_utils import Prefetch
+
+    await other_orm.init_models(COMPAT)
+    acme = await compat_models.Publisher.create(name="acme")
+    badge = await compat_models.Badge.create(owner=acme)
+    got = await compat_models.Publisher.filter(pk=acme.pk).prefetch_related(
+        Prefetch("badge", compat_models.Badge.all(), to_attr="the_badge")
+    ).first()
+    assert got.the_badge.pk == badge.pk

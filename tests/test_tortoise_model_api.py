@@ -165,3 +165,25 @@ async def test_not_on_a_relation_keeps_rows_without_related_rows():
     await bob.tokens.add(blue)
     found = await Pupil.filter(tokens__not=blue.pk).order_by("name").distinct()
     assert [p.name for p in found] == ["ann", "cid"]
+
+
+async def test_prefetch_objects_into_attributes_keep_their_queryset_order_and_key():
+    from tortoise.query_utils import Prefetch
+
+    north = await Campus.create(code=1, name="north")
+    ann = await Pupil.create(name="ann", campus=north)
+    red, blue = await Token.create(label="red"), await Token.create(label="blue")
+    await ann.tokens.add(red, blue)
+    got = await Pupil.filter(pk=ann.pk).prefetch_related(
+        Prefetch("tokens", Token.filter(label="red"), to_attr="reds"),
+        Prefetch("tokens", Token.filter(label="blue"), to_attr="blues"),
+    ).first()
+    assert ([t.label for t in got.reds], [t.label for t in got.blues]) == (["red"], ["blue"])
+    for order, expected in (("label", ["blue", "red"]), ("-label", ["red", "blue"])):
+        got = await Pupil.filter(pk=ann.pk).prefetch_related(Prefetch("tokens", Token.all().order_by(order))).first()
+        assert [t.label for t in got.tokens] == expected
+    # a queryset restricted with only() still gets the key objects are matched on
+    got = await Pupil.filter(pk=ann.pk).prefetch_related(Prefetch("tokens", Token.all().only("label"))).first()
+    assert sorted(t.label for t in got.tokens) == ["blue", "red"]
+    got = await Campus.filter(code=1).prefetch_related(Prefetch("pupils", Pupil.all().only("name"))).first()
+    assert [p.name for p in got.pupils] == ["ann"]

@@ -22,23 +22,24 @@ class Prefetch:
 
 async def prefetch_instances(model: "type[Model]", instances: list["Model"], specs: Sequence[Any], using_db: Any) -> None:
     """Load every relation named in ``specs`` ("posts", "comments__author", Prefetch(...))."""
-    tree: dict[str, list] = {}
+    # (relation, to_attr) → [queryset, nested specs]: one relation may be loaded into
+    # several attributes by Prefetch objects with different querysets
+    tree: dict[tuple[str, str | None], list] = {}
     for spec in specs:
         if isinstance(spec, Prefetch):
             head, _, rest = spec.relation.partition("__")
             if head not in model._meta.fetch_fields:  # Tortoise raises OperationalError for these
                 raise OperationalError(f"relation {head} for {model._meta.db_table} not found: {_relations_of(model)}")
-            entry = tree.setdefault(head, [None, [], None])
             if rest:
-                entry[1].append(Prefetch(rest, spec.queryset, spec.to_attr))
+                tree.setdefault((head, None), [None, []])[1].append(Prefetch(rest, spec.queryset, spec.to_attr))
             else:
-                entry[0], entry[2] = spec.queryset, spec.to_attr
+                tree.setdefault((head, spec.to_attr), [None, []])[0] = spec.queryset
         else:
             head, _, rest = spec.partition("__")
-            entry = tree.setdefault(head, [None, [], None])
+            entry = tree.setdefault((head, None), [None, []])
             if rest:
                 entry[1].append(rest)
-    for name, (queryset, nested, to_attr) in tree.items():
+    for (name, to_attr), (queryset, nested) in tree.items():
         field = model._meta.fields_map.get(name)
         if field is None:
             raise FieldError(f"Relation {name} for {model._meta.full_name} not found: {_relations_of(model)}")
@@ -54,8 +55,12 @@ def _relations_of(model: "type[Model]") -> str:
     return f"the relations of {model.__name__} are: {', '.join(sorted(model._meta.fetch_fields)) or 'none'}"
 
 
-def _base(field: Any, queryset: Any, using_db: Any) -> "QuerySet":
+def _base(field: Any, queryset: Any, using_db: Any, key: str) -> "QuerySet":
+    """The queryset loading related objects; one restricted with only() also fetches
+    ``key``, the attribute the objects are matched on."""
     qs = queryset if queryset is not None else field.related_model.all()
+    if qs._only and key not in qs._only:
+        qs = qs.only(*qs._only, key)
     return qs.using_db(using_db) if using_db is not None else qs
 
 
@@ -67,7 +72,7 @@ async def _forward(field: Any, instances: list, queryset: Any, to_attr: str | No
         for inst in instances:
             inst.__dict__[cache] = None
         return []
-    found = await _base(field, queryset, using_db).filter(**{f"{to_name}__in": list(keys)})
+    found = await _base(field, queryset, using_db, to_name).filter(**{f"{to_name}__in": list(keys)})
     by_key = {getattr(o, to_name): o for o in found}
     for inst in instances:
         inst.__dict__[cache] = by_key.get(inst.__dict__.get(field.source_field_name))
@@ -78,17 +83,18 @@ async def _backward(field: Any, instances: list, queryset: Any, to_attr: str | N
     owner_meta = field.model._meta
     key_attr = owner_meta.fields_db_projection_reverse.get(field.to_field_column, owner_meta.pk_attr)
     keys = {i.__dict__.get(key_attr) for i in instances} - {None}
-    found = await _base(field, queryset, using_db).filter(**{f"{field.relation_field}__in": list(keys)}) if keys else []
+    query = _base(field, queryset, using_db, field.relation_field)
+    found = await query.filter(**{f"{field.relation_field}__in": list(keys)}) if keys else []
     groups: dict[Any, list] = {}
     for obj in found:
         groups.setdefault(obj.__dict__.get(field.relation_field), []).append(obj)
     name = field.model_field_name
     for inst in instances:
         objs = groups.get(inst.__dict__.get(key_attr), [])
-        if to_attr:
+        if field.relation_kind == "backward_o2o":
+            inst.__dict__[to_attr or f"_{name}"] = objs[0] if objs else None
+        elif to_attr:
             inst.__dict__[to_attr] = objs
-        elif field.relation_kind == "backward_o2o":
-            inst.__dict__[f"_{name}"] = objs[0] if objs else None
         else:
             getattr(inst, name)._set_result(objs)
     return found
@@ -113,13 +119,15 @@ async def _m2m(field: Any, instances: list, queryset: Any, to_attr: str | None, 
             (o if decode_owner is None or o is None else decode_owner(o), t if decode_target is None or t is None else decode_target(t))
             for o, t in pairs
         ]
-    target_ids = list({p[1] for p in pairs})
-    found = await _base(field, queryset, using_db).filter(pk__in=target_ids) if target_ids else []
-    by_pk = {o.pk: o for o in found}
-    groups: dict[Any, list] = {}
+    owners_of: dict[Any, list] = {}
     for owner, target in pairs:
-        if target in by_pk:
-            groups.setdefault(owner, []).append(by_pk[target])
+        owners_of.setdefault(target, []).append(owner)
+    query = _base(field, queryset, using_db, related._meta.pk_attr)
+    found = await query.filter(pk__in=list(owners_of)) if owners_of else []
+    groups: dict[Any, list] = {}
+    for obj in found:  # in the queryset's order
+        for owner in owners_of.get(obj.pk, ()):
+            groups.setdefault(owner, []).append(obj)
     for inst in instances:
         objs = groups.get(inst.pk, [])
         if to_attr:
