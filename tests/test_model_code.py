@@ -42,7 +42,7 @@ def generated_code():
 def _makers():
     meta = Item._meta
     dialect = Item._meta.db.dialect
-    fields = tuple(meta.db_fields)
+    fields = tuple(meta.data_fields)
     return (
         meta.hydrator(dialect, fields),
         model_code.make_row_encoder(fields, dialect),
@@ -56,7 +56,7 @@ KWARGS = dict(name="n", qty="7", price="1.5", happened_at=datetime.datetime(2024
 def _behaviour():
     hydrate, encode, make = _makers()
     made = Item(**KWARGS)
-    row = [1, *encode(Item(**KWARGS))[: len(Item._meta.db_fields) - 1]]
+    row = [1, *encode(Item(**KWARGS))[: len(Item._meta.data_fields) - 1]]
     missing = Item(name="x")
     missing.name = None
     with pytest.raises(IntegrityError) as refused:
@@ -79,7 +79,7 @@ def test_generated_source_is_shown_by_inspect(generated_code):
 
 
 def test_tracebacks_through_generated_code_show_its_lines(generated_code):
-    hydrate = Item._meta.hydrator(Item._meta.db.dialect, tuple(Item._meta.db_fields))
+    hydrate = Item._meta.hydrator(Item._meta.db.dialect, tuple(Item._meta.data_fields))
     try:
         hydrate([1])  # too short a row: fails inside the generated function
     except ValueError:

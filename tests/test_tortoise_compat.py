@@ -10,10 +10,10 @@ import tests.compat_models as compat_models
 from tortoise import Tortoise, connections
 from tortoise.config import AppConfig, DBUrlConfig, TortoiseConfig
 from tortoise.context import TortoiseContext, get_current_context, set_global_context, tortoise_test_context
-from tortoise.exceptions import ConfigurationError
+from tortoise.exceptions import ConfigurationError, OperationalError
 from tortoise.expressions import Connector, F
 from tortoise.fields import IntField
-from tortoise.fields.base import DB_DEFAULT_NOT_SET
+from tortoise.fields.base import DB_DEFAULT_NOT_SET, DatabaseDefault
 from tortoise.models import NoneAwaitable
 
 from tests.conftest import TEST_DB, URL_TEMPLATE, fresh_db_url
@@ -139,8 +139,24 @@ async def test_given_values_override_db_default(other_orm):
 async def test_fetch_db_defaults_false_leaves_the_attribute_unset(other_orm):
     await other_orm.init_models(COMPAT)
     quiet = await compat_models.Quiet.create()
-    assert quiet.hits is None and quiet.pk is not None
+    assert isinstance(quiet.hits, DatabaseDefault) and quiet.pk is not None
     assert await compat_models.Quiet.get(pk=quiet.pk).values_list("hits", flat=True) == 3
+    await quiet.save()  # the value the database holds is left as it is
+    assert await compat_models.Quiet.get(pk=quiet.pk).values_list("hits", flat=True) == 3
+
+
+async def test_unset_db_default_fields_hold_the_database_default_marker(other_orm):
+    await other_orm.init_models(COMPAT)
+    Counter = compat_models.Counter
+    fresh = Counter(hits=2)
+    assert isinstance(fresh.label, DatabaseDefault) and fresh.hits == 2
+    assert isinstance(Counter.construct().label, DatabaseDefault)
+    await Counter.bulk_create([Counter(), Counter()])
+    await Counter.bulk_create([Counter(label="a"), Counter(label="b")])
+    stored = await Counter.all().order_by("id").values_list("label", "hits")
+    assert stored == [("untitled", 7), ("untitled", 7), ("a", 7), ("b", 7)]
+    with pytest.raises(OperationalError, match="Cannot use bulk_create"):
+        await Counter.bulk_create([Counter(label="c"), Counter()])
 
 
 # --- models -------------------------------------------------------------------------------------
@@ -225,8 +241,11 @@ async def test_construct_builds_an_instance_from_trusted_values(other_orm):
     assert list(with_titles.titles) == [dune] and len(with_titles.titles) == 1
     settings = compat_models.Settings.construct()
     assert settings.data == {} and settings.data is not compat_models.Settings._meta.fields_map["data"].default
-    with pytest.raises(ConfigurationError, match="unknown field 'nope'"):
-        Publisher.construct(nope=1)
+    # names that are no field are kept as plain attributes, as Tortoise does
+    assert Publisher.construct(nope=1).nope == 1
+    # an unsaved related object is accepted, and is what the relation gives
+    draft = Publisher.construct(name="draft")
+    assert Title.construct(name="t", publisher=draft).publisher is draft
 
 
 def test_fields_that_cannot_be_indexed_refuse_unique_and_index():
@@ -398,3 +417,31 @@ async def test_a_model_indexed_by_primary_key(other_orm):
     with pytest.raises(ObjectDoesNotExistError) as info:
         await compat_models.Shelf[shelf.pk + 100]
     assert isinstance(info.value, KeyError) and info.value.pk_val == shelf.pk + 100
+
+
+def test_meta_column_views_have_tortoise_shapes():
+    """Libraries (Unfazed's serializer) read these: column names and name↔column maps, not Fields."""
+    from tests.testmodels import Article, Renamed
+
+    assert Article._meta.db_fields == {"id", "title", "body", "views", "author_id"}
+    assert Renamed._meta.db_fields == {"id", "display_name", "rank_col", "legacy_col"}
+    assert Renamed._meta.fields_db_projection == {
+        "id": "id", "name": "display_name", "rank": "rank_col", "legacy": "legacy_col"
+    }
+    assert Renamed._meta.fields_db_projection_reverse["rank_col"] == "rank"
+    assert Article._meta.fetch_fields == {"author"} and Article._meta.fk_fields == {"author"}
+    assert Article._meta.fields >= {"id", "title", "author", "author_id"}
+    assert Article._meta.db_pk_column == "id" and Article._meta.pk_attr == "id"
+    assert Article._meta._model is Article
+
+
+async def test_a_backward_one_to_one_prefetched_into_an_attribute_is_one_object(other_orm):
+    from tortoise.query_utils import Prefetch
+
+    await other_orm.init_models(COMPAT)
+    acme = await compat_models.Publisher.create(name="acme")
+    badge = await compat_models.Badge.create(owner=acme)
+    got = await compat_models.Publisher.filter(pk=acme.pk).prefetch_related(
+        Prefetch("badge", compat_models.Badge.all(), to_attr="the_badge")
+    ).first()
+    assert got.the_badge.pk == badge.pk

@@ -206,7 +206,33 @@ class Validated(Model):
 
 
 # Children before parents: emptying tables in this order never violates a foreign key.
+# --- a relation to a unique field other than the primary key (to_field) ------------------------
+async def default_motto() -> str:
+    return "learn"
+
+
+class Campus(Model):
+    uuid = fields.UUIDField(primary_key=True)
+    code = fields.IntField(unique=True)
+    name = fields.CharField(max_length=50)
+    motto = fields.CharField(max_length=30, default=default_motto)  # an async default
+
+    class Meta:
+        table = "t_campus"
+
+
+class Pupil(Model):
+    name = fields.CharField(max_length=50)
+    campus = fields.ForeignKeyField("models.Campus", related_name="pupils", to_field="code")
+    tokens = fields.ManyToManyField("models.Token", related_name="pupils", through="t_pupil_token")
+
+    class Meta:
+        table = "t_pupil"
+
+
 DELETE_ORDER = [
+    Pupil,
+    Campus,
     Article,
     Author,
     Item,

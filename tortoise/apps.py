@@ -180,6 +180,8 @@ def _wire_fk(apps: dict, model: type[Model], fk: ForeignKeyFieldInstance) -> Non
             f"{fk.qualified_name} can only refer to a unique field (to_field)"
         )
     fk.to_field_instance = target
+    if not target.pk:  # an instance given for this relation stands for another key than its pk
+        related._meta.targeted_by_non_pk = True
     old_id = meta.fields_map[fk.source_field_name]
     meta.fields_map[fk.source_field_name] = _id_field_like(target, old_id, fk)
     if fk.related_name is False:
@@ -272,5 +274,5 @@ class BackwardOneToOneDescriptor:
         if cache in obj.__dict__:
             return obj.__dict__[cache]
         meta = type(obj)._meta
-        key = obj.__dict__.get(meta.column_to_field.get(self.field.to_field_column, meta.pk_attr))
+        key = obj.__dict__.get(meta.fields_db_projection_reverse.get(self.field.to_field_column, meta.pk_attr))
         return self.field.related_model.filter(**{self.field.relation_field: key}).first()

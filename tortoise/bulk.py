@@ -4,7 +4,9 @@ from __future__ import annotations
 from itertools import chain
 from typing import TYPE_CHECKING, Any, Iterable
 
-from tortoise.exceptions import FieldError, ParamsError
+from tortoise.db_default_insert import is_unset
+from tortoise.exceptions import FieldError, OperationalError, ParamsError
+from tortoise.model_code import make_row_encoder
 from tortoise.sql import statements as statements_sql
 from tortoise.sql.cache import statements as statement_cache
 from tortoise.sql.nodes import encoder_for
@@ -43,6 +45,19 @@ async def bulk_create(
     auto_pk = pk.generated and all(o.pk is None for o in objects)
     st = meta.statements(dialect)
     fields, encode = (st.insert_fields_auto, st.encode_auto) if auto_pk else (st.insert_fields_all, st.encode_all)
+    omitted = _left_to_database(model, objects)
+    if omitted:  # the database fills these columns in from their db_default
+        fields = [f for f in fields if f not in omitted]
+        if not fields:  # no column left to list: one INSERT … DEFAULT VALUES each
+
+            async def insert_each(conn: Any) -> None:
+                for obj in objects:
+                    await obj.save(using_db=conn, force_create=True)
+
+            await _all_or_nothing(db, len(objects), insert_each)
+            return objects
+        key = ("bulk_encode", model, meta._generation, dialect.name, auto_pk, omitted)
+        encode = statement_cache.compiled(key, lambda: make_row_encoder(fields, dialect))
     conflict_cols = _columns(model, on_conflict)
     update_cols = _columns(model, update_fields)
     if update_cols and not conflict_cols and dialect.upsert_needs_target:
@@ -55,7 +70,7 @@ async def bulk_create(
         obj._touch_auto_fields(creating=True)
         obj._run_validators()
     array_types = dialect.column_array_types(fields)
-    shape = (model, meta._generation, dialect.name, auto_pk, ignore_conflicts, tuple(conflict_cols), tuple(update_cols))
+    shape = (model, meta._generation, dialect.name, auto_pk, omitted, ignore_conflicts, tuple(conflict_cols), tuple(update_cols))
 
     def text(rows: int | None) -> str:
         """The statement for ``rows`` rows (None: one array per column), once per shape."""
@@ -103,6 +118,23 @@ async def bulk_create(
     return objects
 
 
+def _left_to_database(model: "type[Model]", objects: list["Model"]) -> tuple:
+    """The db_default fields no object gives a value for; one given by some objects only
+    cannot be left out of a many-row INSERT (Tortoise's OperationalError)."""
+    omitted = []
+    for field in model._meta.db_default_fields:
+        name = field.model_field_name
+        unset = [is_unset(obj.__dict__.get(name)) for obj in objects]
+        if all(unset):
+            omitted.append(field)
+        elif any(unset):
+            raise OperationalError(
+                f"Cannot use bulk_create when {model.__name__}.{name} (db_default) has a value on some "
+                "objects and not on others: give it on all of them or on none"
+            )
+    return tuple(omitted)
+
+
 async def _all_or_nothing(db: Any, statements: int, run: Any) -> None:
     """Run ``run(connection)``; several statements share one transaction."""
     if statements == 1:
@@ -120,7 +152,7 @@ def _columns(model: "type[Model]", names: Iterable[str] | None) -> list[str]:
     for name in names or ():
         field = meta.fields_map.get(name)
         if field is None:
-            raise FieldError(f"unknown field '{name}' on {model.__name__}; fields are: {', '.join(meta.db_fields_names)}")
+            raise FieldError(f"unknown field '{name}' on {model.__name__}; fields are: {', '.join(meta.data_field_names)}")
         if field.relation_kind in ("fk", "o2o"):
             field = meta.fields_map[field.source_field_name]
         result.append(field.column)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tortoise.fields.base import DatabaseDefault
 from tortoise.model_code import make_row_encoder
 from tortoise.sql import statements as statements_sql
 from tortoise.sql.cache import statements as statement_cache
@@ -20,9 +21,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def unset_db_defaults(obj: "Model") -> tuple["Field", ...]:
-    """The db_default fields of ``obj`` that hold no value."""
+    """The db_default fields of ``obj`` that hold no value (None or the DatabaseDefault marker)."""
     d = obj.__dict__
-    return tuple(f for f in obj._meta.db_default_fields if d.get(f.model_field_name) is None)
+    return tuple(f for f in obj._meta.db_default_fields if is_unset(d.get(f.model_field_name)))
+
+
+def is_unset(value: Any) -> bool:
+    return value is None or isinstance(value, DatabaseDefault)
 
 
 class _Plan:
@@ -30,7 +35,7 @@ class _Plan:
         meta = obj._meta
         dialect = db.dialect
         pk = meta.pk
-        self.fields = [f for f in meta.db_fields if f not in omitted and not (auto_pk and f is pk)]
+        self.fields = [f for f in meta.data_fields if f not in omitted and not (auto_pk and f is pk)]
         self.encode = make_row_encoder(self.fields, dialect)
         self.fetched = ([pk] if auto_pk else []) + (list(omitted) if meta.fetch_db_defaults else [])
         self.returning = dialect.supports_returning and bool(self.fetched)

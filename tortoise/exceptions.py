@@ -45,15 +45,29 @@ class NoValuesFetched(OperationalError):
 
 
 class NotExistOrMultiple(OperationalError):
-    """Base of DoesNotExist and MultipleObjectsReturned: a query did not give exactly one row."""
+    """Base of DoesNotExist and MultipleObjectsReturned: a query did not give exactly one row.
+
+    Raised with a message, or (Tortoise's form) with the model class alone, which reads as
+    ``TEMPLATE`` filled with the model's name."""
+
+    TEMPLATE = "{}"
+
+    def __init__(self, *args: Any, model: Any = None) -> None:
+        if args and isinstance(args[0], type):
+            model, args = args[0], args[1:]
+        self.model = model
+        super().__init__(*args)
+
+    def __str__(self) -> str:
+        if not self.args and self.model is not None:
+            return self.TEMPLATE.format(self.model.__name__)
+        return super().__str__()
 
 
 class MultipleObjectsReturned(NotExistOrMultiple):
     """A query that should return one object returned several."""
 
-    def __init__(self, *args: Any, model: Any = None) -> None:
-        self.model = model
-        super().__init__(*args)
+    TEMPLATE = 'Multiple objects returned for "{}", expected exactly one'
 
 
 class ObjectDoesNotExistError(OperationalError, KeyError):
@@ -61,7 +75,7 @@ class ObjectDoesNotExistError(OperationalError, KeyError):
 
     def __init__(self, model: Any, pk_name: str, pk_val: Any) -> None:
         self.model, self.pk_name, self.pk_val = model, pk_name, pk_val
-        super().__init__(f"{model.__name__} has no object with {pk_name}={pk_val!r}")
+        super().__init__(f"{model.__name__} has no object with {pk_name}={pk_val}")
 
     def __str__(self) -> str:
         return self.args[0]
@@ -70,9 +84,7 @@ class ObjectDoesNotExistError(OperationalError, KeyError):
 class DoesNotExist(NotExistOrMultiple):
     """A query that should return one object returned none."""
 
-    def __init__(self, *args: Any, model: Any = None) -> None:
-        self.model = model
-        super().__init__(*args)
+    TEMPLATE = 'Object "{}" does not exist'
 
 
 class IncompleteInstanceError(OperationalError):

@@ -66,6 +66,15 @@ class Expression:
     def __mod__(self, other: Any) -> "CombinedExpression":
         return self._combine(other, "%")
 
+    def __pow__(self, other: Any) -> "CombinedExpression":
+        return self._combine(other, "^")
+
+    def __rpow__(self, other: Any) -> "CombinedExpression":
+        return self._combine(other, "^", reverse=True)
+
+    def __rmod__(self, other: Any) -> "CombinedExpression":
+        return self._combine(other, "%", reverse=True)
+
     def __radd__(self, other: Any) -> "CombinedExpression":
         return self._combine(other, "+", reverse=True)
 

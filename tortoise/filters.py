@@ -31,11 +31,16 @@ def _rhs(value: Any, field: "Field | None", resolver: "Resolver") -> nodes.Node:
 
     if isinstance(value, Expression):
         return value.resolve(resolver)
-    return nodes.Param(_pk_of(value), field)
+    return nodes.Param(_pk_of(value, field), field)
 
 
-def _pk_of(value: Any) -> Any:
-    return value.pk if isinstance(value, _model_class()) else value
+def _pk_of(value: Any, field: Any = None) -> Any:
+    """A model instance given as a value stands for its key: the one the relation whose
+    column ``field`` is refers to (``to_field``), else its pk."""
+    if not isinstance(value, _model_class()):
+        return value
+    fk = getattr(field, "reference", None)
+    return getattr(value, fk.to_field_instance.model_field_name) if fk is not None else value.pk
 
 
 def _expression_class() -> type:
@@ -81,7 +86,9 @@ def _not(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> nodes.Node:
     if value is None:
         return nodes.is_null(lhs, negate=True)
     condition = nodes.Lookup("not", lhs, _rhs(value, field, r))
-    if field is not None and field.null:
+    # NULL differs from any value: a nullable column, or one of a joined (LEFT JOIN) table
+    joined = isinstance(lhs, nodes.Column) and lhs.table != r.alias
+    if joined or (field is not None and field.null):
         return nodes.Junction("OR", [condition, nodes.is_null(lhs)])
     return condition
 
@@ -98,7 +105,7 @@ def _in(negate: bool) -> Callable[..., nodes.Node]:
         if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
             name = "not_in" if negate else "in"
             raise FieldError(f"lookup '{name}' on {_label(field)} needs a list of values, got {value!r}")
-        params = [nodes.Param(_pk_of(v), field) for v in value]
+        params = [nodes.Param(_pk_of(v, field), field) for v in value]
         return nodes.in_list(lhs, params, negate)
 
     return build
@@ -235,6 +242,7 @@ class Resolver:
         self.joins: list[Join] = []
         self._join_aliases: dict[tuple[str, ...], tuple[str, Any]] = {}
         self.has_multi_join = False  # a reverse FK / M2M join may repeat base rows
+        self._resolving: set[str] = set()  # annotations being resolved (see resolve_field_ref)
 
     # -- public API used by expressions and the queryset --------------------------------
     def sub(self, owner: Any, value: Any) -> Any:
@@ -243,23 +251,27 @@ class Resolver:
         return value if slots is None else slots.get(owner, value)
 
     def resolve_field_ref(self, name: str) -> tuple[nodes.Node, Any]:
-        """A field/annotation path (``"views"``, ``"author__name"``) → (node, field)."""
-        if name in self.annotations:
+        """A field/annotation path (``"views"``, ``"author__name"``) → (node, field).  An
+        annotation named like a field wins, except inside itself (``qty=F("qty") + 1``)."""
+        if name in self.annotations and name not in self._resolving:
             expr = self.annotations[name]
-            return expr.resolve(self), expr.output_field(self)
+            self._resolving.add(name)
+            try:
+                return expr.resolve(self), expr.output_field(self)
+            finally:
+                self._resolving.discard(name)
         node, field, rest = self.walk(name.split("__"))
         if rest:
-            raise FieldError(f"unknown field '{'__'.join(rest)}' after {_label(field)} in '{name}'")
+            raise FieldError(f"{name} not resolvable: unknown field '{'__'.join(rest)}' after {_label(field)}")
         return node, field
 
     def resolve_filter(self, key: str, value: Any) -> nodes.Node:
         parts, lookup, transform = split_key(key)
         parts = list(parts)
         if parts[0] in self.annotations and len(parts) == 1:
-            expr = self.annotations[parts[0]]
-            lhs, field = expr.resolve(self), expr.output_field(self)
+            lhs, field = self.resolve_field_ref(parts[0])
         else:
-            lhs, field, rest = self.walk(parts)
+            lhs, field, rest = self.walk(parts, filter_key=key)
             if rest:
                 raise FieldError(
                     f"unknown lookup '{'__'.join(rest)}' on {_label(field)} in filter '{key}'; "
@@ -279,8 +291,9 @@ class Resolver:
         return LOOKUPS[lookup](lhs, value, field, self)
 
     # -- path walking -------------------------------------------------------------------------
-    def walk(self, parts: list[str]) -> tuple[nodes.Node, Any, list[str]]:
-        """Follow ``parts`` from the base model; return (column node, field, unused parts)."""
+    def walk(self, parts: list[str], filter_key: str | None = None) -> tuple[nodes.Node, Any, list[str]]:
+        """Follow ``parts`` from the base model; return (column node, field, unused parts).
+        ``filter_key``: the filter argument being resolved, named when a part is unknown."""
         model, alias, path = self.model, self.alias, ()
         i = 0
         if not parts or not parts[0]:
@@ -295,9 +308,13 @@ class Resolver:
                 name = meta.query_names[name]
                 field = meta.fields_map[name]
             if field is None:
-                raise FieldError(
-                    f"unknown field '{name}' on {model.__name__}; fields are: {', '.join(meta.fields_map)}"
-                )
+                known = ", ".join(meta.fields_map)
+                if filter_key is not None:  # Tortoise's wording first: callers match on it
+                    raise FieldError(
+                        f"Unknown filter param '{filter_key}'. Allowed base values are [{known}]: "
+                        f"'{name}' is not a field of {model.__name__}"
+                    )
+                raise FieldError(f'Unknown field "{name}" for model "{model.__name__}"; fields are: {known}')
             rest = parts[i + 1 :]
             kind = field.relation_kind
             if kind is None:
@@ -423,7 +440,7 @@ def filter_value_shape(owner: Any, key: str, value: Any, w: Walker) -> Any:
         if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__") or iter(value) is value:
             raise Uncacheable(key)  # an iterator can be read only once: the plain path reads it
     if lookup in _LIST_LOOKUPS:
-        values = [_pk_of(v) for v in value]
+        values = [_leaf_key(v, key) for v in value]
         w.leaf_group(owner, values)
         return len(values)
     if lookup == "range":
@@ -433,11 +450,19 @@ def filter_value_shape(owner: Any, key: str, value: Any, w: Walker) -> Any:
             raise Uncacheable(key) from None
         if low is None or high is None or isinstance(low, Expression) or isinstance(high, Expression):
             raise Uncacheable(key)
-        w.leaf_group(owner, [_pk_of(low), _pk_of(high)])
+        w.leaf_group(owner, [_leaf_key(low, key), _leaf_key(high, key)])
         return "range"
     if lookup in _STR_LOOKUPS:
         value = str(value)
     elif lookup not in _RAW_LOOKUPS:
-        value = _pk_of(value)
+        value = _leaf_key(value, key)
     w.leaf(owner, value)
     return ""
+
+
+def _leaf_key(value: Any, key: str) -> Any:
+    """``_pk_of`` for the statement cache, which does not know the field: an instance of a
+    model some relation refers to by another key than its pk is left to the plain path."""
+    if isinstance(value, _model_class()) and value._meta.targeted_by_non_pk:
+        raise Uncacheable(key)
+    return _pk_of(value)

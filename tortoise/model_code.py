@@ -78,6 +78,8 @@ def _decoded(i: int, dec: Callable[[Any], Any] | None, env: dict[str, Any]) -> s
 
 
 def _unpack(width: int) -> str:
+    if not width:  # only("rel__name"): no column of the model itself
+        return ""
     return "    " + ", ".join(f"v{i}" for i in range(width)) + ", = row\n"
 
 
@@ -133,20 +135,24 @@ def make_initializer(meta: "MetaInfo") -> Callable[..., None]:
         return _plain_initializer(meta)
     env: dict[str, Any] = {"_aldabra_missing": object(), "_aldabra_type_of": type}
     params, body = [], []
-    for i, field in enumerate(meta.db_fields):
+    for i, field in enumerate(meta.data_fields):
         name = field.model_field_name
         key = repr(name)
         if field.pk and field.generated:  # only ever given explicitly: a special argument
             body.append(f"    _aldabra_d[{key}] = None")
             continue
         params.append(f"{name}=_aldabra_missing")
-        env[f"_aldabra_default{i}"] = field.default
+        env[f"_aldabra_default{i}"] = initial_value(field)
         default = f"_aldabra_default{i}" + ("()" if callable(field.default) else "")
         if isinstance(field.default, (dict, list, set)):  # each instance gets its own copy
             env[f"_aldabra_default{i}"] = functools.partial(copy.deepcopy, field.default)
             default += "()"
         env[f"_aldabra_convert{i}"] = field.to_python_value
-        convert = f"None if {name} is None else _aldabra_convert{i}({name})"
+        if field.null:
+            convert = f"None if {name} is None else _aldabra_convert{i}({name})"
+        else:
+            env[f"_aldabra_refuse_null{i}"] = functools.partial(_refuse_null, meta.model.__name__, name)
+            convert = f"_aldabra_refuse_null{i}() if {name} is None else _aldabra_convert{i}({name})"
         if field.python_type_unchanged is not None:
             env[f"_aldabra_type{i}"] = field.python_type_unchanged
             convert = f"{name} if _aldabra_type_of({name}) is _aldabra_type{i} else {convert}"
@@ -235,9 +241,22 @@ def _plain_hydrator(model: Any, columns: list[tuple[str, Any]], partial: bool) -
     return hydrate
 
 
+def initial_value(field: "Field") -> Any:
+    """What a field not given to the constructor starts with: its default (a callable is
+    called per instance), or the marker of a value the database fills in (``db_default``)."""
+    if field.default is None and not field.pk and field.has_db_default():
+        return field.db_default_marker
+    return field.default
+
+
+def _refuse_null(model_name: str, name: str) -> None:
+    """``Model(field=None)`` for a NOT NULL field: ValueError, as Tortoise raises."""
+    raise ValueError(f"{name} is non nullable field, but null was passed to {model_name}(); leave it out to use its default")
+
+
 def _plain_initializer(meta: "MetaInfo") -> Callable[..., None]:
-    fields = [f for f in meta.db_fields if not (f.pk and f.generated)]
-    generated_pk = [f.model_field_name for f in meta.db_fields if f.pk and f.generated]
+    fields = [f for f in meta.data_fields if not (f.pk and f.generated)]
+    generated_pk = [f.model_field_name for f in meta.data_fields if f.pk and f.generated]
 
     def __init__(*args: Any, **kwargs: Any) -> None:  # a field may be named like any parameter
         (obj,) = args
@@ -248,9 +267,11 @@ def _plain_initializer(meta: "MetaInfo") -> Callable[..., None]:
             name = field.model_field_name
             if name in kwargs:
                 value = kwargs.pop(name)
+                if value is None and not field.null:
+                    _refuse_null(meta.model.__name__, name)
                 d[name] = None if value is None else field.to_python_value(value)
             else:
-                default = field.default
+                default = initial_value(field)
                 d[name] = default() if callable(default) else default
         for key, value in kwargs.items():
             obj._set_special(key, value)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import inspect
 import itertools
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, TypeVar
 
@@ -20,7 +21,7 @@ from tortoise.exceptions import (
     RequiredFieldError,
     ValidationError,
 )
-from tortoise.fields.base import Field
+from tortoise.fields.base import DatabaseDefault, Field
 from tortoise.router import router
 from tortoise.fields.relational import ForeignKeyFieldInstance, ManyToManyFieldInstance
 from tortoise.relations import (  # NoneAwaitable: Tortoise exports it from tortoise.models
@@ -58,10 +59,18 @@ class MetaInfo:
         self.ordering: tuple[str, ...] = (ordering,) if isinstance(ordering, str) else tuple(ordering)
         self.manager = getattr(meta, "manager", None)
         self.fetch_db_defaults: bool = getattr(meta, "fetch_db_defaults", True)
+        #: a relation refers to this model by a unique field other than the pk (to_field)
+        self.targeted_by_non_pk = False
         self._ordering_checked = False
         self.default_connection: str | None = getattr(meta, "default_connection", None)
         self.fields_map: dict[str, Field] = {}
-        self.db_fields: list[Field] = []  # fields with a column, in table order
+        self.data_fields: list[Field] = []  # fields with a column, in table order
+        # Tortoise's public views of the columns, kept for code written against it
+        self.db_fields: set[str] = set()  # column names
+        self.fields_db_projection: dict[str, str] = {}  # field name → column
+        self.fields_db_projection_reverse: dict[str, str] = {}  # column → field name
+        self.generated_db_fields: tuple[str, ...] = ()
+        self.db_pk_column = ""
         self.pk: Field = None  # type: ignore[assignment]
         self.pk_attr = ""
         self.fk_fields: set[str] = set()
@@ -71,7 +80,6 @@ class MetaInfo:
         self.backward_o2o_fields: set[str] = set()
         #: lookup names of reverse relations (``related_query_name``) → their field names
         self.query_names: dict[str, str] = {}
-        self.column_to_field: dict[str, str] = {}
         self.model: "type[Model]" = None  # type: ignore[assignment]
         self.meta_class: Any = meta
         self._inited = False
@@ -87,16 +95,16 @@ class MetaInfo:
         return set(self.fields_map)
 
     @property
-    def db_fields_names(self) -> list[str]:
-        return [f.model_field_name for f in self.db_fields]
-
-    @property
-    def fields_db_projection(self) -> dict[str, str]:
-        return {f.model_field_name: f.column for f in self.db_fields}
+    def data_field_names(self) -> list[str]:
+        return [f.model_field_name for f in self.data_fields]
 
     @property
     def fetch_fields(self) -> set[str]:
         return self.fk_fields | self.o2o_fields | self.m2m_fields | self.backward_fk_fields | self.backward_o2o_fields
+
+    @property
+    def _model(self) -> "type[Model]":  # Tortoise's name for it
+        return self.model
 
     @property
     def full_name(self) -> str:
@@ -108,18 +116,24 @@ class MetaInfo:
 
     def finalise_columns(self) -> None:
         """Recompute column lists after fields change (relations resolved at init)."""
-        self.db_fields = [f for f in self.fields_map.values() if f.has_db_field]
-        self.validated_fields = [f for f in self.db_fields if f.validators]
+        self.data_fields = [f for f in self.fields_map.values() if f.has_db_field]
+        self.validated_fields = [f for f in self.data_fields if f.validators]
         self._initialize = make_initializer(self)
         # the model's __init__ becomes the generated one unless the model or a parent
         # defines its own (which reaches it through Model.__init__)
         current = self.model.__init__
         if not self.abstract and (current is Model.__init__ or hasattr(current, "generated_for")):
             self.model.__init__ = self._initialize  # type: ignore[misc]
-        self._auto_on_create = [f for f in self.db_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-        self._auto_on_update = [f for f in self.db_fields if getattr(f, "auto_now", False)]
-        self.db_default_fields = [f for f in self.db_fields if f.has_db_default() and not f.pk]
-        self.column_to_field = {f.column: f.model_field_name for f in self.db_fields}
+        self._auto_on_create = [f for f in self.data_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+        self._auto_on_update = [f for f in self.data_fields if getattr(f, "auto_now", False)]
+        self.db_default_fields = [f for f in self.data_fields if f.has_db_default() and not f.pk]
+        #: fields whose default is an ``async def``: __init__ stores the coroutine, save() awaits it
+        self.async_default_fields = [f.model_field_name for f in self.data_fields if inspect.iscoroutinefunction(f.default)]
+        self.fields_db_projection = {f.model_field_name: f.column for f in self.data_fields}
+        self.fields_db_projection_reverse = {c: n for n, c in self.fields_db_projection.items()}
+        self.db_fields = set(self.fields_db_projection_reverse)
+        self.generated_db_fields = tuple(f.column for f in self.data_fields if f.generated)
+        self.db_pk_column = self.pk.column if self.pk is not None else ""
         self._statements.clear()
         self._hydrators.clear()
         self._generation = next(_GENERATIONS)
@@ -139,7 +153,7 @@ class MetaInfo:
         key = (dialect.name, fields)
         fn = self._hydrators.get(key)
         if fn is None:
-            fn = self._hydrators[key] = make_hydrator(self.model, dialect, fields, partial=len(fields) != len(self.db_fields))
+            fn = self._hydrators[key] = make_hydrator(self.model, dialect, fields, partial=len(fields) != len(self.data_fields))
         return fn
 
 
@@ -162,7 +176,7 @@ class ModelStatements:
         pk = meta.pk
         self.meta = meta
         self.dialect = dialect
-        all_fields = meta.db_fields
+        all_fields = meta.data_fields
         self.insert_fields_all = list(all_fields)
         self.insert_fields_auto = [f for f in all_fields if not (f is pk and pk.generated)]
         self.insert_all = statements_sql.insert(dialect, table, [f.column for f in self.insert_fields_all])
@@ -226,7 +240,10 @@ class ModelMeta(type):
 
 
 async def _get_by_pk(model: Any, pk: Any) -> Any:
-    obj = await model.filter(pk=pk).first()
+    try:
+        obj = await model.filter(pk=pk).first()
+    except ValidationError as exc:  # a key of the wrong type names no object either
+        raise ObjectDoesNotExistError(model, model._meta.pk_attr, pk) from exc
     if obj is None:
         raise ObjectDoesNotExistError(model, model._meta.pk_attr, pk)
     return obj
@@ -335,10 +352,8 @@ class Model(metaclass=ModelMeta):
     _custom_generated_pk = False
 
     def __init__(self, **kwargs: Any) -> None:
-        meta = self._meta
-        if meta.abstract:
-            raise ConfigurationError(f"{type(self).__name__} is abstract and cannot be instantiated")
-        meta._initialize(self, **kwargs)  # a model's own __init__ calls here; others use it directly
+        # an abstract model can be instantiated too (as in Tortoise), though not saved
+        self._meta._initialize(self, **kwargs)  # a model's own __init__ calls here; others use it directly
 
     def _set_special(self, key: str, value: Any) -> None:
         """Constructor arguments other than plain data fields: relations, a custom pk."""
@@ -372,6 +387,11 @@ class Model(metaclass=ModelMeta):
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and self.pk is not None and self.pk == other.pk  # type: ignore[attr-defined]
+
+    def __iter__(self) -> Any:
+        """``dict(obj)``: (field name, value) of each column field."""
+        for name in self._meta.data_field_names:
+            yield name, getattr(self, name)
 
     def __hash__(self) -> int:
         if self.pk is None:
@@ -446,21 +466,28 @@ class Model(metaclass=ModelMeta):
         force_update: bool = False,
     ) -> None:
         meta = self._meta
-        if self._partial and update_fields is None and self._saved_in_db:
-            raise IncompleteInstanceError(
-                f"{self} is a partial model: {type(self).__name__} was fetched with only(); save it with update_fields=[...]"
-            )
-        db = using_db or self._choose_db(for_write=True)
-        creating = force_create or (not self._saved_in_db and not force_update)
         fields_list = list(update_fields) if update_fields is not None else None
+        if self._partial and self._saved_in_db:
+            self._check_partial_save(fields_list)
+        db = using_db or self._choose_db(for_write=True)
+        # a saved object whose pk was reset to None is saved as a new row (an implicit clone)
+        creating = force_create or (not force_update and (not self._saved_in_db or self.pk is None))
         if fields_list is not None:
             for name in fields_list:
                 field = meta.fields_map.get(name)
+                if field is not None and field.pk and not creating:
+                    raise OperationalError(
+                        f"Can't update pk field, use `{type(self).__name__}.create` instead: "
+                        f"update_fields of {type(self).__name__}.save() names its primary key '{name}'"
+                    )
                 if field is None or not field.has_db_field and field.relation_kind not in ("fk", "o2o"):
                     raise FieldError(
                         f"update_fields: '{name}' is not a field of {type(self).__name__}; "
-                        f"fields are: {', '.join(meta.db_fields_names)}"
+                        f"fields are: {', '.join(meta.data_field_names)}"
                     )
+        for name in meta.async_default_fields:
+            if inspect.iscoroutine(self.__dict__.get(name)):
+                self.__dict__[name] = await self.__dict__[name]
         self._touch_auto_fields(creating)
         self._run_validators()
         await signals.send(signals.Signals.pre_save, type(self), self, db, fields_list)
@@ -471,6 +498,26 @@ class Model(metaclass=ModelMeta):
             await self._update(db, st, fields_list, force_update)
         self._saved_in_db = True
         await signals.send(signals.Signals.post_save, type(self), self, creating, db, fields_list)
+
+    def _check_partial_save(self, update_fields: list[str] | None) -> None:
+        """An instance fetched with only() saves only fields it holds, and needs its key."""
+        name = type(self).__name__
+        if update_fields is None:
+            raise IncompleteInstanceError(
+                f"{self} is a partial model: {name} was fetched with only(); save it with update_fields=[...]"
+            )
+        d = self.__dict__
+        if self._meta.pk_attr not in d:
+            raise IncompleteInstanceError(
+                f"Partial update not available: this {name} was fetched with only() without its primary key"
+            )
+        for field_name in update_fields:
+            field = self._meta.fields_map.get(field_name)
+            attr = field.source_field_name if field is not None and field.relation_kind else field_name
+            if attr not in d:
+                raise IncompleteInstanceError(
+                    f"{name}: field '{field_name}' is not available: the instance was fetched with only() without it"
+                )
 
     async def _insert(self, db: "BaseDBAsyncClient", st: ModelStatements) -> None:
         if self._meta.db_default_fields:
@@ -497,19 +544,33 @@ class Model(metaclass=ModelMeta):
         if update_fields is None:
             if not st.update_all:
                 return
-            values = st.encode_update(self)
-            values.append(st.pk_encoder(self.pk))
-            rows = await db.execute_write(st.update_all, values)
+            names = tuple(f.model_field_name for f in st.update_fields)
+            sql, encode = st.update_all, st.encode_update
         else:
             names = tuple(meta.fields_map[n].source_field_name if meta.fields_map[n].relation_kind else n for n in update_fields)
             if not names:
                 return
             sql, encode = st.update_of(names)
+        try:
             values = encode(self)
+        except ValidationError:
+            if not self._holds_expression(names):
+                raise
+            # ``obj.n = F("n") + 1``: the database computes the value, as in QuerySet.update();
+            # a db_default value the database has not reported back is left as it is
+            changes = {n: v for n in names if not isinstance(v := self.__dict__.get(n), DatabaseDefault)}
+            rows = await type(self).filter(pk=self.pk).using_db(db).update(**changes) if changes else 1
+        else:
             values.append(st.pk_encoder(self.pk))
             rows = await db.execute_write(sql, values)
         if rows == 0 and force:
             raise IntegrityError(f"cannot update {type(self).__name__} with pk={self.pk!r}: no such row")
+
+    def _holds_expression(self, names: tuple[str, ...]) -> bool:
+        """Whether a value among ``names`` is for the database to compute (F(), db_default)."""
+        from tortoise.expressions import Expression
+
+        return any(isinstance(self.__dict__.get(n), (Expression, DatabaseDefault)) for n in names)
 
     async def delete(self, using_db: "BaseDBAsyncClient | None" = None) -> None:
         if not self._saved_in_db:
@@ -526,7 +587,7 @@ class Model(metaclass=ModelMeta):
         qs = type(self).filter(pk=self.pk)
         if using_db is not None:
             qs = qs.using_db(using_db)
-        names = list(fields) if fields else self._meta.db_fields_names
+        names = list(fields) if fields else self._meta.data_field_names
         rows = await qs.values(*names)
         if not rows:
             raise type(self).DoesNotExist(f"{type(self).__name__} with pk={self.pk!r} no longer exists", model=type(self))
@@ -543,13 +604,18 @@ class Model(metaclass=ModelMeta):
         meta = self._meta
         for key, value in data.items():
             field = meta.fields_map.get(key)
-            if field is None:
-                raise FieldError(f"unknown field '{key}' for {type(self).__name__}; fields are: {', '.join(meta.fields_map)}")
+            if field is None:  # keys that are not fields are left out, as Tortoise does
+                continue
             if field.relation_kind in ("m2m", "backward_fk", "backward_o2o"):
                 raise ConfigurationError(f"{type(self).__name__}.{key} is a relation manager and cannot be set from a dict")
             if field.pk:
                 continue
-            setattr(self, key, field.to_python_value(value) if field.relation_kind is None and value is not None else value)
+            if field.relation_kind is None and value is not None:
+                try:
+                    value = field.to_python_value(value)
+                except ValidationError as exc:  # a ValueError, as Tortoise raises
+                    raise ValueError(str(exc)) from exc
+            setattr(self, key, value)
         return self
 
     def clone(self: MODEL, pk: Any = None) -> MODEL:
@@ -605,6 +671,18 @@ class Model(metaclass=ModelMeta):
         return cls.all(using_db).first()
 
     @classmethod
+    def last(cls, using_db: Any = None) -> Any:
+        return cls.all(using_db).last()
+
+    @classmethod
+    def latest(cls, *orderings: str, using_db: Any = None) -> Any:
+        return cls.all(using_db).latest(*orderings)
+
+    @classmethod
+    def earliest(cls, *orderings: str, using_db: Any = None) -> Any:
+        return cls.all(using_db).earliest(*orderings)
+
+    @classmethod
     def get(cls, *args: Any, using_db: Any = None, **kwargs: Any) -> Any:
         return cls.all(using_db).get(*args, **kwargs)
 
@@ -644,9 +722,10 @@ class Model(metaclass=ModelMeta):
         found = await cls.filter(**kwargs).using_db(db).get_or_none()
         if found is not None:
             return found, False
+        _check_no_conflict(cls, defaults, kwargs)
         try:
             async with in_transaction(db) as conn:
-                return await cls.create(using_db=conn, **(defaults or {}), **kwargs), True
+                return await cls.create(using_db=conn, **{**kwargs, **(defaults or {})}), True
         except IntegrityError as exc:  # created concurrently: fetch it
             found = await cls.filter(**kwargs).using_db(db).get_or_none()
             if found is None:
@@ -665,9 +744,12 @@ class Model(metaclass=ModelMeta):
             if found is not None:
                 if defaults:
                     found.update_from_dict(defaults)
-                    await found.save(using_db=conn, update_fields=list(defaults))
+                    fields_map = cls._meta.fields_map
+                    changed = [n for n in defaults if n in fields_map and not fields_map[n].pk]
+                    await found.save(using_db=conn, update_fields=changed)
                 return found, False
-            return await cls.create(using_db=conn, **(defaults or {}), **kwargs), True
+            _check_no_conflict(cls, defaults, kwargs)
+            return await cls.create(using_db=conn, **{**kwargs, **(defaults or {})}), True
 
     @classmethod
     async def bulk_create(
@@ -716,6 +798,16 @@ class Model(metaclass=ModelMeta):
 
     class Meta:
         pass
+
+
+def _check_no_conflict(model: Any, defaults: dict[str, Any] | None, lookup: dict[str, Any]) -> None:
+    """Creating from ``lookup`` and ``defaults``: a name in both must have one value."""
+    for key in (defaults or {}).keys() & lookup.keys():
+        if defaults[key] != lookup[key]:  # type: ignore[index]
+            raise ParamsError(
+                f"Conflict value with key={key!r}: defaults give {defaults[key]!r}, "  # type: ignore[index]
+                f"the lookup {lookup[key]!r}; {model.__name__} cannot be created with both"
+            )
 
 
 def _managers() -> tuple[type, ...]:

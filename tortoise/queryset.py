@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, AsyncIterator, Generator, Generic, Iterable, Sequence, TypeVar
 
-from tortoise.exceptions import FieldError, ParamsError
+from tortoise.exceptions import FieldError, IntegrityError, ParamsError
 from tortoise.expressions import Expression, F, Q
 from tortoise.filters import Resolver
 from tortoise.model_code import build_all, make_row_maker
@@ -118,39 +118,50 @@ class QuerySet(AwaitableQuery[MODEL]):
             field = meta.fields_map.get(meta.pk_attr if part == "pk" else part)
             if field is None:
                 known = ", ".join([*meta.fields_map, *(self._annotations if model is self.model else ())])
-                raise FieldError(f"order_by(): unknown field '{part}' on {model.__name__} in {name!r}; fields are: {known}")
+                raise FieldError(
+                    f"Unknown field {part} for model {model.__name__}: order_by() got {name!r}; fields are: {known}"
+                )
             if i + 1 < len(parts):
                 if field.relation_kind is None:
                     raise FieldError(f"order_by(): {field.qualified_name} has no related fields, in {name!r}")
                 model = field.related_model
+            elif field.relation_kind not in (None, "fk", "o2o"):
+                raise FieldError(
+                    f"order_by(): {field.qualified_name} is a relation to many rows, not a value to order by; "
+                    f"name one of its fields ('{name}__<field>') or an annotation"
+                )
 
     def limit(self, limit: int) -> "QuerySet[MODEL]":
-        if limit < 0:
-            raise ParamsError(f"limit must be >= 0, got {limit}")
+        _check_bound("Limit", limit)
         qs = self._clone()
         qs._limit = limit
         return qs
 
     def offset(self, offset: int) -> "QuerySet[MODEL]":
-        if offset < 0:
-            raise ParamsError(f"offset must be >= 0, got {offset}")
+        _check_bound("Offset", offset)
         qs = self._clone()
         qs._offset = offset
         return qs
 
-    def __getitem__(self, key: slice | int) -> Any:
-        if isinstance(key, int):
-            if key < 0:
-                raise ParamsError("negative indexing is not supported on querysets")
-            return self.offset(key).first()
-        if not isinstance(key, slice) or (key.step not in (None, 1)):
-            raise ParamsError("querysets support slices with start and stop (no step)")
+    def __getitem__(self, key: slice) -> "QuerySet[MODEL]":
+        if not isinstance(key, slice):
+            raise ParamsError(
+                f"QuerySet indices must be slices, not {'integers' if isinstance(key, int) else type(key).__name__}. QuerySets are lazy and do not "
+                "support random access. Use await queryset.first(), await queryset.offset(n).first(), "
+                "or await queryset.all() and index the returned list."
+            )
+        if key.step not in (None, 1):
+            raise ParamsError(f"Slice steps should be 1 or None (got {key.step}): querysets take a range of rows")
         start, stop = key.start or 0, key.stop
-        if start < 0 or (stop is not None and stop < 0):
-            raise ParamsError("negative slice bounds are not supported on querysets")
+        if start < 0:
+            raise ParamsError(f"Slice start should be non-negative number or None, got {start}")
+        if stop is not None and stop < start:
+            raise ParamsError(
+                f"Slice stop should be non-negative number greater that slice start, or None; got [{start}:{stop}]"
+            )
         qs = self.offset(start) if start else self._clone()
         if stop is not None:
-            qs._limit = max(stop - start, 0)
+            qs._limit = stop - start
         return qs
 
     def distinct(self) -> "QuerySet[MODEL]":
@@ -159,10 +170,13 @@ class QuerySet(AwaitableQuery[MODEL]):
         return qs
 
     def only(self, *fields: str) -> "QuerySet[MODEL]":
-        meta = self.model._meta
+        """Fetch partial instances holding just ``fields``: columns, annotations, and columns
+        of forward relations (``"author__name"`` fills ``obj.author`` with a partial object)."""
+        if not fields:
+            raise ValueError(f"only() on {self.model.__name__} needs at least one field name")
         for name in fields:
-            if name not in meta.fields_map or not meta.fields_map[name].has_db_field:
-                raise FieldError(f"only(): '{name}' is not a column field of {self.model.__name__}; fields are: {', '.join(meta.db_fields_names)}")
+            if name not in self._annotations:
+                _only_path(self.model, name)
         qs = self._clone()
         qs._only = fields
         return qs
@@ -181,9 +195,7 @@ class QuerySet(AwaitableQuery[MODEL]):
         for name, expr in kwargs.items():
             if not isinstance(expr, Expression):
                 raise FieldError(f"annotate({name}=…) needs an expression or function, got {expr!r}")
-            if name in self.model._meta.fields_map:
-                raise FieldError(f"annotation '{name}' clashes with a field of {self.model.__name__}")
-            annotations[name] = expr
+            annotations[name] = expr  # may share a field's name: the annotation wins, as in Tortoise
         qs._annotations = annotations
         return qs
 
@@ -228,7 +240,7 @@ class QuerySet(AwaitableQuery[MODEL]):
     def last(self) -> "QuerySet[MODEL]":
         order = self._order or self.model._meta.ordering or ("pk",)
         qs = self._as_single(self._SINGLE_NONE)
-        qs._order = tuple(o[1:] if o.startswith("-") else f"-{o.lstrip('+')}" for o in order)
+        qs._order = _reversed_order(order)
         qs._limit = 1
         return qs
 
@@ -243,18 +255,35 @@ class QuerySet(AwaitableQuery[MODEL]):
         return qs
 
     def latest(self, *fields: str) -> "QuerySet[MODEL]":
-        return self.order_by(*(f"-{f}" for f in (fields or ("pk",)))).first()
+        """The object with the greatest ``fields`` (None if there is none)."""
+        if not fields:
+            raise FieldError(f"latest() on {self.model.__name__} needs the field(s) to order by")
+        return self.order_by(*_reversed_order(fields)).first()
 
     def earliest(self, *fields: str) -> "QuerySet[MODEL]":
-        return self.order_by(*(fields or ("pk",))).first()
+        """The object with the smallest ``fields`` (None if there is none)."""
+        if not fields:
+            raise FieldError(f"earliest() on {self.model.__name__} needs the field(s) to order by")
+        return self.order_by(*fields).first()
+
+    async def contains(self, obj: MODEL) -> bool:
+        """Whether ``obj`` is among this queryset's rows (one EXISTS query on its primary key)."""
+        if not isinstance(obj, self.model):
+            raise ParamsError(
+                f"The given object is not an instance of the queryset's model. contains() on "
+                f"{self.model.__name__} got {type(obj).__name__}"
+            )
+        if obj.pk is None:
+            raise ParamsError(f"The given object does not have a primary key. Save the {self.model.__name__} first")
+        return await self.filter(pk=obj.pk).exists()
 
     # --- terminal queries ----------------------------------------------------------------------
     def values(self, *fields: str, **expressions: Any) -> "ValuesQuery":
         return ValuesQuery(self, fields, expressions, as_tuples=False, flat=False)
 
     def values_list(self, *fields: str, flat: bool = False) -> "ValuesQuery":
-        if flat and len(fields) != 1:
-            raise ParamsError("values_list(flat=True) takes exactly one field")
+        if flat and len(fields) != 1:  # TypeError, as Tortoise raises
+            raise TypeError(f"You can flat value_list only if contains one field, got {len(fields)}: {fields!r}")
         return ValuesQuery(self, fields, {}, as_tuples=True, flat=flat)
 
     def count(self) -> "CountQuery":
@@ -279,8 +308,10 @@ class QuerySet(AwaitableQuery[MODEL]):
     def aggregate(self, **expressions: Any) -> "AggregateQuery":
         return AggregateQuery(self, expressions)
 
-    def explain(self) -> "ExplainQuery":
-        return ExplainQuery(self)
+    def explain(self, output_fmt: str | None = None, **options: bool) -> "ExplainQuery":
+        """The database's plan for this query; formats and options as the database has them
+        (``explain(output_fmt="json", analyze=True)`` on PostgreSQL)."""
+        return ExplainQuery(self, output_fmt, options)
 
     async def in_bulk(self, id_list: Iterable[Any], field_name: str = "pk") -> dict[Any, MODEL]:
         objs = await self.filter(**{f"{field_name}__in": list(id_list)})
@@ -341,14 +372,35 @@ class QuerySet(AwaitableQuery[MODEL]):
         select.index_hint = self._index_hint
         return select
 
+    def _own_fields(self) -> tuple:
+        """The model's fields this query selects (all, or those only() names directly)."""
+        meta = self.model._meta
+        if not self._only:
+            return tuple(meta.data_fields)
+        return tuple(meta.fields_map[n] for n in self._only if "__" not in n and n not in self._annotations)
+
+    def _related_only(self, resolver: Resolver, dialect: Any) -> tuple:
+        """only()'s relation paths: (relation hops as (name, model), attribute, decoder) each,
+        selected after the annotations; their joins are made on ``resolver``."""
+        specs = []
+        for name in self._only or ():
+            if "__" in name and name not in self._annotations:
+                node, field = resolver.resolve_field_ref(name)
+                decoder = dialect.decoder(field) if dialect is not None else None
+                specs.append((_only_path(self.model, name), name.rsplit("__", 1)[1], decoder))
+        return tuple(specs)
+
     def _build_select(self, resolver: Resolver) -> tuple[Select, tuple]:
         meta = self.model._meta
-        fields = tuple(meta.fields_map[n] for n in self._only) if self._only else tuple(meta.db_fields)
+        fields = self._own_fields()
         select = self._base_select(resolver)
         table = meta.db_table
         select.columns = [(nodes.Column(table, f.column), None) for f in fields]
-        for name, expr in self._annotations.items():
-            select.columns.append((expr.resolve(resolver), name))
+        for name in self._annotations:
+            select.columns.append((resolver.resolve_field_ref(name)[0], name))
+        for name in self._only or ():
+            if "__" in name and name not in self._annotations:
+                select.columns.append((resolver.resolve_field_ref(name)[0], None))
         if self._annotations and any(e.is_aggregate for e in self._annotations.values()):
             select.group_by = [resolver.resolve_field_ref(n)[0] for n in self._group_by] or [
                 nodes.Column(table, f.column) for f in fields
@@ -395,14 +447,15 @@ class QuerySet(AwaitableQuery[MODEL]):
         sql, plan = compile_plan(select, dialect)
         names = tuple(self._annotations)
         decoders = tuple(_annotation_decoder(e, resolver) for e in self._annotations.values())
-        return sql, plan, self.model._meta.hydrator(dialect, fields), len(fields), names, decoders
+        related = self._related_only(resolver, dialect)
+        return sql, plan, self.model._meta.hydrator(dialect, fields), len(fields), names, decoders, related
 
     async def _execute(self) -> Any:
         client = self._client()
         dialect = client.dialect
         found = _cached(self, dialect)
         if found is not None:
-            (sql, plan, hydrate, n, names, decoders), leaves = found
+            (sql, plan, hydrate, n, names, decoders, related), leaves = found
             rows = await client.fetch_rows(sql, bind_plan(plan, leaves))
         else:
             resolver = Resolver(self.model, self._annotations)
@@ -412,17 +465,25 @@ class QuerySet(AwaitableQuery[MODEL]):
             hydrate, n = self.model._meta.hydrator(dialect, fields), len(fields)
             names = tuple(self._annotations)
             decoders = tuple(_annotation_decoder(e, resolver) for e in self._annotations.values())
+            related = self._related_only(resolver, dialect)
         if names:
             objs = _hydrate_annotated(rows, hydrate, n, names, decoders)
+        elif related:
+            objs = [hydrate(row[:n]) for row in rows]
         else:
             objs = build_all(hydrate, rows)
+        if related:
+            _attach_related_only(objs, rows, n + len(names), related)
         return await self._finish(objs)
 
     async def _finish(self, objs: list) -> Any:
-        if self._prefetch and objs:
+        # relations only("rel__field") filled are not fetched again (select_related + only)
+        joined = {name.split("__", 1)[0] for name in self._only or () if "__" in name}
+        prefetch = [p for p in self._prefetch if p not in joined]
+        if prefetch and objs:
             from tortoise.prefetch import prefetch_instances
 
-            await prefetch_instances(self.model, objs, self._prefetch, self._db)
+            await prefetch_instances(self.model, objs, prefetch, self._db)
         if self._single is None:
             return objs
         return self._one(objs)
@@ -464,6 +525,45 @@ def _cached(query: Any, dialect: Any) -> tuple[Any, list] | None:
             return None
         statements.put(key, entry)
     return None if entry is UNCACHEABLE else (entry, w.leaves)
+
+
+def _only_path(model: Any, name: str) -> tuple:
+    """Check an only() name; for ``"a__b__c"`` the hops ((a, model of a), (b, model of b))."""
+    *hops, last = name.split("__")
+    path = []
+    for hop in hops:
+        field = model._meta.fields_map.get(hop)
+        if field is None or field.relation_kind not in ("fk", "o2o"):
+            raise FieldError(
+                f"only(): '{name}' must go through forward relations of {model.__name__} "
+                f"(fk or one-to-one), and '{hop}' is not one; they are: "
+                f"{', '.join(sorted(model._meta.fk_fields | model._meta.o2o_fields)) or 'none'}"
+            )
+        model = field.related_model
+        path.append((hop, model))
+    field = model._meta.fields_map.get(last)
+    if field is None or not field.has_db_field:
+        raise FieldError(
+            f"only(): '{last}' in '{name}' is not a column field of {model.__name__}; "
+            f"fields are: {', '.join(model._meta.data_field_names)}"
+        )
+    return tuple(path)
+
+
+def _attach_related_only(objs: list, rows: list, start: int, related: tuple) -> None:
+    """Fill the partial related objects of only("rel__field") from the row's tail."""
+    for obj, row in zip(objs, rows):
+        for i, (hops, attr, decoder) in enumerate(related):
+            target = obj
+            for hop, model in hops:
+                child = target.__dict__.get(f"_{hop}")
+                if child is None:
+                    child = object.__new__(model)
+                    child.__dict__ = {"_partial": True, "_saved_in_db": True}
+                    target.__dict__[f"_{hop}"] = child
+                target = child
+            value = row[start + i]
+            target.__dict__[attr] = decoder(value) if decoder is not None and value is not None else value
 
 
 def _hydrate_annotated(rows: list, hydrate: Any, n: int, names: tuple, decoders: tuple) -> list:
@@ -511,6 +611,22 @@ def _split_having(q: Q, aggregates: set[str]) -> tuple[Q | None, Q]:
         where = Q(*where_children, **where_kw) if (where_children or where_kw) else None
         return where, Q(*having_children, **having_kw)
     return None, q
+
+
+def _reversed_order(order: Sequence[str]) -> tuple[str, ...]:
+    """``("-a", "b")`` → ``("a", "-b")``."""
+    return tuple(o[1:] if o.startswith("-") else f"-{o.lstrip('+')}" for o in order)
+
+
+def _related_key(fk: Any, value: Any) -> Any:
+    """``update(author=obj)``: the key of ``obj`` the relation refers to (its ``to_field``)."""
+    return fk.key_of(value) if isinstance(value, Model) else value
+
+
+def _check_bound(what: str, value: int) -> None:
+    """limit()/offset() take a count of rows (Tortoise's wording first)."""
+    if value < 0:
+        raise ParamsError(f"{what} should be non-negative number, got {value}")
 
 
 def _inline(sql: str, params: list[Any]) -> str:
@@ -565,10 +681,15 @@ class ValuesQuery(_Terminal):
             qs = qs.annotate(**{n: F(e) if isinstance(e, str) else e for n, e in expressions.items()})
             self.qs = qs
         meta = self.model._meta
+        if qs._only:
+            raise ValueError(f"values() cannot follow only() on {self.model.__name__}: values() names its own columns")
         for name in fields:
             _refuse_relation(self.model, name)
-        self.names = list(fields) + [n for n in expressions if n not in fields] if (fields or expressions) else (
-            meta.db_fields_names + list(qs._annotations)
+        for i, name in enumerate(fields):  # dict keys must differ; values_list() may repeat
+            if not as_tuples and (name in fields[:i] or name in expressions):
+                raise FieldError(f"Duplicate key {name}: values() names each output key once")
+        self.names = list(fields) + list(expressions) if (fields or expressions) else (
+            meta.data_field_names + list(qs._annotations)
         )
         self.as_tuples, self.flat = as_tuples, flat
         self._single = qs._single
@@ -712,6 +833,9 @@ class ExistsQuery(_CachedTerminal):
         select = qs._base_select(resolver, with_order=False)
         select.columns = [(nodes.ONE, None)]
         select.joins = resolver.joins
+        if select.having is not None:  # filtered on an aggregate annotation: per object
+            meta = self.model._meta
+            select.group_by = [nodes.Column(meta.db_table, meta.pk.column)]
         select.limit = resolver.sub("exists_limit", 1)
         return select
 
@@ -737,11 +861,15 @@ class AggregateQuery(_Terminal):
 
 
 class ExplainQuery(_Terminal):
+    def __init__(self, qs: QuerySet, output_fmt: str | None, options: dict[str, bool]) -> None:
+        super().__init__(qs)
+        self.output_fmt, self.options = output_fmt, options
+
     async def _execute(self) -> Any:
         client = self._client()
         select, _ = self.qs._build_select(Resolver(self.model, self.qs._annotations))
         sql, params = compile_query(select, client.dialect)
-        return await client.execute_query_dict(client.dialect.explain(sql), params)
+        return await client.execute_query_dict(client.dialect.explain(sql, self.output_fmt, self.options), params)
 
 
 def _restricting(qs: QuerySet, resolver: Resolver, where: nodes.Node | None) -> nodes.Node | None:
@@ -776,12 +904,23 @@ class UpdateQuery(_CachedTerminal):
         for name, value in self.values.items():
             field = meta.fields_map.get(name)
             if field is None:
-                raise FieldError(f"update(): unknown field '{name}' on {self.model.__name__}; fields are: {', '.join(meta.fields_map)}")
+                raise FieldError(
+                    f"Unknown keyword argument {name} for model {self.model.__name__}: update() takes its fields, "
+                    f"which are: {', '.join(meta.fields_map)}"
+                )
+            if field.pk and not isinstance(value, Expression):  # update(id=F("id") + 1000) is allowed
+                raise IntegrityError(
+                    f"Field {name} is PK and can not be updated: update() on {self.model.__name__} to a "
+                    "fixed value would give every row the same key"
+                )
             if field.relation_kind in ("fk", "o2o"):
+                value = _related_key(field, value)
                 field = meta.fields_map[field.source_field_name]
-                value = getattr(value, "pk", value)
             elif field.relation_kind is not None:
-                raise FieldError(f"update(): {self.model.__name__}.{name} is a relation and cannot be updated this way")
+                raise FieldError(
+                    f"Field {name} is virtual and can not be updated: {self.model.__name__}.{name} is a "
+                    "relation kept in other rows; change it through its manager"
+                )
             if isinstance(value, Expression):
                 node = value.resolve(resolver)
             else:
@@ -802,7 +941,7 @@ class UpdateQuery(_CachedTerminal):
                 sets.append((name, value.shape(w)))
                 continue
             if field.relation_kind in ("fk", "o2o"):
-                value = getattr(value, "pk", value)
+                value = _related_key(field, value)
             w.leaf(("set", name), value)
             sets.append((name, value is None))
         return (tuple(sets), self.qs._shape(w))
@@ -843,7 +982,7 @@ class RawSQLQuery(AwaitableQuery):
         dialect = client.dialect
         columns: dict[str, tuple[str, Any]] = {}  # column → (attribute, decoder), per query
         for column in rows[0] if rows else ():
-            name = meta.column_to_field.get(column, column)
+            name = meta.fields_db_projection_reverse.get(column, column)
             field = meta.fields_map.get(name)
             columns[column] = (name, dialect.decoder(field) if field is not None else None)
         objs = []
@@ -890,21 +1029,22 @@ class UnionQuery(AwaitableQuery):
         names = self._names()
         for name in orderings:
             if not isinstance(name, str) or name.lstrip("-+") not in (*names, "pk"):
-                raise FieldError(f"order_by() on a union takes the columns {', '.join(names)}, got {name!r}")
+                raise ParamsError(
+                    f"Order by field must be in the select list: order_by() on a union takes the columns "
+                    f"{', '.join(names)}, got {name!r}"
+                )
         union = self._clone()
         union._order = orderings
         return union
 
     def limit(self, limit: int) -> "UnionQuery":
-        if limit < 0:
-            raise ParamsError(f"limit must be >= 0, got {limit}")
+        _check_bound("Limit", limit)
         union = self._clone()
         union._limit = limit
         return union
 
     def offset(self, offset: int) -> "UnionQuery":
-        if offset < 0:
-            raise ParamsError(f"offset must be >= 0, got {offset}")
+        _check_bound("Offset", offset)
         union = self._clone()
         union._offset = offset
         return union
@@ -913,8 +1053,7 @@ class UnionQuery(AwaitableQuery):
         return UnionCountQuery(self)
 
     def _fields(self, member: QuerySet) -> tuple:
-        meta = member.model._meta
-        return tuple(meta.fields_map[n] for n in member._only) if member._only else tuple(meta.db_fields)
+        return member._own_fields()
 
     def _names(self) -> list[str]:
         return [f.model_field_name for f in self._fields(self.members[0])]
@@ -925,14 +1064,21 @@ class UnionQuery(AwaitableQuery):
 
     def _members(self) -> tuple[Union, list[tuple]]:
         names = self._names()
+        columns = [f.column for f in self._fields(self.members[0])]
         selects, fields_of = [], []
         for member in self.members:
             tag = self._tag(member)
-            select, fields = member._build_select(Resolver(member.model, {}))
-            if len(fields) != len(names) or member._annotations:
+            if member._annotations:
                 raise ParamsError(
-                    f"union(): {member.model.__name__} selects {len(fields)} columns, the first queryset "
-                    f"{len(names)} ({', '.join(names)}); select the same number with only()"
+                    f"Union queries do not support annotations: the {member.model.__name__} queryset annotates "
+                    f"{', '.join(member._annotations)}"
+                )
+            select, fields = member._build_select(Resolver(member.model, {}))
+            if [f.column for f in fields] != columns:
+                raise ParamsError(
+                    f"Union queries must have the same select fields: {member.model.__name__} selects the columns "
+                    f"{', '.join(f.column for f in fields)}, the first queryset {', '.join(columns)}; "
+                    "choose them with only()"
                 )
             select.columns = [(nodes.Literal(str(tag)), "_model")] + [
                 (node, name) for (node, _), name in zip(select.columns, names)
@@ -963,9 +1109,7 @@ class UnionQuery(AwaitableQuery):
         rows = await client.fetch_rows(*compile_query(select, dialect))
         hydrators: dict[int, Any] = {}  # model tag → hydrator
         for member, fields in zip(self.members, fields_of):
-            hydrate = member.model._meta.hydrator(dialect, fields)
-            if hydrators.setdefault(self._tag(member), hydrate) is not hydrate:
-                raise ParamsError(f"union(): the querysets of {member.model.__name__} must select the same fields")
+            hydrators.setdefault(self._tag(member), member.model._meta.hydrator(dialect, fields))
         return [hydrators[int(row[0])](row[1:]) for row in rows]
 
 

@@ -43,7 +43,7 @@ class ReverseRelation(Generic[MODEL]):
     def _key(self) -> Any:
         column = self.field.to_field_column
         meta = type(self.instance)._meta
-        return self.instance.__dict__.get(meta.column_to_field.get(column, meta.pk_attr))
+        return self.instance.__dict__.get(meta.fields_db_projection_reverse.get(column, meta.pk_attr))
 
     def _set_result(self, objects: list[MODEL]) -> None:
         self.related_objects = objects
@@ -258,12 +258,16 @@ class ForwardRelationDescriptor:
         if obj is None:
             return self.field
         d = obj.__dict__
+        if self.id_attr not in d and "_partial" in d:  # fetched with only() without the key
+            if self.cache in d:
+                return d[self.cache]
+            raise AttributeError(f"{type(obj).__name__}.{self.name} was not fetched: only() left out {self.id_attr}")
         value = d.get(self.id_attr)
         cached = d.get(self.cache)
         if cached is not None and value is not None and getattr(cached, self.field.to_field_instance.model_field_name) == value:
             return cached
-        if value is None:  # set to None on this instance: None; unset in the database: awaitable
-            return None if self.cache in d else NoneAwaitable
+        if value is None:  # set on this instance (None, or an unsaved object given to construct())
+            return d[self.cache] if self.cache in d else NoneAwaitable  # else unset in the database
         related = self.field.related_model
         return related.filter(**{self.field.to_field_instance.model_field_name: value}).first()
 
@@ -278,7 +282,7 @@ class ForwardRelationDescriptor:
                 f"{self.field.qualified_name} takes a {self.field.related_model.__name__ if self.field.related_model else 'model'} "
                 f"instance or None, got {value!r}; to set the id use {self.id_attr}="
             )
-        key = getattr(value, self.field.to_field_instance.model_field_name)
+        key = self.field.key_of(value)
         if key is None or not value._saved_in_db:
             raise OperationalError(
                 f"You should first call .save() on {value}: cannot assign an unsaved {type(value).__name__} "
@@ -286,6 +290,10 @@ class ForwardRelationDescriptor:
             )
         d[self.id_attr] = key
         d[self.cache] = value
+
+    def __delete__(self, obj: Any) -> None:
+        """``del post.author``: the relation is emptied, as if set to None."""
+        self.__set__(obj, None)
 
 
 class RelationManagerDescriptor:

@@ -143,17 +143,7 @@ def test_aggregates_relations_and_updates(project_results: dict):
     assert project_results["cleanup"] == {"raised_price": "13.50", "deleted_products": 1, "inactive": ["bob"]}
 
 
-def db_fields_are_column_names() -> bool:
-    """Unfazed's serializer asks ``name in Model._meta.db_fields``: Tortoise keeps column names
-    there.  Aldabra's MetaInfo gets that shape on branch compat (issue 9's Tortoise 1.x work)."""
-    from tests.testmodels import Author
-
-    return all(isinstance(name, str) for name in Author._meta.db_fields)
-
-
 def test_the_serializer_sees_every_field(project_results: dict):
-    if not db_fields_are_column_names():
-        pytest.skip("needs Model._meta.db_fields as a set of column names (branch compat)")
     found = project_results["serialized"]
     assert found["user_fields"] == USER_FIELDS
     assert found["order_fields"] == ORDER_FIELDS

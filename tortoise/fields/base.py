@@ -215,6 +215,14 @@ class Field(Generic[VALUE]):
     def has_db_default(self) -> bool:
         return self.db_default is not DB_DEFAULT_NOT_SET
 
+    @property
+    def db_default_marker(self) -> DatabaseDefault:
+        """The value of this field on an instance until the database has filled it in."""
+        marker = self.__dict__.get("_db_default_marker")
+        if marker is None:
+            marker = self.__dict__["_db_default_marker"] = DatabaseDefault(self)
+        return marker
+
     def get_db_default_value(self) -> "DatabaseDefault | None":
         """The marker for "the database fills this in", or None without a db_default."""
         return DatabaseDefault(self) if self.has_db_default() else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING, Any, Awaitable, Optional, TypeVar, Union
 
-from tortoise.exceptions import ConfigurationError
+from tortoise.exceptions import ConfigurationError, ValidationError
 from tortoise.fields.base import CASCADE, Field, OnDelete
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -80,6 +80,17 @@ class ForeignKeyFieldInstance(RelationalField):
     @property
     def column(self) -> str:
         return self.model._meta.fields_map[self.source_field_name].column
+
+    def key_of(self, instance: Any) -> Any:
+        """The value this relation stores for ``instance`` (its ``to_field``); an instance of
+        another model is refused with Tortoise's ValidationError."""
+        related = self.related_model
+        if related is not None and not isinstance(instance, related):
+            raise ValidationError(
+                f"Invalid type for relationship field '{self.model_field_name}': {self.qualified_name} "
+                f"takes a {related.__name__}, got a {type(instance).__name__}"
+            )
+        return getattr(instance, self.to_field_instance.model_field_name)
 
 
 class OneToOneFieldInstance(ForeignKeyFieldInstance):

@@ -136,7 +136,7 @@ def model_table(model: "type[Model]") -> dict[str, Any]:
         "model": model.__name__,
         "table": meta.db_table,
         "description": meta.table_description or None,
-        "columns": [field_column(f) for f in meta.db_fields],
+        "columns": [field_column(f) for f in meta.data_fields],
         "fks": fks,
         "indexes": indexes,
         "unique_together": [[_column_of(model, n) for n in g] for g in meta.unique_together],

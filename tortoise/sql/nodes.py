@@ -195,8 +195,10 @@ class Arithmetic(Composite):
         return ("op", self.operator, self.children[0].key(), self.children[1].key())
 
     def sql(self, c: Context) -> str:
-        op = c.dialect.arithmetic(self.operator)
-        return f"({self.children[0].sql(c)}{op}{self.children[1].sql(c)})"
+        lhs, rhs = self.children[0].sql(c), self.children[1].sql(c)
+        if self.operator == "^":  # '^' is XOR on MySQL: every database has POWER()
+            return f"POWER({lhs},{rhs})"
+        return f"({lhs}{c.dialect.arithmetic(self.operator)}{rhs})"
 
 
 class Lookup(Composite):

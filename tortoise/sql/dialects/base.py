@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from tortoise.exceptions import ConfigurationError, FieldError
+from tortoise.exceptions import ConfigurationError, FieldError, UnSupportedError
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.fields.base import Field
@@ -211,8 +211,32 @@ class Dialect:
         """The SQL text of an arithmetic operator (+ - * / %)."""
         return operator
 
-    def explain(self, sql: str) -> str:
+    #: EXPLAIN output formats (the first is the default) and options the database takes
+    explain_formats: tuple[str, ...] = ()
+    explain_options: frozenset[str] = frozenset()
+
+    def explain(self, sql: str, output_fmt: str | None = None, options: dict[str, bool] | None = None) -> str:
+        self.check_explain(output_fmt, options or {})
         return f"EXPLAIN {sql}"
+
+    def check_explain(self, output_fmt: str | None, options: dict[str, bool]) -> tuple[str | None, dict[str, bool]]:
+        """(format, options) of an explain(), refused with Tortoise's wording when the
+        database has no such format or option."""
+        if output_fmt is not None and output_fmt.lower() not in self.explain_formats:
+            if not self.explain_formats:
+                raise UnSupportedError(f"{self.name} does not support different explain formats")
+            raise UnSupportedError(
+                f"{self.name} explain formats are {', '.join(self.explain_formats)}, not {output_fmt!r}"
+            )
+        unknown = sorted(set(options) - self.explain_options)
+        if unknown:
+            if not self.explain_options:
+                raise UnSupportedError(f"{self.name} does not support explain options ({', '.join(unknown)})")
+            raise UnSupportedError(
+                f"{self.name} explain options are {', '.join(sorted(self.explain_options))}, not {', '.join(unknown)}"
+            )
+        fmt = output_fmt.lower() if output_fmt else (self.explain_formats[0] if self.explain_formats else None)
+        return fmt, options
 
     def concat(self, parts: list[str]) -> str:
         return "(" + "||".join(parts) + ")"

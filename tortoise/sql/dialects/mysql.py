@@ -110,8 +110,11 @@ class MySQLDialect(Dialect):
     def index_hint(self, kind: str, names: tuple[str, ...]) -> str:
         return f" {kind} INDEX ({','.join(self.quote(name) for name in names)})"
 
-    def explain(self, sql: str) -> str:
-        return f"EXPLAIN FORMAT=JSON {sql}"
+    explain_formats = ("json", "traditional")
+
+    def explain(self, sql: str, output_fmt: str | None = None, options: dict[str, bool] | None = None) -> str:
+        fmt, _ = self.check_explain(output_fmt, options or {})
+        return f"EXPLAIN FORMAT={fmt.upper()} {sql}"  # type: ignore[union-attr]
 
     def concat(self, parts: list[str]) -> str:
         return f"CONCAT({','.join(parts)})"

@@ -109,8 +109,15 @@ class PostgresDialect(Dialect):
         return f"CAST({lhs} AS DATE)"
 
     # --- statements ---------------------------------------------------------------------
-    def explain(self, sql: str) -> str:
-        return f"EXPLAIN (FORMAT JSON, VERBOSE) {sql}"
+    explain_formats = ("json", "text", "xml", "yaml")
+    explain_options = frozenset(
+        {"analyze", "buffers", "costs", "memory", "settings", "summary", "timing", "verbose", "wal", "generic_plan", "serialize"}
+    )
+
+    def explain(self, sql: str, output_fmt: str | None = None, options: dict[str, bool] | None = None) -> str:
+        fmt, chosen = self.check_explain(output_fmt, options or {"verbose": True})
+        parts = [f"FORMAT {fmt.upper()}"] + [f"{name.upper()} {'TRUE' if on else 'FALSE'}" for name, on in chosen.items()]  # type: ignore[union-attr]
+        return f"EXPLAIN ({', '.join(parts)}) {sql}"
 
     # --- values -------------------------------------------------------------------------
     def encoder(self, field: "Field") -> Callable[[Any], Any]:
@@ -136,7 +143,7 @@ class PostgresDialect(Dialect):
         statements = []
         if meta.table_description:
             statements.append(f"COMMENT ON TABLE {table} IS {self.literal(meta.table_description)}")
-        for field in meta.db_fields:
+        for field in meta.data_fields:
             if field.description:
                 column = f"{table}.{self.quote(field.column)}"
                 statements.append(f"COMMENT ON COLUMN {column} IS {self.literal(field.description)}")

@@ -80,7 +80,8 @@ class SqliteDialect(Dialect):
     def adapt_param(self, value: Any) -> Any:
         return _adapt(value)
 
-    def explain(self, sql: str) -> str:
+    def explain(self, sql: str, output_fmt: str | None = None, options: dict[str, bool] | None = None) -> str:
+        self.check_explain(output_fmt, options or {})
         return f"EXPLAIN QUERY PLAN {sql}"
 
     def foreign_key_enforcement(self, on: bool) -> str | None:
