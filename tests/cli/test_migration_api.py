@@ -26,11 +26,11 @@ def on_path(project):
         del sys.modules[name]
 
 
-def _typed_config(project) -> TortoiseConfig:
+def _typed_config(project, migrations: str | None = "blog.migrations") -> TortoiseConfig:
     spec = expand_db_url(project.db_url)
     return TortoiseConfig(
         connections={"default": ConnectionConfig(engine=spec["engine"], credentials=spec["credentials"])},
-        apps={"blog": AppConfig(models=["blog.models"], default_connection="default")},
+        apps={"blog": AppConfig(models=["blog.models"], default_connection="default", migrations=migrations)},
     )
 
 
@@ -38,6 +38,7 @@ async def test_migrate_applies_to_a_target_then_the_rest_from_a_typed_config(on_
     project = on_path
     project.models(V1)
     project.tortoise("makemigrations")
+    assert await migrate(config=_typed_config(project, migrations=None), echo=print) == []  # names no migrations package
     project.models(V2)
     project.tortoise("makemigrations", "--name", "rating")
     lines: list[str] = []

@@ -9,7 +9,6 @@ import os
 from typing import Any, Callable, Sequence
 
 from tortoise.cli.cli import migrate_api
-from tortoise.cli.utils import normalize_apps_config
 from tortoise.config import load_config
 from tortoise.config_types import as_mapping
 from tortoise.migrations.graph import MigrationKey
@@ -28,12 +27,12 @@ async def migrate(
     """Apply (or, towards an earlier ``target``, unapply) migrations; the ones run, in order.
 
     ``config`` is a config dict or a ``TortoiseConfig``, or ``config_file`` names a JSON/YAML
-    file; an app without ``"migrations"`` uses the ``migrations`` package beside its models.
-    ``target`` is ``"app"`` (its latest migration) or ``"app.migration_name"``;
+    file; only apps whose config names their ``"migrations"`` package are migrated (as in
+    Tortoise, nothing is inferred here).  ``target`` is ``"app"`` (its latest migration) or
+    ``"app.migration_name"``;
     ``direction`` ``"forward"`` only applies, ``"both"`` also unapplies to reach the target.
     """
     parsed = load_config(config=as_mapping(config), config_file=config_file).to_dict()
-    parsed["apps"] = normalize_apps_config(parsed["apps"])  # each app's migrations package, as the CLI finds it
     if target is not None and "." not in target:
         target = f"{target}.__latest__"
     return await migrate_api(parsed, list(app_labels) if app_labels else None, target, direction, fake, echo)
