@@ -137,9 +137,11 @@ async def test_given_values_override_db_default(other_orm):
 
 
 async def test_fetch_db_defaults_false_leaves_the_attribute_unset(other_orm):
+    """...where reading it back would take another query: RETURNING brings it at no cost."""
     await other_orm.init_models(COMPAT)
     quiet = await compat_models.Quiet.create()
-    assert quiet.hits is None and quiet.pk is not None
+    returning = connections.get("default").capabilities.support_returning
+    assert quiet.hits == (3 if returning else None) and quiet.pk is not None
     assert await compat_models.Quiet.get(pk=quiet.pk).values_list("hits", flat=True) == 3
 
 

@@ -38,6 +38,11 @@ class Capabilities:
     can_rollback_ddl: bool = True
     supports_returning: bool = False
 
+    @property
+    def support_returning(self) -> bool:
+        """Tortoise's name of ``supports_returning``."""
+        return self.supports_returning
+
     @classmethod
     def of(cls, dialect: Dialect, daemon: bool = True) -> "Capabilities":
         return cls(
