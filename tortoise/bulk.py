@@ -4,8 +4,8 @@ from __future__ import annotations
 from itertools import chain
 from typing import TYPE_CHECKING, Any, Iterable
 
-from tortoise.db_default_insert import is_unset
-from tortoise.exceptions import FieldError, OperationalError, ParamsError
+from tortoise.db_default_insert import insert_leaving_db_defaults, unset_in_all
+from tortoise.exceptions import FieldError, ParamsError
 from tortoise.model_code import make_row_encoder
 from tortoise.sql import statements as statements_sql
 from tortoise.sql.cache import statements as statement_cache
@@ -45,19 +45,12 @@ async def bulk_create(
     auto_pk = pk.generated and all(o.pk is None for o in objects)
     st = meta.statements(dialect)
     fields, encode = (st.insert_fields_auto, st.encode_auto) if auto_pk else (st.insert_fields_all, st.encode_all)
-    omitted = _left_to_database(model, objects)
-    if omitted:  # the database fills these columns in from their db_default
+    omitted = unset_in_all(model, objects) if meta.db_default_fields else ()
+    if omitted:  # columns the database fills in from their db_default
         fields = [f for f in fields if f not in omitted]
-        if not fields:  # no column left to list: one INSERT … DEFAULT VALUES each
-
-            async def insert_each(conn: Any) -> None:
-                for obj in objects:
-                    await obj.save(using_db=conn, force_create=True)
-
-            await _all_or_nothing(db, len(objects), insert_each)
-            return objects
-        key = ("bulk_encode", model, meta._generation, dialect.name, auto_pk, omitted)
-        encode = statement_cache.compiled(key, lambda: make_row_encoder(fields, dialect))
+        encode = statement_cache.compiled(
+            ("bulk_encoder", model, meta._generation, dialect.name, auto_pk, omitted), lambda: make_row_encoder(fields, dialect)
+        )
     conflict_cols = _columns(model, on_conflict)
     update_cols = _columns(model, update_fields)
     if update_cols and not conflict_cols and dialect.upsert_needs_target:
@@ -69,8 +62,17 @@ async def bulk_create(
     for obj in objects:
         obj._touch_auto_fields(creating=True)
         obj._run_validators()
+    if not fields:  # every column is the database's to fill: one INSERT ... DEFAULT VALUES per row
+        async def insert_each(conn: Any) -> None:
+            for obj in objects:
+                await insert_leaving_db_defaults(obj, conn, omitted)
+
+        await _all_or_nothing(db, len(objects), insert_each)
+        for obj in objects:
+            obj._saved_in_db = True
+        return objects
     array_types = dialect.column_array_types(fields)
-    shape = (model, meta._generation, dialect.name, auto_pk, omitted, ignore_conflicts, tuple(conflict_cols), tuple(update_cols))
+    shape = (model, meta._generation, dialect.name, auto_pk, ignore_conflicts, tuple(conflict_cols), tuple(update_cols), omitted)
 
     def text(rows: int | None) -> str:
         """The statement for ``rows`` rows (None: one array per column), once per shape."""
@@ -116,23 +118,6 @@ async def bulk_create(
     for obj in objects:
         obj._saved_in_db = obj.pk is not None
     return objects
-
-
-def _left_to_database(model: "type[Model]", objects: list["Model"]) -> tuple:
-    """The db_default fields no object gives a value for; one given by some objects only
-    cannot be left out of a many-row INSERT (Tortoise's OperationalError)."""
-    omitted = []
-    for field in model._meta.db_default_fields:
-        name = field.model_field_name
-        unset = [is_unset(obj.__dict__.get(name)) for obj in objects]
-        if all(unset):
-            omitted.append(field)
-        elif any(unset):
-            raise OperationalError(
-                f"Cannot use bulk_create when {model.__name__}.{name} (db_default) has a value on some "
-                "objects and not on others: give it on all of them or on none"
-            )
-    return tuple(omitted)
 
 
 async def _all_or_nothing(db: Any, statements: int, run: Any) -> None:

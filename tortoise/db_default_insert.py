@@ -2,13 +2,16 @@
 
 The unset columns are left out of the statement so that the database fills them in, and
 their values (with a generated primary key) come back onto the instance: through
-RETURNING where the dialect has it, else by reading the new row by primary key.  The
-statement is built once per model, dialect and set of omitted fields (in the statement cache).
+RETURNING where the dialect has it, else by reading the new row by primary key (unless
+``Meta.fetch_db_defaults = False``).  The statement is built once per model, dialect and
+set of omitted fields (in the statement cache).  ``bulk_create`` leaves out the columns
+that every object leaves unset (``unset_in_all``).
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tortoise.exceptions import OperationalError
 from tortoise.fields.base import DatabaseDefault
 from tortoise.model_code import make_row_encoder
 from tortoise.sql import statements as statements_sql
@@ -30,6 +33,24 @@ def is_unset(value: Any) -> bool:
     return value is None or isinstance(value, DatabaseDefault)
 
 
+def unset_in_all(model: "type[Model]", objects: list["Model"]) -> tuple["Field", ...]:
+    """The db_default fields every one of ``objects`` leaves unset: a multi-row INSERT
+    leaves their columns out.  One statement has one column list, so a field set on some
+    objects and left unset on others is refused."""
+    omitted = []
+    for field in model._meta.db_default_fields:
+        name = field.model_field_name
+        unset = sum(1 for obj in objects if is_unset(obj.__dict__.get(name)))
+        if unset == len(objects):
+            omitted.append(field)
+        elif unset:
+            raise OperationalError(
+                f"Cannot use bulk_create on {model.__name__}: {name} is set on {len(objects) - unset} object(s) and "
+                f"left to its db_default on {unset}; set it on all of them or on none (or create() them one by one)"
+            )
+    return tuple(omitted)
+
+
 class _Plan:
     def __init__(self, obj: "Model", db: "BaseDBAsyncClient", omitted: tuple["Field", ...], auto_pk: bool) -> None:
         meta = obj._meta
@@ -37,7 +58,10 @@ class _Plan:
         pk = meta.pk
         self.fields = [f for f in meta.data_fields if f not in omitted and not (auto_pk and f is pk)]
         self.encode = make_row_encoder(self.fields, dialect)
-        self.fetched = ([pk] if auto_pk else []) + (list(omitted) if meta.fetch_db_defaults else [])
+        # RETURNING brings the values back at no cost; ``fetch_db_defaults = False`` only
+        # saves the extra SELECT where the dialect has no RETURNING
+        wanted = meta.fetch_db_defaults or dialect.supports_returning
+        self.fetched = ([pk] if auto_pk else []) + (list(omitted) if wanted else [])
         self.returning = dialect.supports_returning and bool(self.fetched)
         returned = [f.column for f in self.fetched] if self.returning else []
         self.insert = statements_sql.insert_returning(dialect, meta.db_table, [f.column for f in self.fields], returned)

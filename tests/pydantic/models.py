@@ -104,4 +104,11 @@ class Employee(Model):
         model_config = {"title": "Staff"}
 
 
-DELETE_ORDER = [Player, Address, Event, Team, Venue, Tournament, Employee]
+class Badge(Model):
+    """Keyed by its team: the O2O is the primary key."""
+
+    team = fields.OneToOneField("models.Team", primary_key=True, related_name="badge")
+    label = fields.CharField(max_length=20)
+
+
+DELETE_ORDER = [Player, Address, Badge, Event, Team, Venue, Tournament, Employee]

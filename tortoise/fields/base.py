@@ -7,6 +7,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
 from tortoise.exceptions import ConfigurationError, ValidationError
+from tortoise.fields.deconstruct import deconstruct
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.models import Model
@@ -300,6 +301,10 @@ class Field(Generic[VALUE]):
     def constraints(self) -> dict[str, Any]:
         """Value constraints (ge/le/max_length) for schema generators such as pydantic."""
         return {}
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        """(import path, args, kwargs) that rebuild this field, for migration files."""
+        return deconstruct(self)
 
     def describe(self, serializable: bool = True) -> dict[str, Any]:
         field_type = self.field_type

@@ -99,7 +99,7 @@ class _IntegerField(Field[int]):
 
     @property
     def constraints(self) -> dict[str, Any]:
-        return {"ge": 1 if self.generated else self.MIN, "le": self.MAX}
+        return {"ge": self.MIN, "le": self.MAX}
 
     def to_db_value(self, value: Any, instance: Any = None) -> int | None:
         if type(value) is int or value is None:

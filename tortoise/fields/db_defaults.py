@@ -28,6 +28,14 @@ class SqlDefault:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.sql!r})"
 
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        """(import path, args, kwargs) that rebuild this default, for migration files."""
+        cls = type(self)
+        return f"{cls.__module__}.{cls.__qualname__}", self._arguments(), {}
+
+    def _arguments(self) -> list[Any]:
+        return [self.sql]
+
 
 class Now(SqlDefault):
     """The current timestamp (microsecond precision on MySQL, matching its DATETIME(6))."""
@@ -42,6 +50,9 @@ class Now(SqlDefault):
 
     def __repr__(self) -> str:
         return "Now()"
+
+    def _arguments(self) -> list[Any]:
+        return []
 
 
 class RandomHex(SqlDefault):
@@ -61,6 +72,9 @@ class RandomHex(SqlDefault):
 
     def __repr__(self) -> str:
         return "RandomHex()"
+
+    def _arguments(self) -> list[Any]:
+        return []
 
 
 __all__ = ["SqlDefault", "Now", "RandomHex"]

@@ -72,3 +72,4 @@ def write(folder: Path, number: int, name: str, text: str) -> Path:
 
 # Tortoise 1.x's writer (native migration modules) is importable from here as well.
 from tortoise.migrations.native_writer import MigrationWriter  # noqa: E402,F401
+from tortoise.migrations.values import ImportManager, render_value  # noqa: E402,F401

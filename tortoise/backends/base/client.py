@@ -38,6 +38,11 @@ class Capabilities:
     can_rollback_ddl: bool = True
     supports_returning: bool = False
 
+    @property
+    def support_returning(self) -> bool:
+        """Tortoise's name of ``supports_returning``."""
+        return self.supports_returning
+
     @classmethod
     def of(cls, dialect: Dialect, daemon: bool = True) -> "Capabilities":
         return cls(
@@ -150,6 +155,38 @@ class BaseDBAsyncClient:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.connection_name!r}>"
+
+
+class ConnectionWrapper:
+    """``async with ConnectionWrapper(lock, client) as conn``: the driver connection of a
+    single-connection client (its ``_connection``), opened on first use and held under
+    ``lock`` so that tasks run together (``asyncio.gather``) take turns on it.
+
+    Tortoise's name and arguments, for backends written against Tortoise's client API."""
+
+    __slots__ = ("client", "connection", "_lock")
+
+    def __init__(self, lock: Any, client: BaseDBAsyncClient) -> None:
+        self._lock = lock
+        self.client = client
+        self.connection: Any = getattr(client, "_connection", None)
+
+    async def ensure_connection(self) -> None:
+        if self.connection is None:
+            await self.client.create_connection(with_db=True)
+            self.connection = getattr(self.client, "_connection", None)
+
+    async def __aenter__(self) -> Any:
+        await self._lock.acquire()
+        try:
+            await self.ensure_connection()
+        except BaseException:
+            self._lock.release()
+            raise
+        return self.connection
+
+    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        self._lock.release()
 
 
 class TransactionContext:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import typing
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Optional
@@ -12,6 +13,7 @@ from tortoise.contrib.pydantic.base import PydanticListModel, PydanticModel
 from tortoise.contrib.pydantic.checks import check_computed, check_model, check_paths, name_tuple
 from tortoise.contrib.pydantic.fieldtypes import (
     computed_field,
+    as_description,
     data_field,
     doc_comments,
     is_read_only,
@@ -175,10 +177,11 @@ def _annotated_on_model(model: Any, name: str) -> bool:
 
 def _raw_field_dropped(fobj: Any, request: _Request, include_here: set[str], exclude_here: set[str]) -> bool:
     """Whether ``exclude_raw_fields`` drops this ``<relation>_id`` column: it does unless the
-    column is the pk, is included by name, or its relation is excluded by name, and never in
-    an input model (which writes relations through these columns)."""
+    column is the pk (or the column of an O2O primary key), is included by name, or its
+    relation is excluded by name, and never in an input model (which writes relations
+    through these columns)."""
     reference = getattr(fobj, "reference", None)
-    if reference is None or fobj.pk or request.exclude_readonly:
+    if reference is None or fobj.pk or reference.pk or request.exclude_readonly:
         return False
     return fobj.model_field_name not in include_here and reference.model_field_name not in exclude_here
 
@@ -269,7 +272,7 @@ def _build(request: _Request) -> type[PydanticModel]:
             many = fobj.relation_kind in _LISTS
             annotation = list[child] if many else child  # type: ignore[valid-type]
             nullable = not many and (fobj.null or fobj.relation_kind == "backward_o2o")
-            fields[name] = relation_field(annotation, description, nullable)
+            fields[name] = relation_field(fobj, annotation, description, nullable)
             entries.append((name, "many" if many else "one", child))
     if not request.exclude_readonly:
         for name in level.computed:
@@ -335,7 +338,7 @@ def _make_class(request: _Request, level: _Level, fields: dict[str, tuple[Any, A
             "__annotations__": {name: fields[name][0] for name in names},
             "__module__": request.module,
             "__qualname__": request.name,
-            "__doc__": request.model.__doc__,
+            "__doc__": as_description(inspect.cleandoc(request.model.__doc__ or "")),
             "model_config": config,
         }
     )

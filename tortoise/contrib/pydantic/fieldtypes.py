@@ -36,44 +36,54 @@ def python_type(field: Field, hint: Any = None) -> Any:
 
 
 def is_read_only(field: Field) -> bool:
-    """Set by the database or the ORM, never by a client: generated keys, auto_now(_add)."""
+    """Set by the database or the ORM, never by a client: generated keys, auto_now(_add).
+    Input models (``exclude_readonly``) leave these out."""
     return (field.pk and field.generated) or bool(field.constraints.get("readOnly"))
 
 
+def as_description(text: str | None) -> str | None:
+    """A description as Tortoise writes it into schemas: line breaks as ``<br/>``."""
+    text = (text or "").replace("\n", "<br/>").strip()
+    return text or None
+
+
 def data_field(field: Field, description: str | None, optional: bool, hint: Any = None) -> tuple[Any, FieldInfo]:
-    """``(annotation, FieldInfo)`` for a column: nullability, default, constraints, description."""
+    """``(annotation, FieldInfo)`` for a column: nullability, default, constraints, description.
+
+    As in Tortoise, only a constant default makes a field optional (a callable one is
+    computed at save time, so an output model always has the value), the field's value
+    constraints apply whatever the annotation, and only auto timestamps are read-only in
+    the schema (a key is a value like the others once the row exists)."""
     annotation = python_type(field, hint)
-    kwargs: dict[str, Any] = {"description": description}
+    kwargs: dict[str, Any] = {"description": as_description(description), "title": _title(field)}
     extra: dict[str, Any] = {}
-    constraints = field.constraints
-    if annotation is str and constraints.get("max_length"):
-        kwargs["max_length"] = constraints["max_length"]
-    if annotation is int:
-        kwargs.update({k: constraints[k] for k in ("ge", "le") if k in constraints})
+    constraints = dict(field.constraints)
+    if constraints.pop("readOnly", False):
+        extra["readOnly"] = True
+    kwargs.update({k: v for k, v in constraints.items() if k in ("ge", "le", "max_length")})
     if annotation is Decimal:
         kwargs["max_digits"] = getattr(field, "max_digits", None)
         kwargs["decimal_places"] = getattr(field, "decimal_places", None)
-    if is_read_only(field):
-        extra["readOnly"] = True
     if field.null:
         extra["nullable"] = True
     if optional or field.null:
         annotation = Optional[annotation]
         kwargs["default"] = None
-    elif field.has_default() and not is_read_only(field):
-        default = field.default
-        if callable(default):
-            kwargs["default_factory"] = default
-        else:
-            kwargs["default"] = default
+    elif field.has_default() and not callable(field.default) and not is_read_only(field):
+        kwargs["default"] = field.default
     return annotation, PydanticField(json_schema_extra=extra or None, **kwargs)
 
 
-def relation_field(annotation: Any, description: str | None, nullable: bool) -> tuple[Any, FieldInfo]:
+def _title(field: Field) -> str:
+    return field.model_field_name.replace("_", " ").title()
+
+
+def relation_field(field: Field, annotation: Any, description: str | None, nullable: bool) -> tuple[Any, FieldInfo]:
     """A nested model (or list of them); a nullable one defaults to None."""
+    kwargs: dict[str, Any] = {"description": as_description(description), "title": _title(field)}
     if nullable:
-        return Optional[annotation], PydanticField(default=None, description=description, json_schema_extra={"nullable": True})
-    return annotation, PydanticField(description=description)
+        return Optional[annotation], PydanticField(default=None, json_schema_extra={"nullable": True}, **kwargs)
+    return annotation, PydanticField(**kwargs)
 
 
 def computed_field(model: type, name: str) -> tuple[Any, FieldInfo] | None:
