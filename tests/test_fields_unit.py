@@ -434,7 +434,7 @@ def test_auto_now_stamps_on_every_save():
     row = Row(updated_at=MOMENT)
     stored = field.to_db_value(MOMENT, row)
     assert stored > MOMENT and row.updated_at == stored
-    assert field.auto_now_add  # it also fills the value on create
+    assert not field.auto_now_add  # as declared (Tortoise's shape); it still fills new rows
 
 
 def test_auto_now_is_not_applied_for_a_model_class_or_without_instance():
@@ -986,3 +986,13 @@ def test_subclasses_that_convert_differently_lose_the_unchanged_type_shortcuts()
     assert Cents.python_type_unchanged is int  # its to_python_value is IntField's
     assert CharField.python_type_unchanged is str and Lowered.python_type_unchanged is None
     assert Lowered.db_type_unchanged is str
+
+
+def test_auto_flags_are_kept_as_declared():
+    from tortoise.fields import TimeField
+
+    for kind in (DatetimeField, TimeField):
+        field = kind(auto_now=True)
+        assert (field.auto_now, field.auto_now_add) == (True, False)
+        assert field.constraints == {"readOnly": True}
+        assert (kind(auto_now_add=True).auto_now, kind(auto_now_add=True).auto_now_add) == (False, True)

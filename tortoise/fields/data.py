@@ -433,12 +433,15 @@ class _AutoNow:
             raise ConfigurationError(f"{type(self).__name__}: You can choose only 'auto_now' or 'auto_now_add', not both")
         super().__init__(**kwargs)  # type: ignore[call-arg]
         self.auto_now = auto_now
-        #: both set the value when a row is created
-        self.auto_now_add = auto_now or auto_now_add
+        self.auto_now_add = auto_now_add  # as declared; auto_now also stamps new rows
+
+    @property
+    def _stamped(self) -> bool:
+        return self.auto_now or self.auto_now_add
 
     @property
     def constraints(self) -> dict[str, Any]:
-        return {"readOnly": True} if self.auto_now_add else {}
+        return {"readOnly": True} if self._stamped else {}
 
     def describe(self, serializable: bool = True) -> dict[str, Any]:
         desc = super().describe(serializable)  # type: ignore[misc]
@@ -447,13 +450,13 @@ class _AutoNow:
         return desc
 
     def validate(self, value: Any) -> None:
-        if value is None and self.auto_now_add:
+        if value is None and self._stamped:
             return  # filled in by to_db_value when the instance is saved
         super().validate(value)  # type: ignore[misc]
 
     def _stamps(self, instance: Any) -> bool:
         """Whether saving ``instance`` (a model instance, not a class) sets the value now."""
-        if not self.auto_now_add or instance is None or isinstance(instance, type):
+        if not self._stamped or instance is None or isinstance(instance, type):
             return False
         return self.auto_now or getattr(instance, self.model_field_name, None) is None  # type: ignore[attr-defined]
 
