@@ -187,3 +187,20 @@ async def test_prefetch_objects_into_attributes_keep_their_queryset_order_and_ke
     assert sorted(t.label for t in got.tokens) == ["blue", "red"]
     got = await Campus.filter(code=1).prefetch_related(Prefetch("pupils", Pupil.all().only("name"))).first()
     assert [p.name for p in got.pupils] == ["ann"]
+
+
+async def test_values_that_cannot_be_converted_are_value_errors_too():
+    from tortoise.exceptions import InvalidValueError
+
+    from tests.testmodels import AllFields
+
+    with pytest.raises(ValueError):
+        Item(name="x", day="2020-08-xx")
+    with pytest.raises(ValidationError):
+        Item(name="x", day="2020-08-xx")
+    with pytest.raises(InvalidValueError):
+        AllFields(charenum_f="not a colour")
+    item = await Item.create(name="x")
+    item.qty = "not a number"
+    with pytest.raises(ValueError):
+        await item.save()

@@ -14,6 +14,7 @@ from tortoise.exceptions import (
     FieldError,
     IncompleteInstanceError,
     IntegrityError,
+    InvalidValueError,
     MultipleObjectsReturned,
     ObjectDoesNotExistError,
     OperationalError,
@@ -444,8 +445,10 @@ class Model(metaclass=ModelMeta):
                 continue
             try:
                 values.append(enc(value))
+            except ValidationError:
+                raise
             except (TypeError, ValueError, ArithmeticError) as exc:
-                raise ValidationError(f"{type(self).__name__}.{name}: invalid value {value!r}: {exc}") from exc
+                raise InvalidValueError(f"{type(self).__name__}.{name}: invalid value {value!r}: {exc}") from exc
         return values
 
     def _run_validators(self) -> None:
@@ -611,10 +614,7 @@ class Model(metaclass=ModelMeta):
             if field.pk:
                 continue
             if field.relation_kind is None and value is not None:
-                try:
-                    value = field.to_python_value(value)
-                except ValidationError as exc:  # a ValueError, as Tortoise raises
-                    raise ValueError(str(exc)) from exc
+                value = field.to_python_value(value)  # InvalidValueError, a ValueError, if it cannot
             setattr(self, key, value)
         return self
 

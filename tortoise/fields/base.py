@@ -6,7 +6,7 @@ import warnings
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
-from tortoise.exceptions import ConfigurationError, ValidationError
+from tortoise.exceptions import ConfigurationError, InvalidValueError, ValidationError
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.models import Model
@@ -248,7 +248,7 @@ class Field(Generic[VALUE]):
         try:
             return self.field_type(value)
         except (TypeError, ValueError) as exc:
-            raise ValidationError(f"{self.qualified_name}: {value!r} is not a valid {self.field_type.__name__}") from exc
+            raise InvalidValueError(f"{self.qualified_name}: {value!r} is not a valid {self.field_type.__name__}") from exc
 
     def db_encoder(self, dialect: Any, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
         """A converter of values to ``dialect``'s driver parameters; never called with None.

@@ -20,7 +20,7 @@ from enum import Enum
 from typing import Any, Callable
 
 from tortoise import timezone
-from tortoise.exceptions import ConfigurationError, ValidationError
+from tortoise.exceptions import ConfigurationError, InvalidValueError, ValidationError
 from tortoise.fields.base import Field
 from tortoise.timezone import UTC, _datetime_reader, get_default_timezone, get_use_tz
 
@@ -55,8 +55,8 @@ def _short(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _invalid(field: Field, value: Any, expected: str) -> ValidationError:
-    return ValidationError(f"{field.qualified_name}: {_short(value)} is not {expected}")
+def _invalid(field: Field, value: Any, expected: str) -> InvalidValueError:
+    return InvalidValueError(f"{field.qualified_name}: {_short(value)} is not {expected}")
 
 
 def _lookup_decoder(
