@@ -204,3 +204,15 @@ async def test_values_that_cannot_be_converted_are_value_errors_too():
     item.qty = "not a number"
     with pytest.raises(ValueError):
         await item.save()
+
+
+def test_fields_may_not_hide_model_methods():
+    from tortoise import fields
+    from tortoise.exceptions import ConfigurationError
+    from tortoise.models import Model
+
+    with pytest.raises(ConfigurationError, match="conflict with default Model attributes: filter, save"):
+
+        class Clash(Model):
+            save = fields.IntField()
+            filter = fields.CharField(max_length=5)

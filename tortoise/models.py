@@ -236,6 +236,7 @@ class ModelMeta(type):
                 "MultipleObjectsReturned", (MultipleObjectsReturned,), {"__qualname__": f"{name}.MultipleObjectsReturned"}
             )
         fields = {**{k: copy.deepcopy(f) for k, f in inherited.items()}, **own_fields}
+        _refuse_reserved_names(name, fields)
         _install_fields(cls, meta, fields)
         return cls
 
@@ -248,6 +249,17 @@ async def _get_by_pk(model: Any, pk: Any) -> Any:
     if obj is None:
         raise ObjectDoesNotExistError(model, model._meta.pk_attr, pk)
     return obj
+
+
+def _refuse_reserved_names(model_name: str, fields: dict[str, Field]) -> None:
+    """A field may not hide a method or attribute every model has (``save``, ``filter`` …)."""
+    reserved = {k for klass in (Model, ModelMeta) for k in vars(klass) if not k.startswith("__")}
+    conflicts = sorted(set(fields) & reserved)
+    if conflicts:
+        raise ConfigurationError(
+            f"Model {model_name} has field name(s) that conflict with default Model attributes: "
+            f"{', '.join(conflicts)}; rename the field(s) (source_field= keeps the column name)"
+        )
 
 
 def _inherited_fields(bases: tuple) -> dict[str, Field]:
