@@ -216,3 +216,21 @@ def test_fields_may_not_hide_model_methods():
         class Clash(Model):
             save = fields.IntField()
             filter = fields.CharField(max_length=5)
+
+
+async def test_a_users_field_subclass_converts_what_the_driver_returns():
+    from tests.testmodels import Level
+
+    north = await Campus.create(code=1, name="north")
+    await Pupil.create(name="ann", campus=north, level=Level.HIGH)
+    await Pupil.create(name="bob", campus=north, level=Level.LOW)
+    ann = await Pupil.get(level=Level.HIGH)
+    assert ann.name == "ann" and ann.level is Level.HIGH
+    assert await Pupil.filter(level__in=[Level.LOW]).values_list("level", flat=True) == [Level.LOW]
+
+
+def test_many_to_many_field_takes_tortoises_positional_arguments():
+    from tortoise.fields import ManyToManyField
+
+    field = ManyToManyField("models.Token", "t_link", "token_id", "pupil_id", "linked", "CASCADE", True, False)
+    assert (field.through, field.related_name, field.unique) == ("t_link", "linked", False)

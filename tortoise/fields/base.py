@@ -121,12 +121,17 @@ class Field(Generic[VALUE]):
     #: the same for ``to_db_value`` and ``db_encoder``, for a type that no dialect adapts
     #: either (a field with ``max_length`` passes them on only within that length)
     db_type_unchanged: type | None = None
+    #: values a driver returns in the field's own Python type need no ``to_python_value``;
+    #: False for a user's subclass that overrides it (a CharField holding an Enum)
+    driver_values_final = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         own = cls.__dict__
         if "to_python_value" in own and "python_type_unchanged" not in own:
             cls.python_type_unchanged = None
+        if "to_python_value" in own and not cls.__module__.startswith("tortoise."):
+            cls.driver_values_final = False
         if ("to_db_value" in own or "db_encoder" in own) and "db_type_unchanged" not in own:
             cls.db_type_unchanged = None
 
