@@ -996,3 +996,17 @@ def test_auto_flags_are_kept_as_declared():
         assert (field.auto_now, field.auto_now_add) == (True, False)
         assert field.constraints == {"readOnly": True}
         assert (kind(auto_now_add=True).auto_now, kind(auto_now_add=True).auto_now_add) == (False, True)
+
+
+def test_a_generated_int_enum_field_needs_positive_members():
+    from enum import IntEnum
+
+    from tortoise.fields import IntEnumField
+
+    class Signed(IntEnum):
+        below = -1
+        above = 2
+
+    assert IntEnumField(Signed).enum_type is Signed
+    with pytest.raises(ConfigurationError, match=r"The valid range of IntEnumField's values is 1\.\.32767!"):
+        IntEnumField(Signed, generated=True)

@@ -810,13 +810,14 @@ class IntEnumFieldInstance(SmallIntField):
         if not _is_enum(enum_type):
             raise ConfigurationError(f"IntEnumField: enum_type must be an Enum, got {enum_type!r}")
         self._members: dict[int, Enum] = {}
+        low = 1 if kwargs.get("generated") else self.MIN  # generated keys start at 1
         for member in enum_type:
             value = member.value
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ConfigurationError(f"IntEnumField only supports integer enums! {member!r} does not have an integer value")
-            if not self.MIN <= value <= self.MAX:
+            if not low <= value <= self.MAX:
                 raise ConfigurationError(
-                    f"The valid range of IntEnumField's values is {self.MIN}..{self.MAX}! {member!r} is outside it (SMALLINT)"
+                    f"The valid range of IntEnumField's values is {low}..{self.MAX}! {member!r} is outside it (SMALLINT)"
                 )
             self._members[int(value)] = member
         if description is None:
