@@ -435,7 +435,7 @@ def test_auto_now_stamps_on_every_save():
     row = Row(updated_at=MOMENT)
     stored = field.to_db_value(MOMENT, row)
     assert stored > MOMENT and row.updated_at == stored
-    assert field.auto_now_add  # it also fills the value on create
+    assert not field.auto_now_add  # as declared (Tortoise's shape); it still fills new rows
 
 
 def test_auto_now_is_not_applied_for_a_model_class_or_without_instance():
@@ -987,3 +987,27 @@ def test_subclasses_that_convert_differently_lose_the_unchanged_type_shortcuts()
     assert Cents.python_type_unchanged is int  # its to_python_value is IntField's
     assert CharField.python_type_unchanged is str and Lowered.python_type_unchanged is None
     assert Lowered.db_type_unchanged is str
+
+
+def test_auto_flags_are_kept_as_declared():
+    from tortoise.fields import TimeField
+
+    for kind in (DatetimeField, TimeField):
+        field = kind(auto_now=True)
+        assert (field.auto_now, field.auto_now_add) == (True, False)
+        assert field.constraints == {"readOnly": True}
+        assert (kind(auto_now_add=True).auto_now, kind(auto_now_add=True).auto_now_add) == (False, True)
+
+
+def test_a_generated_int_enum_field_needs_positive_members():
+    from enum import IntEnum
+
+    from tortoise.fields import IntEnumField
+
+    class Signed(IntEnum):
+        below = -1
+        above = 2
+
+    assert IntEnumField(Signed).enum_type is Signed
+    with pytest.raises(ConfigurationError, match=r"The valid range of IntEnumField's values is 1\.\.32767!"):
+        IntEnumField(Signed, generated=True)

@@ -450,3 +450,30 @@ async def test_a_backward_one_to_one_prefetched_into_an_attribute_is_one_object(
         Prefetch("badge", compat_models.Badge.all(), to_attr="the_badge")
     ).first()
     assert got.the_badge.pk == badge.pk
+
+
+async def test_init_refuses_an_engine_that_is_not_installed_and_create_without_connecting():
+    config = {
+        "connections": {"default": {"engine": "tortoise.backends.nowhere", "credentials": {"file_path": ":memory:"}}},
+        "apps": {"models": {"models": [COMPAT], "default_connection": "default"}},
+    }
+    async with TortoiseContext() as ctx:
+        with pytest.raises(ImportError, match="tortoise.backends.nowhere"):
+            await ctx.init(config=config)
+        with pytest.raises(ConfigurationError, match="does not implement db client"):
+            await ctx.init(config={**config, "connections": {"default": {"engine": "tortoise.backends", "credentials": {}}}})
+        with pytest.raises(ConfigurationError, match="init_connections=False cannot be used with _create_db=True"):
+            await ctx.init(db_url="sqlite://:memory:", modules={"models": [COMPAT]}, _create_db=True, init_connections=False)
+
+
+def test_init_models_wires_relations_without_a_database():
+    async def run() -> None:
+        async with TortoiseContext():
+            Tortoise.init_models([COMPAT], "models")
+            assert Tortoise.apps["models"]["Title"] is compat_models.Title
+            assert compat_models.Title._meta.fields_map["publisher"].related_model is compat_models.Publisher
+            assert "titles" in compat_models.Publisher._meta.backward_fk_fields
+
+    import asyncio
+
+    asyncio.run(run())

@@ -187,3 +187,50 @@ async def test_prefetch_objects_into_attributes_keep_their_queryset_order_and_ke
     assert sorted(t.label for t in got.tokens) == ["blue", "red"]
     got = await Campus.filter(code=1).prefetch_related(Prefetch("pupils", Pupil.all().only("name"))).first()
     assert [p.name for p in got.pupils] == ["ann"]
+
+
+async def test_values_that_cannot_be_converted_are_value_errors_too():
+    from tortoise.exceptions import InvalidValueError
+
+    from tests.testmodels import AllFields
+
+    with pytest.raises(ValueError):
+        Item(name="x", day="2020-08-xx")
+    with pytest.raises(ValidationError):
+        Item(name="x", day="2020-08-xx")
+    with pytest.raises(InvalidValueError):
+        AllFields(charenum_f="not a colour")
+    item = await Item.create(name="x")
+    item.qty = "not a number"
+    with pytest.raises(ValueError):
+        await item.save()
+
+
+def test_fields_may_not_hide_model_methods():
+    from tortoise import fields
+    from tortoise.exceptions import ConfigurationError
+    from tortoise.models import Model
+
+    with pytest.raises(ConfigurationError, match="conflict with default Model attributes: filter, save"):
+
+        class Clash(Model):
+            save = fields.IntField()
+            filter = fields.CharField(max_length=5)
+
+
+async def test_a_users_field_subclass_converts_what_the_driver_returns():
+    from tests.testmodels import Level
+
+    north = await Campus.create(code=1, name="north")
+    await Pupil.create(name="ann", campus=north, level=Level.HIGH)
+    await Pupil.create(name="bob", campus=north, level=Level.LOW)
+    ann = await Pupil.get(level=Level.HIGH)
+    assert ann.name == "ann" and ann.level is Level.HIGH
+    assert await Pupil.filter(level__in=[Level.LOW]).values_list("level", flat=True) == [Level.LOW]
+
+
+def test_many_to_many_field_takes_tortoises_positional_arguments():
+    from tortoise.fields import ManyToManyField
+
+    field = ManyToManyField("models.Token", "t_link", "token_id", "pupil_id", "linked", "CASCADE", True, False)
+    assert (field.through, field.related_name, field.unique) == ("t_link", "linked", False)

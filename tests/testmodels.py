@@ -5,6 +5,7 @@ import datetime
 import uuid
 from decimal import Decimal
 from enum import Enum, IntEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -221,8 +222,27 @@ class Campus(Model):
         table = "t_campus"
 
 
+class Level(Enum):
+    LOW = "low"
+    HIGH = "high"
+
+
+class LevelField(fields.CharField):
+    """A user's field: an Enum kept as its value in a text column."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=10, **kwargs)
+
+    def to_db_value(self, value: Any, instance: Any = None) -> Any:
+        return value.value if isinstance(value, Level) else value
+
+    def to_python_value(self, value: Any) -> Any:
+        return value if value is None or isinstance(value, Level) else Level(value)
+
+
 class Pupil(Model):
     name = fields.CharField(max_length=50)
+    level = LevelField(null=True)
     campus = fields.ForeignKeyField("models.Campus", related_name="pupils", to_field="code")
     tokens = fields.ManyToManyField("models.Token", related_name="pupils", through="t_pupil_token")
 

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Callable, Coroutine
+from types import SimpleNamespace
+from typing import Any, Callable, Coroutine, Iterable
 
 from tortoise.connection import connections
 from tortoise.context import TortoiseContext, get_current_context, set_global_context
@@ -64,6 +65,24 @@ class Tortoise:
             config, config_file, _create_db, db_url, modules, use_tz=use_tz, timezone=timezone,
             routers=routers, table_name_generator=table_name_generator, init_connections=init_connections,
         )
+
+    @classmethod
+    def init_models(cls, models_paths: Iterable[Any], app_label: str, _init_relations: bool = True) -> None:
+        """Set up models without any database (before ``pydantic_model_creator`` at import
+        time, say): bind them to ``app_label`` and wire their relations.  Apps given in
+        several calls are wired together once a call asks for relations."""
+        from tortoise.apps import setup_apps
+
+        ctx = get_current_context()
+        if ctx is None:
+            ctx = TortoiseContext()
+            ctx.__enter__()
+        early = ctx.__dict__.setdefault("_early_apps", {})
+        early[app_label] = list(models_paths)
+        if not _init_relations:
+            return
+        apps = {label: SimpleNamespace(models=paths, default_connection=None) for label, paths in early.items()}
+        ctx._apps = setup_apps(SimpleNamespace(apps=apps))
 
     @classmethod
     def get_connection(cls, connection_name: str) -> Any:

@@ -15,6 +15,7 @@ are rejected, aliases are normalised, values are converted and defaults filled i
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -509,12 +510,28 @@ def expand_db_url(db_url: str, testing: bool = False) -> dict[str, Any]:
 # ---------------------------------------------------------------- config dicts
 
 
+class EngineNotFoundError(ConfigurationError, ImportError):
+    """The engine module does not exist: a configuration error, and the ImportError
+    Tortoise raises for it."""
+
+
+def _module_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def _check_engine(engine: Any, where: str) -> str:
     supported = ", ".join(ENGINES)
     if engine in ENGINES:
         return engine
     if engine is None:
         raise ConfigurationError(f"{where} has no 'engine'; supported engines: {supported}")
+    if isinstance(engine, str) and not _module_exists(engine):
+        raise EngineNotFoundError(
+            f"No module named {engine!r}: {where}: unknown engine {engine!r}; supported engines: {supported}"
+        )
     raise ConfigurationError(
         f'Backend for engine "{engine}" does not implement db client: {where}: unknown engine {engine!r}; '
         f"supported engines: {supported}"

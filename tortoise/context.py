@@ -122,6 +122,10 @@ class TortoiseContext:
         from tortoise.config import load_config
         from tortoise.router import router
 
+        if _create_db and not init_connections:
+            raise ConfigurationError(
+                "init_connections=False cannot be used with _create_db=True: creating the database connects"
+            )
         cfg = load_config(
             config, config_file, db_url, modules,
             use_tz=use_tz, timezone=timezone, routers=routers, testing=_create_db,

@@ -99,6 +99,11 @@ class ValidationError(BaseORMException):
     """A value failed a field's validation."""
 
 
+class InvalidValueError(ValidationError, ValueError):
+    """A value cannot be converted to its field's type (a date that is no date, a member
+    missing from an enum).  Also the ValueError Tortoise raises for these."""
+
+
 class RequiredFieldError(ValidationError, IntegrityError):
     """A required (NOT NULL) field has no value on save.
 

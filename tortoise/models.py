@@ -14,6 +14,7 @@ from tortoise.exceptions import (
     FieldError,
     IncompleteInstanceError,
     IntegrityError,
+    InvalidValueError,
     MultipleObjectsReturned,
     ObjectDoesNotExistError,
     OperationalError,
@@ -235,6 +236,7 @@ class ModelMeta(type):
                 "MultipleObjectsReturned", (MultipleObjectsReturned,), {"__qualname__": f"{name}.MultipleObjectsReturned"}
             )
         fields = {**{k: copy.deepcopy(f) for k, f in inherited.items()}, **own_fields}
+        _refuse_reserved_names(name, fields)
         _install_fields(cls, meta, fields)
         return cls
 
@@ -247,6 +249,17 @@ async def _get_by_pk(model: Any, pk: Any) -> Any:
     if obj is None:
         raise ObjectDoesNotExistError(model, model._meta.pk_attr, pk)
     return obj
+
+
+def _refuse_reserved_names(model_name: str, fields: dict[str, Field]) -> None:
+    """A field may not hide a method or attribute every model has (``save``, ``filter`` …)."""
+    reserved = {k for klass in (Model, ModelMeta) for k in vars(klass) if not k.startswith("__")}
+    conflicts = sorted(set(fields) & reserved)
+    if conflicts:
+        raise ConfigurationError(
+            f"Model {model_name} has field name(s) that conflict with default Model attributes: "
+            f"{', '.join(conflicts)}; rename the field(s) (source_field= keeps the column name)"
+        )
 
 
 def _inherited_fields(bases: tuple) -> dict[str, Field]:
@@ -444,8 +457,10 @@ class Model(metaclass=ModelMeta):
                 continue
             try:
                 values.append(enc(value))
+            except ValidationError:
+                raise
             except (TypeError, ValueError, ArithmeticError) as exc:
-                raise ValidationError(f"{type(self).__name__}.{name}: invalid value {value!r}: {exc}") from exc
+                raise InvalidValueError(f"{type(self).__name__}.{name}: invalid value {value!r}: {exc}") from exc
         return values
 
     def _run_validators(self) -> None:
@@ -611,10 +626,7 @@ class Model(metaclass=ModelMeta):
             if field.pk:
                 continue
             if field.relation_kind is None and value is not None:
-                try:
-                    value = field.to_python_value(value)
-                except ValidationError as exc:  # a ValueError, as Tortoise raises
-                    raise ValueError(str(exc)) from exc
+                value = field.to_python_value(value)  # InvalidValueError, a ValueError, if it cannot
             setattr(self, key, value)
         return self
 

@@ -6,7 +6,7 @@ import warnings
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
-from tortoise.exceptions import ConfigurationError, ValidationError
+from tortoise.exceptions import ConfigurationError, InvalidValueError, ValidationError
 from tortoise.fields.deconstruct import deconstruct
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -122,12 +122,17 @@ class Field(Generic[VALUE]):
     #: the same for ``to_db_value`` and ``db_encoder``, for a type that no dialect adapts
     #: either (a field with ``max_length`` passes them on only within that length)
     db_type_unchanged: type | None = None
+    #: values a driver returns in the field's own Python type need no ``to_python_value``;
+    #: False for a user's subclass that overrides it (a CharField holding an Enum)
+    driver_values_final = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         own = cls.__dict__
         if "to_python_value" in own and "python_type_unchanged" not in own:
             cls.python_type_unchanged = None
+        if "to_python_value" in own and not cls.__module__.startswith("tortoise."):
+            cls.driver_values_final = False
         if ("to_db_value" in own or "db_encoder" in own) and "db_type_unchanged" not in own:
             cls.db_type_unchanged = None
 
@@ -249,7 +254,7 @@ class Field(Generic[VALUE]):
         try:
             return self.field_type(value)
         except (TypeError, ValueError) as exc:
-            raise ValidationError(f"{self.qualified_name}: {value!r} is not a valid {self.field_type.__name__}") from exc
+            raise InvalidValueError(f"{self.qualified_name}: {value!r} is not a valid {self.field_type.__name__}") from exc
 
     def db_encoder(self, dialect: Any, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
         """A converter of values to ``dialect``'s driver parameters; never called with None.

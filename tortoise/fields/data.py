@@ -20,7 +20,7 @@ from enum import Enum
 from typing import Any, Callable
 
 from tortoise import timezone
-from tortoise.exceptions import ConfigurationError, ValidationError
+from tortoise.exceptions import ConfigurationError, InvalidValueError, ValidationError
 from tortoise.fields.base import Field
 from tortoise.timezone import UTC, _datetime_reader, get_default_timezone, get_use_tz
 
@@ -55,8 +55,8 @@ def _short(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _invalid(field: Field, value: Any, expected: str) -> ValidationError:
-    return ValidationError(f"{field.qualified_name}: {_short(value)} is not {expected}")
+def _invalid(field: Field, value: Any, expected: str) -> InvalidValueError:
+    return InvalidValueError(f"{field.qualified_name}: {_short(value)} is not {expected}")
 
 
 def _lookup_decoder(
@@ -433,12 +433,15 @@ class _AutoNow:
             raise ConfigurationError(f"{type(self).__name__}: You can choose only 'auto_now' or 'auto_now_add', not both")
         super().__init__(**kwargs)  # type: ignore[call-arg]
         self.auto_now = auto_now
-        #: both set the value when a row is created
-        self.auto_now_add = auto_now or auto_now_add
+        self.auto_now_add = auto_now_add  # as declared; auto_now also stamps new rows
+
+    @property
+    def _stamped(self) -> bool:
+        return self.auto_now or self.auto_now_add
 
     @property
     def constraints(self) -> dict[str, Any]:
-        return {"readOnly": True} if self.auto_now_add else {}
+        return {"readOnly": True} if self._stamped else {}
 
     def describe(self, serializable: bool = True) -> dict[str, Any]:
         desc = super().describe(serializable)  # type: ignore[misc]
@@ -447,13 +450,13 @@ class _AutoNow:
         return desc
 
     def validate(self, value: Any) -> None:
-        if value is None and self.auto_now_add:
+        if value is None and self._stamped:
             return  # filled in by to_db_value when the instance is saved
         super().validate(value)  # type: ignore[misc]
 
     def _stamps(self, instance: Any) -> bool:
         """Whether saving ``instance`` (a model instance, not a class) sets the value now."""
-        if not self.auto_now_add or instance is None or isinstance(instance, type):
+        if not self._stamped or instance is None or isinstance(instance, type):
             return False
         return self.auto_now or getattr(instance, self.model_field_name, None) is None  # type: ignore[attr-defined]
 
@@ -807,13 +810,14 @@ class IntEnumFieldInstance(SmallIntField):
         if not _is_enum(enum_type):
             raise ConfigurationError(f"IntEnumField: enum_type must be an Enum, got {enum_type!r}")
         self._members: dict[int, Enum] = {}
+        low = 1 if kwargs.get("generated") else self.MIN  # generated keys start at 1
         for member in enum_type:
             value = member.value
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ConfigurationError(f"IntEnumField only supports integer enums! {member!r} does not have an integer value")
-            if not self.MIN <= value <= self.MAX:
+            if not low <= value <= self.MAX:
                 raise ConfigurationError(
-                    f"The valid range of IntEnumField's values is {self.MIN}..{self.MAX}! {member!r} is outside it (SMALLINT)"
+                    f"The valid range of IntEnumField's values is {low}..{self.MAX}! {member!r} is outside it (SMALLINT)"
                 )
             self._members[int(value)] = member
         if description is None:

@@ -185,12 +185,14 @@ def ManyToManyField(
     related_name: str = "",
     on_delete: OnDelete | str = CASCADE,
     db_constraint: bool = True,
+    create_unique_index: bool | None = None,
     **kwargs: Any,
 ) -> Any:
     """A many-to-many relation to ``model_name`` through a join table."""
     model_name = _target(model_name, kwargs)
     return ManyToManyFieldInstance(
-        model_name, through, forward_key, backward_key, related_name, on_delete=on_delete, db_constraint=db_constraint, **kwargs
+        model_name, through, forward_key, backward_key, related_name, on_delete=on_delete, db_constraint=db_constraint,
+        create_unique_index=create_unique_index, **kwargs,
     )
 
 

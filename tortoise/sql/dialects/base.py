@@ -269,7 +269,7 @@ class Dialect:
 
         The field's ``db_decoder`` specialises it for this driver; it is built per query
         shape (hydrators are rebuilt by ``Tortoise.init``) and never given None."""
-        if field.field_type in self.native_types:
+        if field.field_type in self.native_types and field.driver_values_final:
             return None
         return field.db_decoder(self)
 
