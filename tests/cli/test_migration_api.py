@@ -18,7 +18,8 @@ from tortoise.models import Model
 
 
 @pytest.fixture
-def on_path(project):
+def on_path(project, other_orm):
+    """The project importable; the suite's main ORM suspended while migrate() inits its own."""
     sys.path.insert(0, str(project.path))
     yield project
     sys.path.remove(str(project.path))
