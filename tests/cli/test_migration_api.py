@@ -18,7 +18,8 @@ from tortoise.models import Model
 
 
 @pytest.fixture
-def on_path(project):
+def on_path(project, other_orm):
+    """The project importable; the suite's main ORM suspended while migrate() inits its own."""
     sys.path.insert(0, str(project.path))
     yield project
     sys.path.remove(str(project.path))
@@ -53,9 +54,14 @@ async def test_migrate_applies_to_a_target_then_the_rest_from_a_typed_config(on_
     assert lines[-1] == "No migrations to apply."
 
 
-async def test_migrate_needs_a_configuration(on_path) -> None:
+async def test_migrate_needs_a_configuration_and_known_apps(on_path) -> None:
     with pytest.raises(Exception, match="config"):
         await migrate()
+    on_path.models(V1)
+    for bad in ({"app_labels": ["shop"]}, {"target": "shop.0001_initial"}):
+        with pytest.raises(ValueError, match="Unknown app label 'shop': the configured apps are blog"):
+            await migrate(config=_typed_config(on_path), **bad)
+    assert not await on_path.has("SELECT id FROM author")
 
 
 class Team(Model):

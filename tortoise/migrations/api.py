@@ -33,6 +33,11 @@ async def migrate(
     ``direction`` ``"forward"`` only applies, ``"both"`` also unapplies to reach the target.
     """
     parsed = load_config(config=as_mapping(config), config_file=config_file).to_dict()
+    known = list(parsed["apps"])
+    wanted = list(app_labels or []) + ([target.split(".", 1)[0]] if target else [])
+    for label in wanted:
+        if label not in known:
+            raise ValueError(f"Unknown app label {label!r}: the configured apps are {', '.join(known)}")
     if target is not None and "." not in target:
         target = f"{target}.__latest__"
     return await migrate_api(parsed, list(app_labels) if app_labels else None, target, direction, fake, echo)
