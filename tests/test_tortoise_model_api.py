@@ -234,3 +234,11 @@ def test_many_to_many_field_takes_tortoises_positional_arguments():
 
     field = ManyToManyField("models.Token", "t_link", "token_id", "pupil_id", "linked", "CASCADE", True, False)
     assert (field.through, field.related_name, field.unique) == ("t_link", "linked", False)
+
+
+async def test_bulk_create_with_some_keys_given_and_some_generated():
+    objs = [Item(id=5000 + i, name=f"given{i}") for i in range(3)] + [Item(name=f"auto{i}") for i in range(3)]
+    await Item.bulk_create(objs)
+    given = await Item.filter(name__startswith="given").order_by("id").values_list("id", flat=True)
+    assert given == [5000, 5001, 5002]
+    assert await Item.filter(name__startswith="auto").count() == 3

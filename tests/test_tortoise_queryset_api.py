@@ -14,7 +14,7 @@ from tortoise.exceptions import (
     OperationalError,
     ParamsError,
 )
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.functions import Avg, Count, Sum
 from tortoise.query_utils import Prefetch
 
@@ -238,3 +238,20 @@ async def test_exists_and_order_by_with_aggregates_over_relations():
         Author.all().order_by("articles")
     with pytest.raises(FieldError, match="title__id not resolvable"):
         await Article.annotate(n=Sum("title__id")).first()
+
+
+async def test_distinct_queries_order_by_annotations_and_joined_columns():
+    from tortoise.expressions import Case, When
+
+    for name, qty in (("x", 3), ("y", 1), ("z", 2)):
+        await Item.create(name=name, qty=qty)
+    rank = Case(When(Q(name="y"), then="1"), When(Q(name="z"), then="2"), default="3")
+    found = await Item.annotate(rank=rank).distinct().order_by("rank", "-qty")
+    assert [i.name for i in found] == ["y", "z", "x"]
+    rows = await Item.annotate(rank=rank).distinct().order_by("rank").values("name", "rank")
+    assert [r["name"] for r in rows] == ["y", "z", "x"]
+    ann = await Author.create(username="ann", password_hash="x")
+    bob = await Author.create(username="bob", password_hash="x")
+    await Article.create(title="b", author=ann)
+    await Article.create(title="a", author=bob)
+    assert [a.username for a in await Author.all().order_by("articles__title")] == ["bob", "ann"]

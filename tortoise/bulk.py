@@ -42,6 +42,12 @@ async def bulk_create(
     db = using_db or model._choose_db(for_write=True)
     dialect = db.dialect
     pk = meta.pk
+    if pk.generated and len({o.pk is None for o in objects}) == 2:
+        # some keys given, some to generate: two INSERTs (a NULL key is refused by most databases)
+        args = (batch_size, ignore_conflicts, update_fields, on_conflict)
+        await bulk_create(model, [o for o in objects if o.pk is not None], *args, using_db=db)
+        await bulk_create(model, [o for o in objects if o.pk is None], *args, using_db=db)
+        return objects
     auto_pk = pk.generated and all(o.pk is None for o in objects)
     st = meta.statements(dialect)
     fields, encode = (st.insert_fields_auto, st.encode_auto) if auto_pk else (st.insert_fields_all, st.encode_all)

@@ -348,23 +348,28 @@ class QuerySet(AwaitableQuery[MODEL]):
             return where, having_q.resolve(resolver)
         return self._filter.resolve(resolver), None
 
-    def _order_nodes(self, resolver: Resolver) -> list[tuple[nodes.Node, bool]]:
+    def _order_nodes(self, resolver: Resolver, selected: frozenset[str]) -> list[tuple[nodes.Node, bool]]:
+        """ORDER BY terms; an annotation among the ``selected`` output columns by its name
+        (PostgreSQL matches a DISTINCT query's ORDER BY only against the select list)."""
         order = self._order if self._order is not None else self.model._meta.ordering
-        result = []
+        result: list[tuple[nodes.Node, bool]] = []
         for name in order:
             desc = name.startswith("-")
             name = name.lstrip("-+")
             if name == "pk":
                 name = self.model._meta.pk_attr
-            result.append((resolver.resolve_field_ref(name)[0], desc))
+            if name in selected and name in self._annotations:
+                result.append((nodes.OutputName(name), desc))
+            else:
+                result.append((resolver.resolve_field_ref(name)[0], desc))
         return result
 
-    def _base_select(self, resolver: Resolver, with_order: bool = True) -> Select:
+    def _base_select(self, resolver: Resolver, with_order: bool = True, selected: frozenset[str] = frozenset()) -> Select:
         meta = self.model._meta
         select = Select(meta.db_table)
         select.where, select.having = self._where(resolver)
         if with_order:
-            select.order_by = self._order_nodes(resolver)
+            select.order_by = self._order_nodes(resolver, selected)
         select.limit = resolver.sub("limit", self._limit)
         select.offset = resolver.sub("offset", self._offset)
         select.distinct = self._distinct
@@ -393,7 +398,7 @@ class QuerySet(AwaitableQuery[MODEL]):
     def _build_select(self, resolver: Resolver) -> tuple[Select, tuple]:
         meta = self.model._meta
         fields = self._own_fields()
-        select = self._base_select(resolver)
+        select = self._base_select(resolver, selected=frozenset(self._annotations))
         table = meta.db_table
         select.columns = [(nodes.Column(table, f.column), None) for f in fields]
         for name in self._annotations:
@@ -407,8 +412,8 @@ class QuerySet(AwaitableQuery[MODEL]):
             ]
         elif self._group_by:
             select.group_by = [resolver.resolve_field_ref(n)[0] for n in self._group_by]
-        if resolver.has_multi_join and not self._distinct and not select.group_by:
-            select.distinct = True
+        if resolver.has_multi_join and not self._distinct and not select.group_by and not _orders_by_joined(select):
+            select.distinct = True  # a row per object (an ordering by joined rows keeps them all)
         select.joins = resolver.joins
         return select, fields
 
@@ -613,6 +618,11 @@ def _split_having(q: Q, aggregates: set[str]) -> tuple[Q | None, Q]:
     return None, q
 
 
+def _orders_by_joined(select: Select) -> bool:
+    """Whether the ORDER BY names a column of a joined table."""
+    return any(isinstance(node, nodes.Column) and node.table != select.alias for node, _ in select.order_by)
+
+
 def _reversed_order(order: Sequence[str]) -> tuple[str, ...]:
     """``("-a", "b")`` → ``("a", "-b")``."""
     return tuple(o[1:] if o.startswith("-") else f"-{o.lstrip('+')}" for o in order)
@@ -697,12 +707,12 @@ class ValuesQuery(_Terminal):
     def _resolve(self, dialect: Any, resolver: Resolver | None = None) -> tuple[Select, list]:
         qs = self.qs
         resolver = resolver or Resolver(self.model, qs._annotations)
-        select = qs._base_select(resolver)
+        select = qs._base_select(resolver, selected=frozenset(self.names))
         columns, decoders, plain = [], [], []
         for name in self.names:
             ref = self.model._meta.pk_attr if name == "pk" else name
             node, field = resolver.resolve_field_ref(ref)
-            columns.append((node, None))
+            columns.append((node, name if name in qs._annotations else None))
             if name in qs._annotations:
                 decoders.append(_annotation_decoder(qs._annotations[name], resolver))
             else:

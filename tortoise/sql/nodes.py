@@ -124,6 +124,21 @@ class PatternParam(Node):
         c.params.append(c.pattern(self.lookup, self.value))
 
 
+class OutputName(Node):
+    """A column of the select list by its alias (an annotation in ORDER BY)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def key(self) -> Hashable:
+        return ("out", self.name)
+
+    def sql(self, c: Context) -> str:
+        return c.dialect.quote(self.name)
+
+
 class Literal(Node):
     """Fixed SQL text without parameters (never built from user values)."""
 
