@@ -39,7 +39,9 @@ class Tournament(Stamped):
     events: fields.ReverseRelation["Event"]
 
     def name_length(self) -> int:
-        """Number of characters of the name."""
+        """Number of characters of the name.
+
+        Spaces count too."""
         return len(self.name)
 
     class PydanticMeta:

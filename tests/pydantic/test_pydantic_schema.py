@@ -105,7 +105,7 @@ def test_descriptions_from_field_description_doc_comments_docstrings():
     schema = pydantic_model_creator(Tournament).model_json_schema()
     assert schema["description"] == "A competition made of events."
     assert schema["properties"]["name"]["description"] == "The name people know it by"
-    assert schema["properties"]["name_length"]["description"] == "Number of characters of the name."
+    assert schema["properties"]["name_length"]["description"] == "Number of characters of the name.<br/><br/>Spaces count too."
     venue = pydantic_model_creator(Venue).model_json_schema()
     assert venue["properties"]["city"]["description"] == "Where it takes place"
     assert venue["properties"]["surface"]["description"] == "GRASS: grass<br/>CLAY: clay"  # Tortoise's line breaks

@@ -12,8 +12,8 @@ from pydantic import ConfigDict
 from tortoise.contrib.pydantic.base import PydanticListModel, PydanticModel
 from tortoise.contrib.pydantic.checks import check_computed, check_model, check_paths, name_tuple
 from tortoise.contrib.pydantic.fieldtypes import (
-    computed_field,
     as_description,
+    computed_field,
     data_field,
     doc_comments,
     is_read_only,

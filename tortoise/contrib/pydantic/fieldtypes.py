@@ -100,7 +100,7 @@ def computed_field(model: type, name: str) -> tuple[Any, FieldInfo] | None:
         annotation = typing.get_type_hints(func)["return"]
     except Exception:  # an unresolvable forward reference: accept any value
         annotation = Any
-    doc = inspect.getdoc(func) if func.__doc__ else None
+    doc = as_description(inspect.getdoc(func)) if func.__doc__ else None
     return annotation, PydanticField(description=doc, json_schema_extra={"readOnly": True})
 
 
