@@ -175,7 +175,11 @@ class PsycopgClient(PooledClient):
         pgconn = conn.pgconn
         # an idle autocommit connection has nothing to read unless the server is leaving
         idle = pgconn.transaction_status == pq.TransactionStatus.IDLE and not pgconn.ssl_in_use
-        return idle_socket_open(pgconn.socket, silent=idle)
+        try:
+            fd = pgconn.socket
+        except psycopg.OperationalError:  # "the connection is lost"
+            return False
+        return idle_socket_open(fd, silent=idle)
 
     def _unsent(self, exc: BaseException) -> bool:
         # psycopg checks the connection's status before writing
@@ -190,7 +194,7 @@ class PsycopgClient(PooledClient):
                 return await pool.pool.getconn(timeout=wait)
             except PoolTimeout:
                 probe = await psycopg.AsyncConnection.connect(
-                    connect_timeout=max(1, int(self.timeout)), **self._conninfo(self.database)
+                    connect_timeout=max(1, int(self.timeout)), **pool.pool.kwargs
                 )
                 await probe.close()  # reachable: the pool is only busy, keep waiting
 
