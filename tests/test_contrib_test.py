@@ -4,7 +4,13 @@ from __future__ import annotations
 import pytest
 
 from tortoise import Tortoise
-from tortoise.contrib.test import finalizer, initializer, tortoise_test_context, truncate_all_models
+from tortoise.contrib.test import (
+    _topological_sort_models,
+    finalizer,
+    initializer,
+    tortoise_test_context,
+    truncate_all_models,
+)
 from tortoise.exceptions import ConfigurationError
 
 from tests.conftest import URL_TEMPLATE
@@ -43,3 +49,27 @@ async def test_tortoise_test_context_and_truncate_all_models(other_orm):
         await truncate_all_models()
         assert (await User.all().count(), await Tag.all().count()) == (0, 0)
     assert not Tortoise._inited
+
+
+async def test_models_sorted_for_deletion_children_first_whatever_the_input_order(other_orm):
+    """_topological_sort_models (the order truncate_all_models deletes in): a model comes
+    before the models its foreign keys point to; a self-referencing model is no cycle."""
+    from examples.blog_models import Comment, Post, Tag, User
+
+    async with tortoise_test_context([SEED], db_url=URL_TEMPLATE):
+        order = _topological_sort_models([User, Post, Comment, Tag])
+        assert order == _topological_sort_models([Tag, Comment, User, Post])
+        assert order.index(Comment) < order.index(Post) < order.index(User)
+        assert order.index(Comment) < order.index(User) and set(order) == {User, Post, Comment, Tag}
+
+
+async def test_truncate_all_models_with_a_self_referencing_chain(other_orm):
+    from examples.blog_models import Comment, Post, User
+
+    async with tortoise_test_context([SEED], db_url=URL_TEMPLATE):
+        user = await User.create(username="a", email="a@x", password_hash="h")
+        post = await Post.create(title="t", slug="t", content="c", author=user)
+        first = await Comment.create(post=post, author=user, content="first")
+        await Comment.create(post=post, author=user, content="reply", parent=first)
+        await truncate_all_models()
+        assert [await M.all().count() for M in (Comment, Post, User)] == [0, 0, 0]

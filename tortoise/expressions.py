@@ -9,6 +9,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, Hashable
 
 from tortoise.exceptions import FieldError, OperationalError
+from tortoise.filters import ResolveContext as ResolveContext  # Tortoise exports it from here
 from tortoise.filters import filter_value_shape
 from tortoise.sql import nodes
 from tortoise.sql.cache import Uncacheable, Walker
@@ -215,7 +216,7 @@ class Q:
 
     def __init__(self, *args: "Q", join_type: str = "AND", **kwargs: Any) -> None:
         if join_type not in (self.AND, self.OR):
-            raise OperationalError(f"join_type must be 'AND' or 'OR', not {join_type!r}")
+            raise OperationalError(f"join_type must be AND or OR, not {join_type!r}")
         for arg in args:
             if not isinstance(arg, Q):
                 raise OperationalError(f"positional arguments to Q must be Q objects, got {arg!r}")
@@ -241,6 +242,19 @@ class Q:
 
     def negate(self) -> None:
         self._is_negated = not self._is_negated
+
+    def __eq__(self, other: object) -> bool:
+        """Two Q trees are equal when they filter alike: same join, negation, children, filters."""
+        if not isinstance(other, Q):
+            return NotImplemented
+        return (self.join_type, self._is_negated, self.children, self.filters) == (
+            other.join_type,
+            other._is_negated,
+            other.children,
+            other.filters,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable (negate()), compared by value
 
     def resolve(self, resolver: "Resolver") -> nodes.Node:
         parts = [child.resolve(resolver) for child in self.children]

@@ -364,6 +364,23 @@ class Resolver:
         return new_alias, related
 
 
+class ResolveContext(Resolver):
+    """Tortoise's name for what an expression resolves against: the model, the query's
+    annotations and, for code written for Tortoise, its ``table`` and ``custom_filters``
+    (kept as given).  ``Q(...).resolve(ResolveContext(model=M))`` gives the condition node."""
+
+    def __init__(
+        self,
+        model: "type[Model]",
+        table: Any = None,
+        annotations: dict[str, Any] | None = None,
+        custom_filters: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(model, annotations)
+        self.table = table
+        self.custom_filters = custom_filters or {}
+
+
 def _as_int(value: Any, key: str) -> Any:
     from tortoise.expressions import Expression
 

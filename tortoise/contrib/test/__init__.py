@@ -9,13 +9,16 @@ import asyncio
 import functools
 import inspect
 import unittest
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from tortoise import Tortoise
 from tortoise.connection import connections
 from tortoise.context import tortoise_test_context
 from tortoise.contrib.test.condition import matches
 from tortoise.exceptions import ConfigurationError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tortoise.models import Model
 
 _CONFIG: dict[str, Any] = {}
 
@@ -96,13 +99,21 @@ def finalizer() -> _Step:
     return _Step(run, None)
 
 
+def _topological_sort_models(models: Iterable[type[Model]]) -> list[type[Model]]:
+    """``models`` in an order safe for deleting their rows: a model before the models its
+    foreign keys point to.  The same set gives the same order whatever order it comes in."""
+    from tortoise.sql.ddl import order_by_dependencies
+
+    by_name = sorted(models, key=lambda m: (m._meta.app or "", m.__name__))
+    return list(reversed(order_by_dependencies(by_name)))
+
+
 async def truncate_all_models() -> None:
     """Delete every row of every model (children before parents)."""
     from tortoise.sql import statements as statements_sql
-    from tortoise.sql.ddl import order_by_dependencies
 
     models = [m for app in Tortoise.apps.values() for m in app.values()]
-    for model in reversed(order_by_dependencies(models)):
+    for model in _topological_sort_models(models):
         db = model._choose_db(for_write=True)
         for name in model._meta.m2m_fields:
             field = model._meta.fields_map[name]
