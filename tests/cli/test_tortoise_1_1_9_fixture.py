@@ -85,6 +85,16 @@ async def test_tortoise_1_1_9_history_is_migrated_checked_and_reverted(shop, tmp
     assert "shop 0005_fifth" in shop.tortoise("history").stdout
     assert shop.tortoise("makemigrations", "--check").returncode == 0
 
+    # the history goes on with Aldabra's own migrations
+    models = shop.path / "shop" / "models.py"
+    models.write_text(models.read_text().replace("    rating = ", "    color = fields.CharField(max_length=10, null=True)\n    rating = "))
+    shop.tortoise("makemigrations", "-n", "color")
+    assert "dependencies = [('shop', '0005_fifth')]" in (shop.path / "shop" / "migrations" / "0006_color.py").read_text()
+    shop.tortoise("migrate")
+    assert await shop.has("SELECT color FROM product") and shop.tortoise("makemigrations", "--check").returncode == 0
+    shop.tortoise("downgrade", "shop", "0005_fifth")
+    assert not await shop.has("SELECT color FROM product")
+
 
 @pytest.fixture
 def zoo(project):
