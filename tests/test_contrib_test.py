@@ -73,3 +73,14 @@ async def test_truncate_all_models_with_a_self_referencing_chain(other_orm):
         await Comment.create(post=post, author=user, content="reply", parent=first)
         await truncate_all_models()
         assert [await M.all().count() for M in (Comment, Post, User)] == [0, 0, 0]
+
+
+async def test_tortoise_apps_lists_every_model_and_finds_one_by_name(other_orm):
+    from examples.blog_models import Comment, Post, Tag, User
+
+    async with tortoise_test_context([SEED], db_url=URL_TEMPLATE):
+        assert set(Tortoise.apps.get_models_iterable()) == {User, Post, Comment, Tag}
+        assert Tortoise.apps.get_model("models", "Post") is Post
+        with pytest.raises(ConfigurationError, match="no model 'models.Nope'; models are: .*models.Post"):
+            Tortoise.apps.get_model("models", "Nope")
+    assert list(Tortoise.apps.get_models_iterable()) == [] or Tortoise._inited

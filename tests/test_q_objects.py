@@ -40,3 +40,21 @@ def test_q_resolves_against_a_resolve_context():
     assert isinstance(node, nodes.Junction) and node.op == "OR"
     assert context.table is None and context.custom_filters == {}
     assert context.joins == []
+
+
+def test_a_q_that_filters_nothing_is_false():
+    assert not Q() and not Q(Q(), Q()) and not Q(Q(), Q(), join_type=Q.OR)
+    assert Q(name="a") and ~Q(name="a") and Q(Q(name="a"), Q())
+
+
+async def test_an_empty_q_filters_nothing():
+    from tests.testmodels import Author
+
+    await Author.create(username="a", email="a@x", password_hash="h")
+    assert await Author.filter(Q()).count() == 1 and await Author.filter(Q(Q(), Q())).count() == 1
+    assert await Author.exclude(Q()).count() == 1
+
+
+def test_positional_arguments_must_be_q_nodes():
+    with pytest.raises(OperationalError, match="All ordered arguments must be Q nodes .*got 1"):
+        Q(Q(), 1)

@@ -5,6 +5,7 @@ import asyncio
 from types import SimpleNamespace
 from typing import Any, Callable, Coroutine, Iterable
 
+from tortoise.apps import Apps
 from tortoise.connection import connections
 from tortoise.context import TortoiseContext, get_current_context, set_global_context
 from tortoise.exceptions import ConfigurationError
@@ -28,7 +29,7 @@ class Tortoise:
     """The ORM's entry points; its state lives in the current `TortoiseContext`."""
 
     #: {app label: {model name: model}} of the current context
-    apps = _ContextProperty(lambda ctx: (ctx.apps if ctx is not None else None) or {})
+    apps = _ContextProperty(lambda ctx: (ctx.apps if ctx is not None else None) or Apps())
     _inited = _ContextProperty(lambda ctx: ctx is not None and ctx.inited)
 
     @classmethod

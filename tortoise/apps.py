@@ -4,8 +4,9 @@ from __future__ import annotations
 import importlib
 import inspect
 import warnings
+from itertools import chain
 from types import ModuleType
-from typing import Any
+from typing import Any, Iterator
 
 from tortoise.exceptions import ConfigurationError
 from tortoise.fields.relational import (
@@ -18,9 +19,25 @@ from tortoise.models import Model
 from tortoise.relations import RelationManagerDescriptor
 
 
-def setup_apps(cfg: Any, table_name_generator: Any = None) -> dict[str, dict[str, type[Model]]]:
+class Apps(dict):
+    """``{app label: {model name: model}}``, as ``Tortoise.apps`` shows it, with Tortoise's
+    lookups on top."""
+
+    def get_models_iterable(self) -> Iterator[type[Model]]:
+        """Every model of every app."""
+        return chain.from_iterable(app.values() for app in self.values())
+
+    def get_model(self, app_label: str, model_name: str) -> type[Model]:
+        try:
+            return self[app_label][model_name]
+        except KeyError:
+            known = ", ".join(f"{label}.{name}" for label, app in self.items() for name in app) or "none"
+            raise ConfigurationError(f"no model '{app_label}.{model_name}'; models are: {known}") from None
+
+
+def setup_apps(cfg: Any, table_name_generator: Any = None) -> Apps:
     """Find each app's models, bind them to their app and connection, wire relations."""
-    apps: dict[str, dict[str, type[Model]]] = {label: {} for label in cfg.apps}
+    apps = Apps({label: {} for label in cfg.apps})
     owner: dict[type[Model], str] = {}
     discovered = {label: discover_models(label, list(app.models)) for label, app in cfg.apps.items()}
     for label, (own, _) in discovered.items():

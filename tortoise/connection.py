@@ -53,6 +53,10 @@ class ConnectionHandler:
     def set(self, conn_alias: str, client: "BaseDBAsyncClient") -> None:
         self._storage[conn_alias] = client
 
+    def _get_storage(self) -> dict[str, "BaseDBAsyncClient"]:
+        """The opened clients by name (Tortoise's helper; its test utilities read it)."""
+        return self._storage
+
     def all(self) -> list["BaseDBAsyncClient"]:
         return list(self._storage.values())
 

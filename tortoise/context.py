@@ -18,6 +18,7 @@ from tortoise.connection import ConnectionHandler
 from tortoise.exceptions import ConfigurationError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from tortoise.apps import Apps
     from tortoise.backends.base.client import BaseDBAsyncClient
     from tortoise.models import Model
 
@@ -61,7 +62,7 @@ class TortoiseContext:
 
     def __init__(self) -> None:
         self._connections: ConnectionHandler | None = None
-        self._apps: dict[str, dict[str, type["Model"]]] | None = None
+        self._apps: "Apps | None" = None
         self._inited = False
         self._tokens: list[Token] = []
         self.routers: list[Any] = []
@@ -76,7 +77,7 @@ class TortoiseContext:
         return self._connections
 
     @property
-    def apps(self) -> dict[str, dict[str, type["Model"]]] | None:
+    def apps(self) -> "Apps | None":
         return self._apps
 
     @property
@@ -86,12 +87,7 @@ class TortoiseContext:
     def get_model(self, app_label: str, model_name: str) -> type["Model"]:
         if self._apps is None:
             raise ConfigurationError("Context not initialized; call ctx.init() first")
-        try:
-            return self._apps[app_label][model_name]
-        except KeyError:
-            raise ConfigurationError(
-                f"no model '{app_label}.{model_name}'; apps are: {', '.join(self._apps)}"
-            ) from None
+        return self._apps.get_model(app_label, model_name)
 
     def db(self, connection_name: str | None = None) -> "BaseDBAsyncClient":
         """A connection by name; without a name, the only (or first) one."""

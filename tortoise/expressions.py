@@ -219,7 +219,7 @@ class Q:
             raise OperationalError(f"join_type must be AND or OR, not {join_type!r}")
         for arg in args:
             if not isinstance(arg, Q):
-                raise OperationalError(f"positional arguments to Q must be Q objects, got {arg!r}")
+                raise OperationalError(f"All ordered arguments must be Q nodes (filters go as keywords), got {arg!r}")
         self.children: tuple[Q, ...] = args
         self.filters = kwargs
         self.join_type = join_type
@@ -243,6 +243,10 @@ class Q:
     def negate(self) -> None:
         self._is_negated = not self._is_negated
 
+    def __bool__(self) -> bool:
+        """False for a Q that filters nothing (``Q()``, ``Q(Q(), Q())``)."""
+        return bool(self.filters) or any(self.children)
+
     def __eq__(self, other: object) -> bool:
         """Two Q trees are equal when they filter alike: same join, negation, children, filters."""
         if not isinstance(other, Q):
@@ -257,16 +261,16 @@ class Q:
     __hash__ = None  # type: ignore[assignment]  # mutable (negate()), compared by value
 
     def resolve(self, resolver: "Resolver") -> nodes.Node:
-        parts = [child.resolve(resolver) for child in self.children]
+        parts = [child.resolve(resolver) for child in self.children if child]
         if resolver.slots is None:
             parts.extend(resolver.resolve_filter(key, value) for key, value in self.filters.items())
         else:
             me = id(self)
             parts.extend(resolver.resolve_filter(key, resolver.sub((me, key), value)) for key, value in self.filters.items())
-        if not parts:
-            node: nodes.Node = nodes.TRUE
-        elif len(parts) == 1:
-            node = parts[0]
+        if not parts:  # filters nothing, negated or not
+            return nodes.TRUE
+        if len(parts) == 1:
+            node: nodes.Node = parts[0]
         else:
             node = nodes.Junction(self.join_type, parts)
         return nodes.Not(node) if self._is_negated else node
