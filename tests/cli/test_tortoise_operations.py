@@ -265,3 +265,39 @@ async def test_data_migrations_in_tortoise_style(project) -> None:
     assert [tuple(r.values()) for r in rows] == [("bound", "b@x"), ("from apps", "set"), ("from client", "set")]
     project.tortoise("downgrade", "blog", "0001_initial")
     assert await project.rows("SELECT name FROM author") == []
+
+
+RENAMES = """
+class Migration(migrations.Migration):
+    dependencies = [("blog", "0002_changes")]
+    operations = [
+        ops.RenameField(model_name="Author", old_name="email", new_name="mail"),
+        ops.RenameField(model_name="Post", old_name="title", new_name="headline"),
+        ops.RenameField(model_name="Post", old_name="author", new_name="writer"),
+    ]
+"""
+
+V4 = (V2.replace('("name", "email")', '("name", "mail")').replace('[("email",)]', '[("mail",)]')
+      .replace("email = fields", "mail = fields").replace("title = fields", "headline = fields")
+      .replace('Index(fields=("title",)', 'Index(fields=("headline",)').replace("author = fields", "writer = fields"))
+
+
+async def test_renamed_fields_take_their_keys_indexes_and_unique_groups_along(project) -> None:
+    """Tortoise 1.x writes a rename as RenameField alone: what names the column follows it."""
+    write(project, "0001_initial", INITIAL)
+    write(project, "0002_changes", CHANGES)
+    project.models(V2)
+    project.tortoise("migrate")
+    await project.execute("INSERT INTO author (name, email) VALUES ('ann', 'a@x')")
+    await project.execute("INSERT INTO post (title, author_id) VALUES ('first', 1)")
+    write(project, "0003_renames", RENAMES)
+    project.models(V4)
+    project.tortoise("migrate")
+    assert project.tortoise("makemigrations", "--check").stdout.strip() == "No changes detected"
+    assert await project.rows("SELECT headline, writer_id FROM post") == [{"headline": "first", "writer_id": 1}]
+    assert await project.rows("SELECT name, mail FROM author") == [{"name": "ann", "mail": "a@x"}]
+    with pytest.raises(Exception):
+        await project.execute("INSERT INTO author (name, mail) VALUES ('ann', 'a@x')")  # still unique together
+    project.tortoise("downgrade", "blog", "0002_changes")
+    assert await project.rows("SELECT title, author_id FROM post") == [{"title": "first", "author_id": 1}]
+    assert await project.rows("SELECT name, email FROM author") == [{"name": "ann", "email": "a@x"}]

@@ -204,7 +204,29 @@ class AlterField(Operation):
         return f"Alter field {self.name} on {self.model_name}"
 
 
+def _rename_column(state: State, table: dict[str, Any], old: str, new: str) -> None:
+    """A renamed column in the table's keys, indexes and unique groups, and in the keys of
+    other tables that reference it (the database renames them along with the column)."""
+    def swap(name: str) -> str:
+        return new if name == old else name
+
+    for fk in table["fks"]:
+        fk["column"] = swap(fk["column"])
+    for entry in table["indexes"]:
+        entry["columns"] = [swap(c) for c in entry["columns"]]
+        if "condition" in entry:
+            entry["condition"] = [[swap(c), v] for c, v in entry["condition"]]
+    table["unique_together"] = [[swap(c) for c in group] for group in table["unique_together"]]
+    for other in state["tables"].values():
+        for fk in other["fks"]:
+            if fk["to_table"] == table["table"]:
+                fk["to_column"] = swap(fk["to_column"])
+
+
 class RenameField(Operation):
+    """The column follows the field's name (unless it is named apart from it), and so do the
+    keys, indexes and unique groups that name the column, as in Tortoise 1.x."""
+
     def __init__(self, model_name: str, old_name: str, new_name: str) -> None:
         self.model_name, self.old_name, self.new_name = model_name, old_name, new_name
 
@@ -216,6 +238,7 @@ class RenameField(Operation):
         index, self.suffix = _column_index(table, self.old_name)
         column = table["columns"][index]
         if column["name"] == column["field"]:
+            _rename_column(state, table, column["name"], self.new_name + self.suffix)
             column["name"] = self.new_name + self.suffix
         column["field"] = self.new_name + self.suffix
 
