@@ -102,20 +102,22 @@ def make_hydrator(model: Any, dialect: "Dialect", fields: Sequence["Field"], par
     """``row -> instance`` for rows holding ``fields`` in order.
 
     Unpack the row, convert only the columns the driver does not return as Python
-    values, and set the instance dict in one assignment, without running ``__init__``.
+    values, and fill the new instance's own dict (cheaper than assigning a new one),
+    without running ``__init__``.
     """
     if not GENERATE:
         return _plain_hydrator(model, [(f.model_field_name, dialect.decoder(f)) for f in fields], partial)
     env: dict[str, Any] = {"new": object.__new__, "model": model}
-    items = [f"{f.model_field_name!r}: {_decoded(i, dialect.decoder(f), env)}" for i, f in enumerate(fields)]
-    items.append("'_saved_in_db': True")
+    items = [f"    d[{f.model_field_name!r}] = {_decoded(i, dialect.decoder(f), env)}\n" for i, f in enumerate(fields)]
+    items.append("    d['_saved_in_db'] = True\n")
     if partial:
-        items.append("'_partial': True")
+        items.append("    d['_partial'] = True\n")
     source = (
         "def hydrate(row):\n"
         f"{_unpack(len(fields))}"
         "    obj = new(model)\n"
-        f"    obj.__dict__ = {{{', '.join(items)}}}\n"
+        "    d = obj.__dict__\n"
+        f"{''.join(items)}"
         "    return obj\n"
     )
     return _compile(source, f"hydrate {model.__name__}", env)
