@@ -707,12 +707,15 @@ class ValuesQuery(_Terminal):
     def _resolve(self, dialect: Any, resolver: Resolver | None = None) -> tuple[Select, list]:
         qs = self.qs
         resolver = resolver or Resolver(self.model, qs._annotations)
-        select = qs._base_select(resolver, selected=frozenset(self.names))
+        # annotations ordered on are named in the select list, and the ORDER BY names them
+        ordered = {o.lstrip("-+") for o in qs._order or ()}
+        aliased = frozenset(n for n in self.names if n in qs._annotations and n in ordered)
+        select = qs._base_select(resolver, selected=aliased)
         columns, decoders, plain = [], [], []
         for name in self.names:
             ref = self.model._meta.pk_attr if name == "pk" else name
             node, field = resolver.resolve_field_ref(ref)
-            columns.append((node, name if name in qs._annotations else None))
+            columns.append((node, name if name in aliased else None))
             if name in qs._annotations:
                 decoders.append(_annotation_decoder(qs._annotations[name], resolver))
             else:
