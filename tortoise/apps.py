@@ -262,8 +262,12 @@ def _wire_m2m(apps: dict, model: type[Model], field: ManyToManyFieldInstance) ->
     field.related_model = related
     own_table, other_table = meta.db_table, related._meta.db_table
     field.through = field.through or f"{own_table}_{other_table}"
-    field.backward_key = field.backward_key or f"{own_table}_id"
-    field.forward_key = field.forward_key or (f"{other_table}_id" if other_table != own_table else f"{other_table}_rel_id")
+    # Tortoise's column names, so that its databases read the same way: the key to the
+    # related model is named after its class, the key back after this model's table
+    field.forward_key = field.forward_key or f"{related.__name__.lower()}_id"
+    if not field.backward_key:
+        backward = f"{own_table}_id"
+        field.backward_key = backward if backward != field.forward_key else f"{own_table}_rel_id"
     reverse_name = field.related_name or f"{model.__name__.lower()}s"
     field.related_name = reverse_name
     reverse = ManyToManyFieldInstance(
