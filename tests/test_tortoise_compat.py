@@ -477,3 +477,13 @@ def test_init_models_wires_relations_without_a_database():
     import asyncio
 
     asyncio.run(run())
+
+
+async def test_a_one_to_one_primary_key_is_the_tables_primary_key(other_orm):
+    """As in Tortoise: the one-to-one's column is the PRIMARY KEY, not a unique column."""
+    from tortoise.sql.introspection import describe_table
+
+    await other_orm.init_models(COMPAT)
+    table = await describe_table(connections.get("default"), "compat_badge")
+    owner = next(c for c in table["columns"] if c["name"] == "owner_id")
+    assert owner["pk"] and not owner["auto"] and not owner["null"]

@@ -58,9 +58,11 @@ def _constant(value: Any) -> Any:
     return None
 
 
-def field_column(field: "Field") -> dict[str, Any]:
-    """The state column of a field bound to its name."""
+def field_column(field: "Field", holds_key: bool = False) -> dict[str, Any]:
+    """The state column of a field bound to its name.  ``holds_key``: the column is the
+    primary key without its field being one (the column of a one-to-one primary key)."""
     auto = bool(field.pk and field.generated)
+    pk = bool(field.pk) or holds_key
     types = {}
     for name, dialect in DIALECTS.items():
         types[name] = dialect.auto_pk_type(field) if auto else dialect.column_type(field)
@@ -69,10 +71,10 @@ def field_column(field: "Field") -> dict[str, Any]:
         "field": field.model_field_name,
         "types": types,
         "auto": auto,
-        "pk": bool(field.pk),
+        "pk": pk,
         "null": bool(field.null),
-        "unique": bool(field.unique and not field.pk),
-        "index": bool(field.index and not field.unique and not field.pk),
+        "unique": bool(field.unique and not pk),
+        "index": bool(field.index and not field.unique and not pk),
         "default": _constant(field.db_default),
         "fill": _constant(field.default),
         "description": field.description or None,
@@ -114,6 +116,7 @@ def index_entry(column_of: Callable[[str], str], index: Any, model: str) -> dict
 
 def model_table(model: "type[Model]") -> dict[str, Any]:
     meta = model._meta
+    key = pk_column_field(meta)
     fks = []
     for name in sorted(meta.fk_fields | meta.o2o_fields):
         fk = meta.fields_map[name]
@@ -136,7 +139,7 @@ def model_table(model: "type[Model]") -> dict[str, Any]:
         "model": model.__name__,
         "table": meta.db_table,
         "description": meta.table_description or None,
-        "columns": [field_column(f) for f in meta.data_fields],
+        "columns": [field_column(f, holds_key=f is key and f is not meta.pk) for f in meta.data_fields],
         "fks": fks,
         "indexes": indexes,
         "unique_together": [[_column_of(model, n) for n in g] for g in meta.unique_together],
