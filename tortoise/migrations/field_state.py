@@ -88,7 +88,7 @@ def foreign_key(state: State, model: str, name: str, field: ForeignKeyFieldInsta
         description=field.description,
         default=field.default,
     )
-    column = field_column(_bound(f"{name}_id", id_field))
+    column = field_column(_bound(f"{name}_id", id_field), holds_key=bool(field.pk))
     column["types"] = key_types(target)
     if not field.db_constraint:
         return column, None
