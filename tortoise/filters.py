@@ -143,11 +143,18 @@ def _is_json(field: Any) -> bool:
     return isinstance(field, JSONField)
 
 
-def _json_only(name: str) -> Callable[..., nodes.Node]:
+def _is_array(field: Any) -> bool:
+    from tortoise.contrib.postgres.fields import ArrayField
+
+    return isinstance(field, ArrayField)
+
+
+def _only_on(name: str, kinds: str) -> Callable[..., nodes.Node]:
+    """A lookup that only JSON or array fields have (``resolve_filter`` sends those to
+    JSON_LOOKUPS/ARRAY_LOOKUPS): reached with any other field, it is refused."""
+
     def build(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> nodes.Node:
-        if not _is_json(field):
-            raise FieldError(f"lookup '{name}' needs a JSONField, {_label(field)} is not one")
-        return JSON_LOOKUPS[name](lhs, value, field, r)
+        raise FieldError(f"lookup '{name}' needs {kinds}, {_label(field)} is not one")
 
     return build
 
@@ -183,6 +190,28 @@ JSON_LOOKUPS: dict[str, Callable[..., nodes.Node]] = {
 }
 
 
+def _array_compare(op: str) -> Callable[..., nodes.Node]:
+    def build(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> nodes.Node:
+        if value is None:
+            raise FieldError(f"lookup '{op}' on {_label(field)} needs a list of values, got None")
+        return nodes.ArrayCompare(op, lhs, _rhs(value, field, r), field)
+
+    return build
+
+
+def _array_length(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> nodes.Node:
+    return nodes.Lookup("exact", nodes.ArrayLength(lhs), _rhs(_as_int(value, f"{field.model_field_name}__len"), None, r))
+
+
+#: lookups of a PostgreSQL ArrayField (``tags__contains=["a"]``, ``tags__len=2``)
+ARRAY_LOOKUPS: dict[str, Callable[..., nodes.Node]] = {
+    "contains": _array_compare("contains"),
+    "contained_by": _array_compare("contained_by"),
+    "overlap": _array_compare("overlap"),
+    "len": _array_length,
+}
+
+
 def _search(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> nodes.Node:
     return nodes.Search(lhs, nodes.PatternParam("search", value))
 
@@ -207,8 +236,10 @@ LOOKUPS: dict[str, Callable[..., nodes.Node]] = {
     "endswith": _pattern("endswith"),
     "iendswith": _pattern("iendswith"),
     "search": _search,
-    "contained_by": _json_only("contained_by"),
-    "filter": _json_only("filter"),
+    "contained_by": _only_on("contained_by", "a JSONField or an ArrayField"),
+    "filter": _only_on("filter", "a JSONField"),
+    "overlap": _only_on("overlap", "an ArrayField"),
+    "len": _only_on("len", "an ArrayField"),
     "regex": _regex(False),
     "posix_regex": _regex(False),
     "iregex": _regex(True),
@@ -248,6 +279,9 @@ class Resolver:
             expr = self.annotations[name]
             return expr.resolve(self), expr.output_field(self)
         node, field, rest = self.walk(name.split("__"))
+        if rest and _is_json(field):  # F("data__key__0"): the value at that path, as text
+            path = tuple(int(p) if p.isdigit() else p for p in rest)
+            return nodes.JsonExtract(node, path, "text"), None
         if rest:
             raise FieldError(f"unknown field '{'__'.join(rest)}' after {_label(field)} in '{name}'")
         return node, field
@@ -276,6 +310,8 @@ class Resolver:
                 value = _as_int(value, key) if lookup not in ("in", "not_in", "range", "isnull", "not_isnull") else value
         if lookup in JSON_LOOKUPS and _is_json(field):
             return JSON_LOOKUPS[lookup](lhs, value, field, self)
+        if lookup in ARRAY_LOOKUPS and _is_array(field):
+            return ARRAY_LOOKUPS[lookup](lhs, value, field, self)
         return LOOKUPS[lookup](lhs, value, field, self)
 
     # -- path walking -------------------------------------------------------------------------
