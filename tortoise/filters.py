@@ -176,11 +176,26 @@ def _json_filter(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> node
     for key, wanted in value.items():
         parts = key.split("__")
         lookup = parts.pop() if len(parts) > 1 and parts[-1] in LOOKUPS else "exact"
+        transform = parts.pop() if len(parts) > 1 and parts[-1] in TRANSFORMS else None
         path = tuple(int(p) if p.isdigit() else p for p in parts)
-        sample = next(iter(wanted), None) if lookup in ("in", "not_in", "range") else wanted
+        several = lookup in ("in", "not_in", "range")
+        if transform is not None:  # "when__year": a date part of a timestamp stored as text
+            inner: nodes.Node = nodes.DatePart(transform, nodes.JsonExtract(lhs, path, "timestamp"))
+            if transform != "date" and not several and lookup not in _BOOL_LOOKUPS:
+                wanted = _as_int(wanted, key)
+            conditions.append(LOOKUPS[lookup](inner, wanted, None, r))
+            continue
+        sample = next(iter(wanted), None) if several else wanted
+        if isinstance(sample, (datetime.date, datetime.time)):  # stored as ISO text: compare as such
+            wanted = [_iso(v) for v in wanted] if several else _iso(wanted)
         kind = "text" if lookup in _BOOL_LOOKUPS else "bool" if isinstance(sample, bool) else "number" if isinstance(sample, (int, float, decimal.Decimal)) else "text"
         conditions.append(LOOKUPS[lookup](nodes.JsonExtract(lhs, path, kind), wanted, None, r))
     return conditions[0] if len(conditions) == 1 else nodes.Junction("AND", conditions)
+
+
+def _iso(value: Any) -> Any:
+    """A date/time as a JSONField stores it (ISO 8601 text)."""
+    return value.isoformat() if isinstance(value, (datetime.date, datetime.time)) else value
 
 
 JSON_LOOKUPS: dict[str, Callable[..., nodes.Node]] = {

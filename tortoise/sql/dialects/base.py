@@ -143,7 +143,8 @@ class Dialect:
 
     def json_extract(self, lhs: str, marks: list[str], kind: str) -> str:
         """The value at a path of JSON ``lhs`` as SQL NULL/number/text; ``kind`` is the
-        compared value's kind ("text", "number" or "bool")."""
+        compared value's kind ("text", "number" or "bool"), or "timestamp" for ISO text
+        that date parts are taken of."""
         return f"json_extract({lhs},{marks[0]})"
 
     # --- arrays -----------------------------------------------------------------------------

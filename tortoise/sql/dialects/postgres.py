@@ -95,6 +95,8 @@ class PostgresDialect(Dialect):
             return f"CAST({text} AS NUMERIC)"
         if kind == "bool":
             return f"CAST({text} AS BOOLEAN)"
+        if kind == "timestamp":
+            return f"CAST({text} AS TIMESTAMP)"
         return text
 
     def array_compare(self, op: str, lhs: str, rhs: str, array_type: str) -> str:
