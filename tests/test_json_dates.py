@@ -32,4 +32,5 @@ async def test_date_parts_of_datetimes_inside_json():
         assert await _matches(**{f"{path}__second": 59})
         assert await _matches(**{f"{path}__year__gte": 1969})
         assert await _matches(**{f"{path}__date": WHEN.date()})
+        assert await _matches(**{f"{path}__date": WHEN.replace(hour=3)})
         assert not await _matches(**{f"{path}__year": 1971})

@@ -181,7 +181,9 @@ def _json_filter(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> node
         several = lookup in ("in", "not_in", "range")
         if transform is not None:  # "when__year": a date part of a timestamp stored as text
             inner: nodes.Node = nodes.DatePart(transform, nodes.JsonExtract(lhs, path, "timestamp"))
-            if transform != "date" and not several and lookup not in _BOOL_LOOKUPS:
+            if transform == "date" and isinstance(wanted, datetime.datetime):
+                wanted = wanted.date()
+            elif transform != "date" and not several and lookup not in _BOOL_LOOKUPS:
                 wanted = _as_int(wanted, key)
             conditions.append(LOOKUPS[lookup](inner, wanted, None, r))
             continue
