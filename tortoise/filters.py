@@ -150,11 +150,18 @@ def _is_json(field: Any) -> bool:
     return isinstance(field, JSONField)
 
 
-def _json_only(name: str) -> Callable[..., nodes.Node]:
+def _is_array(field: Any) -> bool:
+    from tortoise.contrib.postgres.fields import ArrayField
+
+    return isinstance(field, ArrayField)
+
+
+def _only_on(name: str, kinds: str) -> Callable[..., nodes.Node]:
+    """A lookup that only JSON or array fields have (``resolve_filter`` sends those to
+    JSON_LOOKUPS/ARRAY_LOOKUPS): reached with any other field, it is refused."""
+
     def build(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> nodes.Node:
-        if not _is_json(field):
-            raise FieldError(f"lookup '{name}' needs a JSONField, {_label(field)} is not one")
-        return JSON_LOOKUPS[name](lhs, value, field, r)
+        raise FieldError(f"lookup '{name}' needs {kinds}, {_label(field)} is not one")
 
     return build
 
@@ -176,17 +183,56 @@ def _json_filter(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> node
     for key, wanted in value.items():
         parts = key.split("__")
         lookup = parts.pop() if len(parts) > 1 and parts[-1] in LOOKUPS else "exact"
+        transform = parts.pop() if len(parts) > 1 and parts[-1] in TRANSFORMS else None
         path = tuple(int(p) if p.isdigit() else p for p in parts)
-        sample = next(iter(wanted), None) if lookup in ("in", "not_in", "range") else wanted
+        several = lookup in ("in", "not_in", "range")
+        if transform is not None:  # "when__year": a date part of a timestamp stored as text
+            inner: nodes.Node = nodes.DatePart(transform, nodes.JsonExtract(lhs, path, "timestamp"))
+            if transform == "date" and isinstance(wanted, datetime.datetime):
+                wanted = wanted.date()
+            elif transform != "date" and not several and lookup not in _BOOL_LOOKUPS:
+                wanted = _as_int(wanted, key)
+            conditions.append(LOOKUPS[lookup](inner, wanted, None, r))
+            continue
+        sample = next(iter(wanted), None) if several else wanted
+        if isinstance(sample, (datetime.date, datetime.time)):  # stored as ISO text: compare as such
+            wanted = [_iso(v) for v in wanted] if several else _iso(wanted)
         kind = "text" if lookup in _BOOL_LOOKUPS else "bool" if isinstance(sample, bool) else "number" if isinstance(sample, (int, float, decimal.Decimal)) else "text"
         conditions.append(LOOKUPS[lookup](nodes.JsonExtract(lhs, path, kind), wanted, None, r))
     return conditions[0] if len(conditions) == 1 else nodes.Junction("AND", conditions)
+
+
+def _iso(value: Any) -> Any:
+    """A date/time as a JSONField stores it (ISO 8601 text)."""
+    return value.isoformat() if isinstance(value, (datetime.date, datetime.time)) else value
 
 
 JSON_LOOKUPS: dict[str, Callable[..., nodes.Node]] = {
     "contains": _json_contains(False),
     "contained_by": _json_contains(True),
     "filter": _json_filter,
+}
+
+
+def _array_compare(op: str) -> Callable[..., nodes.Node]:
+    def build(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> nodes.Node:
+        if value is None:
+            raise FieldError(f"lookup '{op}' on {_label(field)} needs a list of values, got None")
+        return nodes.ArrayCompare(op, lhs, _rhs(value, field, r), field)
+
+    return build
+
+
+def _array_length(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> nodes.Node:
+    return nodes.Lookup("exact", nodes.ArrayLength(lhs), _rhs(_as_int(value, f"{field.model_field_name}__len"), None, r))
+
+
+#: lookups of a PostgreSQL ArrayField (``tags__contains=["a"]``, ``tags__len=2``)
+ARRAY_LOOKUPS: dict[str, Callable[..., nodes.Node]] = {
+    "contains": _array_compare("contains"),
+    "contained_by": _array_compare("contained_by"),
+    "overlap": _array_compare("overlap"),
+    "len": _array_length,
 }
 
 
@@ -214,8 +260,10 @@ LOOKUPS: dict[str, Callable[..., nodes.Node]] = {
     "endswith": _pattern("endswith"),
     "iendswith": _pattern("iendswith"),
     "search": _search,
-    "contained_by": _json_only("contained_by"),
-    "filter": _json_only("filter"),
+    "contained_by": _only_on("contained_by", "a JSONField or an ArrayField"),
+    "filter": _only_on("filter", "a JSONField"),
+    "overlap": _only_on("overlap", "an ArrayField"),
+    "len": _only_on("len", "an ArrayField"),
     "regex": _regex(False),
     "posix_regex": _regex(False),
     "iregex": _regex(True),
@@ -261,6 +309,9 @@ class Resolver:
             finally:
                 self._resolving.discard(name)
         node, field, rest = self.walk(name.split("__"))
+        if rest and _is_json(field):  # F("data__key__0"): the value at that path, as text
+            path = tuple(int(p) if p.isdigit() else p for p in rest)
+            return nodes.JsonExtract(node, path, "text"), None
         if rest:
             raise FieldError(f"{name} not resolvable: unknown field '{'__'.join(rest)}' after {_label(field)}")
         return node, field
@@ -288,6 +339,8 @@ class Resolver:
                 value = _as_int(value, key) if lookup not in ("in", "not_in", "range", "isnull", "not_isnull") else value
         if lookup in JSON_LOOKUPS and _is_json(field):
             return JSON_LOOKUPS[lookup](lhs, value, field, self)
+        if lookup in ARRAY_LOOKUPS and _is_array(field):
+            return ARRAY_LOOKUPS[lookup](lhs, value, field, self)
         return LOOKUPS[lookup](lhs, value, field, self)
 
     # -- path walking -------------------------------------------------------------------------

@@ -277,6 +277,36 @@ class JsonContains(Composite):
         return c.dialect.json_contains(self.children[0].sql(c), self.children[1].sql(c))
 
 
+class ArrayCompare(Composite):
+    """An array column against an array value: ``contains``, ``contained_by`` or ``overlap``;
+    the value is cast to the column's own array type (``field``'s)."""
+
+    __slots__ = ("op", "field")
+
+    def __init__(self, op: str, lhs: Node, rhs: Node, field: "Field") -> None:
+        self.children, self.op, self.field = (lhs, rhs), op, field
+
+    def key(self) -> Hashable:
+        return ("ac", self.op, self.children[0].key())
+
+    def sql(self, c: Context) -> str:
+        lhs, rhs = (child.sql(c) for child in self.children)
+        return c.dialect.array_compare(self.op, lhs, rhs, c.dialect.column_type(self.field))
+
+
+class ArrayLength(Composite):
+    """The number of elements of an array (0 for an empty one)."""
+
+    def __init__(self, lhs: Node) -> None:
+        self.children = (lhs,)
+
+    def key(self) -> Hashable:
+        return ("alen", self.children[0].key())
+
+    def sql(self, c: Context) -> str:
+        return c.dialect.array_length(self.children[0].sql(c))
+
+
 class JsonExtract(Composite):
     """The value at ``path`` inside JSON ``lhs``; the path's parts are bound parameters."""
 

@@ -37,6 +37,10 @@ class Capabilities:
     support_update_limit_order_by: bool = True
     can_rollback_ddl: bool = True
     supports_returning: bool = False
+    #: ``F("data__key__0")`` reads inside a JSONField (Tortoise's name)
+    support_json_attributes: bool = False
+    #: the ``posix_regex``/``iposix_regex`` lookups work (Tortoise's name)
+    support_for_posix_regex_queries: bool = False
 
     @property
     def support_returning(self) -> bool:
@@ -55,6 +59,8 @@ class Capabilities:
             support_update_limit_order_by=dialect.supports_update_limit_order_by,
             can_rollback_ddl=dialect.can_rollback_ddl,
             supports_returning=dialect.supports_returning,
+            support_json_attributes=dialect.supports_json_attributes,
+            support_for_posix_regex_queries=dialect.supports_posix_regex,
         )
 
 

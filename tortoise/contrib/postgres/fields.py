@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tortoise.exceptions import ValidationError
 from tortoise.fields.base import Field
 
 
@@ -19,7 +20,11 @@ class ArrayField(Field[list]):
         self.DB_TYPES = {"postgres": f"{element_type}[]"}
 
     def to_db_value(self, value: Any, instance: Any = None) -> Any:
-        return None if value is None else list(value)
+        if value is None:
+            return None
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+            raise ValidationError(f"{self.qualified_name} takes a list of {self.element_type}, not {value!r}")
+        return list(value)
 
     def to_python_value(self, value: Any) -> Any:
         return None if value is None else list(value)

@@ -120,11 +120,19 @@ class Dialect:
     def regex(self, lhs: str, rhs: str, case_insensitive: bool) -> str:
         raise FieldError(f"regex lookups are not supported on {self.name}")
 
+    @property
+    def supports_posix_regex(self) -> bool:
+        """The regex lookups work: the dialect spells ``regex``."""
+        return type(self).regex is not Dialect.regex
+
     def search(self, lhs: str, rhs: str) -> str:
         """Full-text ``search`` lookup; without full-text support, a case-insensitive contains."""
         return self.lookups["icontains"].format(lhs=self.text_cast(lhs), rhs=rhs)
 
     # --- JSON ------------------------------------------------------------------------------
+    #: values inside a JSON document can be read by path (``json_extract``)
+    supports_json_attributes: bool = True
+
     def json_contains(self, container: str, contained: str) -> str:
         """``container`` holds ``contained`` (both JSON): PostgreSQL's ``@>``."""
         raise FieldError(f"JSON containment lookups are not supported on {self.name}")
@@ -135,8 +143,17 @@ class Dialect:
 
     def json_extract(self, lhs: str, marks: list[str], kind: str) -> str:
         """The value at a path of JSON ``lhs`` as SQL NULL/number/text; ``kind`` is the
-        compared value's kind ("text", "number" or "bool")."""
+        compared value's kind ("text", "number" or "bool"), or "timestamp" for ISO text
+        that date parts are taken of."""
         return f"json_extract({lhs},{marks[0]})"
+
+    # --- arrays -----------------------------------------------------------------------------
+    def array_compare(self, op: str, lhs: str, rhs: str, array_type: str) -> str:
+        """Array ``lhs`` contains / is contained by / overlaps array ``rhs`` (of ``array_type``)."""
+        raise FieldError(f"array lookups ({op}) are not supported on {self.name}")
+
+    def array_length(self, lhs: str) -> str:
+        raise FieldError(f"array lookups (len) are not supported on {self.name}")
 
     def date_part(self, part: str, lhs: str) -> str:
         """SQL extracting ``part`` (year, month, …) of a date/datetime as an integer."""

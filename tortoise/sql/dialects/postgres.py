@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from tortoise.fields.base import Field
 
 _UTC = datetime.timezone.utc
+_ARRAY_OPERATORS = {"contains": "@>", "contained_by": "<@", "overlap": "&&"}
 _SERIAL = {"BIGINT": "BIGSERIAL", "SMALLINT": "SMALLSERIAL"}
 #: a column type whose array type is spelled by appending [] (not an array itself)
 _PLAIN_TYPE = re.compile(r"[A-Za-z_][A-Za-z_ ]*(\(\d+(,\s*\d+)?\))?")
@@ -94,7 +95,17 @@ class PostgresDialect(Dialect):
             return f"CAST({text} AS NUMERIC)"
         if kind == "bool":
             return f"CAST({text} AS BOOLEAN)"
+        if kind == "timestamp":
+            return f"CAST({text} AS TIMESTAMP)"
         return text
+
+    def array_compare(self, op: str, lhs: str, rhs: str, array_type: str) -> str:
+        # the cast: a driver may type [1, 2] as smallint[] or bigint[], and the operators
+        # need both sides of one type
+        return f"{lhs} {_ARRAY_OPERATORS[op]} CAST({rhs} AS {array_type})"
+
+    def array_length(self, lhs: str) -> str:
+        return f"CARDINALITY({lhs})"  # array_length() is NULL, not 0, for an empty array
 
     def date_part(self, part: str, lhs: str) -> str:
         # EXTRACT returns numeric (double before PG 14): seconds carry the fraction and
