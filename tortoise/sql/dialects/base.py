@@ -243,14 +243,15 @@ class Dialect:
             if not self.explain_formats:
                 raise UnSupportedError(f"{self.name} does not support different explain formats")
             raise UnSupportedError(
-                f"{self.name} explain formats are {', '.join(self.explain_formats)}, not {output_fmt!r}"
+                f"Unsupported explain format {output_fmt!r}: {self.name} explain formats are {', '.join(self.explain_formats)}"
             )
         unknown = sorted(set(options) - self.explain_options)
         if unknown:
             if not self.explain_options:
                 raise UnSupportedError(f"{self.name} does not support explain options ({', '.join(unknown)})")
             raise UnSupportedError(
-                f"{self.name} explain options are {', '.join(sorted(self.explain_options))}, not {', '.join(unknown)}"
+                f"Unsupported explain option(s) {', '.join(name.upper() for name in unknown)}: "
+                f"{self.name} explain options are {', '.join(sorted(self.explain_options))}"
             )
         fmt = output_fmt.lower() if output_fmt else (self.explain_formats[0] if self.explain_formats else None)
         return fmt, options
