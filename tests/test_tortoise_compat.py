@@ -487,3 +487,24 @@ async def test_a_one_to_one_primary_key_is_the_tables_primary_key(other_orm):
     table = await describe_table(connections.get("default"), "compat_badge")
     owner = next(c for c in table["columns"] if c["name"] == "owner_id")
     assert owner["pk"] and not owner["auto"] and not owner["null"]
+
+
+async def test_text_that_is_not_json_is_a_field_error_and_a_validation_error():
+    """Tortoise raises FieldError for it; ValidationError keeps our callers working."""
+    from tortoise.exceptions import FieldError, ValidationError
+
+    from tests.testmodels import NullableFields
+
+    with pytest.raises(FieldError, match=r"NullableFields.json_f: .* is not valid JSON"):
+        await NullableFields.create(json_f='{"some": ')
+    row = await NullableFields.create(json_f='{"some": [1]}')
+    with pytest.raises(ValidationError, match="is not valid JSON"):
+        await NullableFields.filter(pk=row.pk).update(json_f="nope")
+    assert (await NullableFields.get(pk=row.pk)).json_f == {"some": [1]}
+
+
+def test_a_text_primary_key_is_warned_about_before_a_contradicting_pk_is_refused():
+    from tortoise.fields import TextField
+
+    with pytest.raises(ConfigurationError), pytest.warns(DeprecationWarning, match="TextField as a PrimaryKey"):
+        TextField(pk=True, primary_key=False)

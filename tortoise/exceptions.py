@@ -104,6 +104,11 @@ class InvalidValueError(ValidationError, ValueError):
     missing from an enum).  Also the ValueError Tortoise raises for these."""
 
 
+class InvalidJSONError(InvalidValueError, FieldError):
+    """Text given to a JSONField that is not JSON: a FieldError as in Tortoise, and a
+    ValidationError like any value that cannot be converted."""
+
+
 class RequiredFieldError(ValidationError, IntegrityError):
     """A required (NOT NULL) field has no value on save.
 

@@ -20,7 +20,7 @@ from enum import Enum
 from typing import Any, Callable
 
 from tortoise import timezone
-from tortoise.exceptions import ConfigurationError, InvalidValueError, ValidationError
+from tortoise.exceptions import ConfigurationError, InvalidJSONError, InvalidValueError, ValidationError
 from tortoise.fields.base import Field
 from tortoise.timezone import UTC, _datetime_reader, get_default_timezone, get_use_tz
 
@@ -323,9 +323,9 @@ class TextField(Field[str]):
     index_hint = ", consider CharField(max_length=...)"
 
     def __init__(self, primary_key: bool | None = None, **kwargs: Any) -> None:
+        if primary_key or kwargs.get("pk"):  # warned even when a contradicting pk= is then refused
+            warnings.warn("TextField as a PrimaryKey is Deprecated, use CharField instead", DeprecationWarning, stacklevel=2)
         super().__init__(primary_key=primary_key, **kwargs)
-        if self.pk:
-            warnings.warn("TextField as a PrimaryKey is Deprecated, use CharField instead", DeprecationWarning, stacklevel=3)
 
     def to_db_value(self, value: Any, instance: Any = None) -> str | None:
         if type(value) is str or value is None:
@@ -719,7 +719,7 @@ class JSONField(Field[Any]):
         try:
             return self.decoder(text)
         except ValueError:
-            raise _invalid(self, text, "valid JSON") from None
+            raise InvalidJSONError(f"{self.qualified_name}: {_short(text)} is not valid JSON") from None
 
     def _validate(self, value: Any) -> Any:
         from pydantic import ValidationError as PydanticValidationError
