@@ -84,3 +84,12 @@ async def test_tortoise_apps_lists_every_model_and_finds_one_by_name(other_orm):
         with pytest.raises(ConfigurationError, match="no model 'models.Nope'; models are: .*models.Post"):
             Tortoise.apps.get_model("models", "Nope")
     assert list(Tortoise.apps.get_models_iterable()) == [] or Tortoise._inited
+
+
+async def test_connections_storage_holds_the_clients_opened_by_name(other_orm):
+    """``connections._get_storage()`` (read by Tortoise's own test helpers) lists the open clients."""
+    from tortoise import connections
+
+    async with tortoise_test_context([SEED], db_url=URL_TEMPLATE):
+        storage = connections._get_storage()
+        assert set(storage) == {"models"} and storage["models"] is connections.get("models")  # named after the app
