@@ -808,6 +808,14 @@ class Model(metaclass=ModelMeta):
 
         check_model(cls)
 
+    @classmethod
+    def get_table(cls) -> Any:
+        """The model's table as a pypika ``Table`` (for ``tortoise.query_api``; needs the
+        optional pypika-tortoise package)."""
+        from tortoise.query_api import pypika_table
+
+        return pypika_table(cls)
+
     class Meta:
         pass
 

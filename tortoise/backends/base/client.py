@@ -137,6 +137,21 @@ class BaseDBAsyncClient:
     async def execute_script(self, query: str) -> None:
         await self._run(self.jobs.script, query)
 
+    async def execute_query_dict_with_affected(
+        self, query: str, values: Sequence[Any] | None = None
+    ) -> tuple[list[dict], int]:
+        """Run any statement; return (rows as dicts, affected or fetched row count)."""
+        count, rows = await self.execute_query(query, values)
+        return rows, count
+
+    @property
+    def query_class(self) -> Any:
+        """The pypika Query class of this database (its ``SQL_CONTEXT`` renders pypika
+        queries for it); needs the optional pypika-tortoise package."""
+        from tortoise.query_api import pypika_object
+
+        return pypika_object(self.dialect.pypika_query)
+
     # --- transactions ---------------------------------------------------------------------
     def _in_transaction(self) -> "TransactionContext":
         return self._transaction_context(self)

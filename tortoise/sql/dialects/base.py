@@ -86,6 +86,8 @@ class Dialect:
     multirow_insert_id: str | None = None
     #: Python types the driver already returns for a column of that type
     native_types: frozenset[type] = frozenset({int, str, float})
+    #: the pypika Query class whose SQL context renders for this database (query_api)
+    pypika_query: str = "pypika_tortoise.queries:Query"
 
     # --- identifiers and placeholders -------------------------------------------------
     def quote(self, name: str) -> str:

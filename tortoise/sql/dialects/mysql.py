@@ -39,6 +39,7 @@ class MySQLDialect(Dialect):
     can_rollback_ddl = False
     backslash_escapes = True  # unless the server runs with NO_BACKSLASH_ESCAPES
     supports_for_update = True
+    pypika_query = "pypika_tortoise.dialects:MySQLQuery"
     type_names = {
         "DOUBLE PRECISION": "DOUBLE", "TEXT": "LONGTEXT", "BLOB": "LONGBLOB",
         "TIMESTAMP": "DATETIME(6)", "TIME": "TIME(6)",

@@ -52,6 +52,7 @@ class PostgresDialect(Dialect):
     supports_for_update = True
     type_names = {"CHAR(36)": "UUID", "BLOB": "BYTEA", "TIMESTAMP": "TIMESTAMPTZ", "JSON": "JSONB"}
     supports_update_limit_order_by = False
+    pypika_query = "pypika_tortoise.dialects:PostgreSQLQuery"
     lookups = {
         **BASE_LOOKUPS,
         "icontains": "{lhs} ILIKE {rhs} ESCAPE '\\'",

@@ -45,6 +45,7 @@ class SqliteDialect(Dialect):
     supports_for_update = False
     type_names = {"DOUBLE PRECISION": "REAL", "BOOL": "INT"}
     inline_comment = True
+    pypika_query = "pypika_tortoise.dialects:SQLLiteQuery"
     lookups = {
         **BASE_LOOKUPS,
         "contains": "{lhs} GLOB {rhs}",
