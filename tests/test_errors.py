@@ -51,6 +51,20 @@ async def test_unknown_field_in_order_by_values_and_update():
         assert "nam" in str(info.value)
 
 
+async def test_unknown_field_inside_f_in_its_tortoise_wording_with_the_accepted_names():
+    from tortoise.expressions import F
+    from tortoise.functions import Sum
+
+    for make in (
+        lambda: Item.all().annotate(total=Sum(F("nam"))).values("total"),
+        lambda: Item.all().annotate(more=F("nam") + 1),
+        lambda: Item.filter(qty=F("nam")),
+    ):
+        with pytest.raises(FieldError, match="There is no non-virtual field nam on Model Item") as info:
+            await make()
+        assert "name, category, qty" in str(info.value)
+
+
 async def test_unknown_lookup():
     with pytest.raises(FieldError) as info:
         await Item.filter(name__sounds_like="apple")

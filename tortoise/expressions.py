@@ -99,10 +99,23 @@ class F(Expression):
         self.name = name
 
     def resolve(self, resolver: "Resolver") -> nodes.Node:
-        return resolver.resolve_field_ref(self.name)[0]
+        return self._resolved(resolver)[0]
 
     def output_field(self, resolver: "Resolver") -> Any:
-        return resolver.resolve_field_ref(self.name)[1]
+        return self._resolved(resolver)[1]
+
+    def _resolved(self, resolver: "Resolver") -> tuple[nodes.Node, Any]:
+        try:
+            return resolver.resolve_field_ref(self.name)
+        except FieldError:
+            meta = resolver.model._meta
+            if self.name in meta.fields_map or "__" in self.name or self.name in resolver.annotations:
+                raise
+            # Tortoise's wording first (callers match on it), then what is accepted
+            raise FieldError(
+                f"There is no non-virtual field {self.name} on Model {resolver.model.__name__}; "
+                f"F() takes a field or an annotation: {', '.join([*meta.fields_map, *resolver.annotations])}"
+            ) from None
 
     def shape(self, w: Walker) -> Hashable:
         return ("F", self.name)
