@@ -45,3 +45,28 @@ async def test_model_and_field_changes_reach_the_database() -> None:
         await editor.delete_model(v1)
     with pytest.raises(OperationalError):
         await _rows(client, table)
+
+
+class _RecordingClient:
+    """A client of a database Aldabra has no rules for (Tortoise's generic "sql"): the
+    editor can only render for it, so it records the statements instead of running them."""
+
+    def __init__(self) -> None:
+        from tortoise.backends.base.client import Capabilities
+
+        self.capabilities = Capabilities("sql")
+        self.executed: list[str] = []
+
+    async def execute_script(self, sql: str) -> None:
+        self.executed.append(sql)
+
+
+async def test_generic_sql_client_gets_standard_type_names() -> None:
+    from tortoise.fields.db_defaults import Now
+
+    client = _RecordingClient()
+    await BaseSchemaEditor(client).add_field(
+        _model("widget", id=fields.IntField(primary_key=True), created=fields.DatetimeField(db_default=Now())),
+        "created",
+    )
+    assert client.executed == ['ALTER TABLE "widget" ADD COLUMN "created" TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP']

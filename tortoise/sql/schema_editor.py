@@ -78,7 +78,7 @@ class SchemaEditor:
     # --- whole tables --------------------------------------------------------------------------
     def column_sql(self, column: dict[str, Any], inline_unique: bool = True) -> str:
         q, d = self.q, self.dialect
-        ddl_type = column["types"][d.name]
+        ddl_type = d.state_type(column["types"])
         if column["auto"]:
             return f"{q(column['name'])} {ddl_type}"
         parts = [q(column["name"]), ddl_type]
@@ -98,7 +98,7 @@ class SchemaEditor:
 
     def default_sql(self, column: dict[str, Any]) -> str:
         """The column's database default as this dialect writes it."""
-        expression = (column.get("default_sql") or {}).get(self.dialect.name)
+        expression = (column.get("default_sql") or {}).get(self.dialect.state_name)
         return expression if expression is not None else self.dialect.literal(column["default"])
 
     def fallback_sql(self, column: dict[str, Any]) -> str | None:
@@ -451,7 +451,12 @@ class SqliteSchemaEditor(SchemaEditor):
         return statements
 
 
-EDITORS = {"postgres": PostgresSchemaEditor, "mysql": MySQLSchemaEditor, "sqlite": SqliteSchemaEditor}
+EDITORS = {
+    "postgres": PostgresSchemaEditor,
+    "sql": PostgresSchemaEditor,  # StandardSQLDialect: PostgreSQL's syntax
+    "mysql": MySQLSchemaEditor,
+    "sqlite": SqliteSchemaEditor,
+}
 
 
 def editor_for(dialect: "Dialect", table_options: str = "") -> SchemaEditor:

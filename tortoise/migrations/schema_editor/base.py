@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.migrations.autodetector import diff
 from tortoise.migrations.state import empty_state, model_table
 from tortoise.sql.dialects import dialect_named
-from tortoise.sql.dialects.postgres import PostgresDialect
+from tortoise.sql.dialects.postgres import StandardSQLDialect
 from tortoise.sql.schema_editor import editor_for
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,9 +28,9 @@ class BaseSchemaEditor:
     @property
     def dialect(self) -> Any:
         """The client's dialect; a client of a database Aldabra has no rules for (Tortoise's
-        generic "sql") gets standard SQL as PostgreSQL spells it."""
+        generic "sql") gets standard SQL."""
         found = getattr(self.client, "dialect", None) or dialect_named(self.client.capabilities.dialect)
-        return found if found is not None else PostgresDialect()
+        return found if found is not None else StandardSQLDialect()
 
     async def create_model(self, model: "type[Model]") -> None:
         await self._apply(None, model_table(model))

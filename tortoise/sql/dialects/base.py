@@ -325,6 +325,16 @@ class Dialect:
     #: generic column type (a field's ``SQL_TYPE``) → this database's spelling
     type_names: dict[str, str] = {}
 
+    @property
+    def state_name(self) -> str:
+        """Whose entries of a migration-state column (``types``, ``default_sql``: {dialect:
+        …}) this dialect reads."""
+        return self.name
+
+    def state_type(self, types: dict[str, str]) -> str:
+        """This dialect's entry of a migration-state column's ``types``."""
+        return types[self.state_name]
+
     def column_type(self, field: "Field") -> str:
         """A field's own ``DB_TYPES`` entry for this dialect, else its generic type as
         this dialect spells it."""

@@ -171,3 +171,18 @@ class PostgresDialect(Dialect):
         if isinstance(value, bool):  # a BOOL column does not take 1/0
             return "TRUE" if value else "FALSE"
         return super().literal(value)
+
+
+class StandardSQLDialect(PostgresDialect):
+    """Tortoise's generic "sql" dialect, for a client of a database we have no rules for
+    (schema editors over a stand-in client): PostgreSQL's syntax, the standard type names."""
+
+    name = "sql"
+    type_names: dict[str, str] = {}
+
+    # migration states record the dialects Aldabra has: read PostgreSQL's, in standard names
+    state_name = "postgres"
+
+    def state_type(self, types: dict[str, str]) -> str:
+        standard = {pg: std for std, pg in PostgresDialect.type_names.items()}
+        return standard.get(types["postgres"], types["postgres"])
