@@ -259,6 +259,16 @@ async def test_update_and_delete_return_row_counts(items):
     assert await names(Item.all()) == ["apple", "banana", "date"]
 
 
+async def test_update_and_delete_honour_limit_and_order_by(items):
+    from tortoise.connection import connections
+
+    assert connections.get("default").capabilities.support_update_limit_order_by  # every database
+    assert await Item.filter(category="fruit").order_by("-qty").limit(2).update(note="top") == 2
+    assert await names(Item.filter(note="top")) == ["banana", "date"]
+    assert await Item.all().order_by("qty").offset(1).limit(2).delete() == 2  # eggplant, apple
+    assert await names(Item.all()) == ["Carrot", "banana", "date"]
+
+
 async def test_aggregate_returns_a_dict(items):
     result = await Item.all().aggregate(total=Sum("qty"), top=Max("price"), n=Count("id"))
     assert result["total"] == 27 and result["n"] == 5

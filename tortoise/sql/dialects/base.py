@@ -74,7 +74,7 @@ class Dialect:
     supports_index_hints: bool = False
     #: column comments are written inside CREATE TABLE (else as separate statements)
     inline_comment: bool = False
-    #: UPDATE/DELETE accept ORDER BY and LIMIT
+    #: update()/delete() honour limit()/order_by() (the ORM restricts them by ``pk IN (SELECT …)``)
     supports_update_limit_order_by: bool = True
     lookups: dict[str, str] = BASE_LOOKUPS
     #: most bound parameters one statement may carry (bulk inserts are split to fit)

@@ -51,7 +51,6 @@ class PostgresDialect(Dialect):
     supports_returning = True
     supports_for_update = True
     type_names = {"CHAR(36)": "UUID", "BLOB": "BYTEA", "TIMESTAMP": "TIMESTAMPTZ", "JSON": "JSONB"}
-    supports_update_limit_order_by = False
     pypika_query = "pypika_tortoise.dialects:PostgreSQLQuery"
     lookups = {
         **BASE_LOOKUPS,
