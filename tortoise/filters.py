@@ -190,8 +190,8 @@ def _json_filter(lhs: nodes.Node, value: Any, field: Any, r: "Resolver") -> node
             inner: nodes.Node = nodes.DatePart(transform, nodes.JsonExtract(lhs, path, "timestamp"))
             if transform == "date" and isinstance(wanted, datetime.datetime):
                 wanted = wanted.date()
-            elif transform != "date" and not several and lookup not in _BOOL_LOOKUPS:
-                wanted = _as_int(wanted, key)
+            elif transform not in ("date", "second") and not several and lookup not in _BOOL_LOOKUPS:
+                wanted = _as_int(wanted, key)  # a second inside JSON keeps its fraction
             conditions.append(LOOKUPS[lookup](inner, wanted, None, r))
             continue
         sample = next(iter(wanted), None) if several else wanted

@@ -341,6 +341,8 @@ class DatePart(Composite):
         inner = self.children[0].sql(c)
         if self.part == "date":
             return c.dialect.date_of(inner)
+        if isinstance(self.children[0], JsonExtract):
+            return c.dialect.json_date_part(self.part, inner)
         return c.dialect.date_part(self.part, inner)
 
 

@@ -161,6 +161,17 @@ class Dialect:
         """SQL extracting ``part`` (year, month, …) of a date/datetime as an integer."""
         return f"EXTRACT({part.upper()} FROM {lhs})"
 
+    def json_date_part(self, part: str, lhs: str) -> str:
+        """``part`` of a timestamp held as text inside a JSON document, as Tortoise reads it
+        there (PostgreSQL's EXTRACT): ``second`` keeps its fraction and ``microsecond``
+        counts the whole seconds too (59.123456 and 59123456 for 12:36:59.123456); the
+        other parts are those of columns."""
+        if part == "second":
+            return f"EXTRACT(SECOND FROM {lhs})"
+        if part == "microsecond":
+            return f"EXTRACT(MICROSECONDS FROM {lhs})"
+        return self.date_part(part, lhs)
+
     def date_of(self, lhs: str) -> str:
         """SQL for the date part of a datetime (for ``__date``)."""
         return f"DATE({lhs})"

@@ -85,6 +85,13 @@ class MySQLDialect(Dialect):
             return f"WEEK({lhs},3)"
         return f"EXTRACT({part.upper()} FROM {lhs})"
 
+    def json_date_part(self, part: str, lhs: str) -> str:
+        if part == "second":  # SECOND_MICROSECOND: 59123456 for 12:36:59.123456
+            return f"(EXTRACT(SECOND_MICROSECOND FROM {lhs})*0.000001)"
+        if part == "microsecond":
+            return f"EXTRACT(SECOND_MICROSECOND FROM {lhs})"
+        return self.date_part(part, lhs)
+
     # --- statements ---------------------------------------------------------------------
     def insert_default_values(self, table: str) -> str:
         return f"INSERT INTO {table} () VALUES ()"

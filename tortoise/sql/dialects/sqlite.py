@@ -78,6 +78,15 @@ class SqliteDialect(Dialect):
             return f"CAST(SUBSTR(STRFTIME('%f',{lhs}),4) AS INTEGER)"
         return f"CAST(STRFTIME('{_STRFTIME[part]}',{lhs}) AS INTEGER)"
 
+    def json_date_part(self, part: str, lhs: str) -> str:
+        # ISO text: the seconds and their fraction start at the 18th character (a time
+        # zone offset, whole minutes, changes neither); CAST reads the number there
+        if part == "second":
+            return f"CAST(SUBSTR({lhs},18) AS REAL)"
+        if part == "microsecond":
+            return f"CAST(ROUND(CAST(SUBSTR({lhs},18) AS REAL)*1000000) AS INTEGER)"
+        return self.date_part(part, lhs)
+
     def adapt_param(self, value: Any) -> Any:
         return _adapt(value)
 
