@@ -48,3 +48,29 @@ async def test_array_lookups_are_refused_on_other_fields_and_values(pg):
     for _ in range(2):
         with pytest.raises(ValidationError, match="Tagged.numbers takes a list of int, not '12'"):
             await pg.Tagged.filter(numbers__contains="12")
+
+
+async def test_generated_tsvector_is_computed_by_the_database(pg):
+    Article = pg.Article
+    article = await Article.create(title="Tortoise ORM", body="Async Python ORM")
+    assert "'tortois':1A" in article.document  # read back after the insert, weighted A
+    assert "'python':4B" in article.document
+
+    article.body = "Fast rabbits"
+    await article.save()  # the generated column is never written
+    await article.refresh_from_db()
+    assert "'rabbit':4B" in article.document and "python" not in article.document
+
+    await Article.bulk_create([Article(title="Second", body=None)])
+    assert await Article.get(title="Second").values_list("document", flat=True) == "'second':1A"
+
+
+def test_generated_tsvector_declarations_are_checked():
+    from tortoise.contrib.postgres.fields import TSVectorField
+    from tortoise.exceptions import ConfigurationError
+
+    assert not TSVectorField().generated and TSVectorField(source_fields="title").generated
+    with pytest.raises(ConfigurationError, match="one weight per source field"):
+        TSVectorField(source_fields=("title", "body"), weights=("A",))
+    with pytest.raises(ConfigurationError, match="generated=True must match stored=False"):
+        TSVectorField(source_fields="title", stored=False, generated=True)

@@ -24,9 +24,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def unset_db_defaults(obj: "Model") -> tuple["Field", ...]:
-    """The db_default fields of ``obj`` that hold no value (None or the DatabaseDefault marker)."""
+    """The db_default fields of ``obj`` that hold no value (None or the DatabaseDefault
+    marker), and its generated columns (always the database's to fill)."""
     d = obj.__dict__
-    return tuple(f for f in obj._meta.db_default_fields if is_unset(d.get(f.model_field_name)))
+    return tuple(f for f in obj._meta.db_default_fields if f.generated or is_unset(d.get(f.model_field_name)))
 
 
 def is_unset(value: Any) -> bool:
@@ -40,7 +41,7 @@ def unset_in_all(model: "type[Model]", objects: list["Model"]) -> tuple["Field",
     omitted = []
     for field in model._meta.db_default_fields:
         name = field.model_field_name
-        unset = sum(1 for obj in objects if is_unset(obj.__dict__.get(name)))
+        unset = len(objects) if field.generated else sum(1 for obj in objects if is_unset(obj.__dict__.get(name)))
         if unset == len(objects):
             omitted.append(field)
         elif unset:

@@ -127,7 +127,8 @@ class MetaInfo:
             self.model.__init__ = self._initialize  # type: ignore[misc]
         self._auto_on_create = [f for f in self.data_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
         self._auto_on_update = [f for f in self.data_fields if getattr(f, "auto_now", False)]
-        self.db_default_fields = [f for f in self.data_fields if f.has_db_default() and not f.pk]
+        # generated columns too: the database fills them in, the ORM never writes them
+        self.db_default_fields = [f for f in self.data_fields if (f.has_db_default() or f.generated) and not f.pk]
         #: fields whose default is an ``async def``: __init__ stores the coroutine, save() awaits it
         self.async_default_fields = [f.model_field_name for f in self.data_fields if inspect.iscoroutinefunction(f.default)]
         self.fields_db_projection = {f.model_field_name: f.column for f in self.data_fields}
@@ -184,7 +185,7 @@ class ModelStatements:
         self.insert_auto = statements_sql.insert(dialect, table, [f.column for f in self.insert_fields_auto], pk.column)
         self.encode_all = make_row_encoder(self.insert_fields_all, dialect)
         self.encode_auto = make_row_encoder(self.insert_fields_auto, dialect)
-        non_pk = [f for f in all_fields if f is not pk]
+        non_pk = [f for f in all_fields if f is not pk and not f.generated]
         self.update_fields = non_pk
         self.encode_update = make_row_encoder(non_pk, dialect)
         self.update_all = statements_sql.update_by_pk(dialect, table, [f.column for f in non_pk], pk.column) if non_pk else ""

@@ -12,7 +12,9 @@ name (so a changed ``Meta.table`` is a table rename); an M2M through table by
               "unique", "index", "default" (db_default), "fill" (a constant Python default
               used to fill existing rows), "description",
               "default_sql" (optional: {dialect: DEFAULT text} for a db_default that is no
-              JSON constant, e.g. an SQL expression or a datetime)}
+              JSON constant, e.g. an SQL expression or a datetime),
+              "generated_sql" (optional: {dialect: GENERATED … clause or None} of a
+              column the database computes, e.g. a TSVectorField over source fields)}
     fk     = {"column", "to_table", "to_column", "on_delete"}
     index  = {"columns": [...], "unique": bool}   (Meta.indexes, index=True, M2M pairs)
              optional: "name" (Index.name), "kind" (Index.INDEX_TYPE: GIN, FULLTEXT …),
@@ -81,6 +83,8 @@ def field_column(field: "Field", holds_key: bool = False) -> dict[str, Any]:
     }
     if field.has_db_default() and field.db_default is not None and _constant(field.db_default) is None:
         column["default_sql"] = {name: dialect.db_default_sql(field) for name, dialect in DIALECTS.items()}
+    if field.generated and not field.pk and hasattr(field, "generated_sql"):  # a computed column
+        column["generated_sql"] = {name: field.generated_sql(dialect) for name, dialect in DIALECTS.items()}
     return column
 
 

@@ -91,6 +91,9 @@ class SchemaEditor:
                 parts.append("UNIQUE")
         if has_default(column):
             parts.append(f"DEFAULT {self.default_sql(column)}")
+        generation = (column.get("generated_sql") or {}).get(d.state_name)
+        if generation:
+            parts.append(generation)
         comment = d.column_comment(column["description"] or "")  # MySQL: part of the column
         if comment:
             parts.append(comment)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tortoise.exceptions import ValidationError
+from tortoise.exceptions import ConfigurationError, ValidationError
 from tortoise.fields.base import Field
 
 
@@ -31,25 +31,58 @@ class ArrayField(Field[list]):
 
 
 class TSVectorField(Field[str]):
-    """A ``tsvector`` column (full-text search document)."""
+    """A ``tsvector`` column (full-text search document).
+
+    With ``source_fields`` (and ``stored=True``, the default) it is a generated column
+    the database computes from those text fields, weighted by ``weights`` (one letter
+    A-D per source field) in text search configuration ``config``: never written by the
+    ORM, read back after each insert."""
 
     field_type = str
     indexable = False
+    allows_generated = True
     SQL_TYPE = "TSVECTOR"
     DB_TYPES = {"postgres": "TSVECTOR"}
 
     def __init__(
         self,
-        source_fields: tuple[str, ...] | list[str] | None = None,
+        source_fields: tuple[str, ...] | list[str] | str | None = None,
         config: str | None = None,
         weights: tuple[str, ...] | list[str] | None = None,
+        stored: bool = True,
         **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)
         #: the text fields the vector is computed from, its text search config and weights
-        self.source_fields = tuple(source_fields or ())
+        self.source_fields = (source_fields,) if isinstance(source_fields, str) else tuple(source_fields or ())
         self.config = config
         self.weights = tuple(weights or ())
+        self.stored = stored and bool(self.source_fields)
+        generated = kwargs.pop("generated", self.stored)
+        if generated != self.stored:
+            raise ConfigurationError(
+                f"TSVectorField: generated={generated} must match stored={stored} with source_fields "
+                f"{list(self.source_fields)} (a generated vector is a stored column computed from source_fields)"
+            )
+        if self.weights and len(self.weights) != len(self.source_fields):
+            raise ConfigurationError(
+                f"TSVectorField: weights {list(self.weights)} must give one weight per source field "
+                f"{list(self.source_fields)}"
+            )
+        super().__init__(generated=generated, **kwargs)
+
+    def generated_sql(self, dialect: Any) -> str | None:
+        """The column's generation clause on ``dialect`` (None where it has none)."""
+        if not self.stored:
+            return None
+        fields_map = self.model._meta.fields_map
+        unknown = [name for name in self.source_fields if name not in fields_map or not fields_map[name].has_db_field]
+        if unknown:
+            raise ConfigurationError(
+                f"TSVectorField {self.qualified_name}: source_fields {unknown} are not columns of "
+                f"{self.model.__name__}; its columns are: {', '.join(f.model_field_name for f in self.model._meta.data_fields)}"
+            )
+        columns = [fields_map[name].column for name in self.source_fields]
+        return dialect.tsvector_generated(columns, self.config, self.weights)
 
 
 __all__ = ["ArrayField", "TSVectorField"]

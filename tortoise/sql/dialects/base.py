@@ -427,6 +427,11 @@ class Dialect:
         """Query listing rows whose foreign key points nowhere (run before committing)."""
         return None
 
+    def tsvector_generated(self, columns: list[str], config: str | None, weights: Sequence[str]) -> str | None:
+        """The generation clause of a full-text vector over text ``columns`` (None: this
+        database has no such columns)."""
+        return None
+
     def literal(self, value: Any) -> str:
         """A constant for DDL (db_default); never used with user query values."""
         if isinstance(value, bool):

@@ -166,6 +166,14 @@ class PostgresDialect(Dialect):
     def migration_unlock(self, key: int) -> tuple[str, list[Any]] | None:
         return "SELECT pg_advisory_unlock($1)", [key]
 
+    def tsvector_generated(self, columns: list[str], config: str | None, weights: Sequence[str]) -> str | None:
+        vectors = []
+        for i, column in enumerate(columns):
+            text = f"COALESCE({self.quote(column)},'')"
+            vector = f"TO_TSVECTOR({self.literal(config)},{text})" if config else f"TO_TSVECTOR({text})"
+            vectors.append(f"SETWEIGHT({vector},{self.literal(weights[i])})" if weights else vector)
+        return f"GENERATED ALWAYS AS ({' || '.join(vectors)}) STORED"
+
     def literal(self, value: Any) -> str:
         if isinstance(value, bool):  # a BOOL column does not take 1/0
             return "TRUE" if value else "FALSE"
