@@ -87,3 +87,10 @@ def test_get_table_is_the_model_table_and_a_reserved_name():
     assert Item.get_table().get_table_name() == "t_item"
     with pytest.raises(ConfigurationError, match="get_table"):
         type("Clash", (Model,), {"__module__": __name__, "get_table": fields.IntField()})
+
+
+def test_missing_pypika_names_the_extra_to_install():
+    from tortoise.query_api import pypika_object
+
+    with pytest.raises(ImportError, match=r"pip install 'aldabra\[pypika\]'"):
+        pypika_object("pypika_tortoise_not_installed.queries:Table")
