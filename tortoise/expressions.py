@@ -107,15 +107,11 @@ class F(Expression):
     def _resolved(self, resolver: "Resolver") -> tuple[nodes.Node, Any]:
         try:
             return resolver.resolve_field_ref(self.name)
-        except FieldError:
-            meta = resolver.model._meta
-            if self.name in meta.fields_map or "__" in self.name or self.name in resolver.annotations:
+        except FieldError as exc:
+            if self.name in resolver.model._meta.fields_map or "__" in self.name or self.name in resolver.annotations:
                 raise
-            # Tortoise's wording first (callers match on it), then what is accepted
-            raise FieldError(
-                f"There is no non-virtual field {self.name} on Model {resolver.model.__name__}; "
-                f"F() takes a field or an annotation: {', '.join([*meta.fields_map, *resolver.annotations])}"
-            ) from None
+            # Tortoise's wording for F() first (callers match on it), then ours with the fields
+            raise FieldError(f"There is no non-virtual field {self.name} on Model {resolver.model.__name__}: {exc}") from None
 
     def shape(self, w: Walker) -> Hashable:
         return ("F", self.name)
