@@ -50,11 +50,12 @@ def nested(schema: dict, *path: str) -> dict:
 # --- fields, order and types ------------------------------------------------------------------
 def test_default_fields_pk_data_relations_computed_in_order():
     model = pydantic_model_creator(Tournament)
-    assert props(model) == ["id", "created_at", "modified_at", "name", "prize", "level", "events", "name_length"]
+    # Tortoise's field order: declared fields (inherited first, the key where it is declared),
+    # then what relations add (reverse relations), then computed values
+    assert props(model) == ["created_at", "modified_at", "id", "name", "prize", "level", "events", "name_length"]
     assert issubclass(model, PydanticModel)
-    # the model's own fields in definition order (inherited first), reverse relations last
     assert props(pydantic_model_creator(Event)) == [
-        "id", "created_at", "modified_at", "name", "tournament", "venue", "participants", "starts_at",
+        "created_at", "modified_at", "id", "name", "tournament", "venue", "participants", "starts_at",
     ]
 
 
@@ -124,7 +125,7 @@ def test_exclude_and_include_with_relation_paths():
     schema = model.model_json_schema()
     assert "prize" not in schema["properties"]
     # an FK excluded by name leaves its raw id column in place
-    assert list(nested(schema, "events")["properties"]) == ["id", "created_at", "modified_at", "name", "venue_id", "starts_at"]
+    assert list(nested(schema, "events")["properties"]) == ["created_at", "modified_at", "id", "name", "starts_at", "venue_id"]
 
     model = pydantic_model_creator(Tournament, include=("id", "name", "events__name", "events__participants__name"))
     schema = model.model_json_schema()
@@ -160,7 +161,7 @@ def test_optional_makes_fields_not_required():
 def test_exclude_readonly_gives_an_input_schema():
     model = pydantic_model_creator(Event, exclude_readonly=True, name="EventIn")
     schema = model.model_json_schema()
-    assert list(schema["properties"]) == ["name", "tournament_id", "venue_id", "starts_at"]
+    assert list(schema["properties"]) == ["name", "starts_at", "tournament_id", "venue_id"]
     assert schema["required"] == ["name", "tournament_id"]
     assert not any(p.get("readOnly") for p in schema["properties"].values())
     assert model(name="x", tournament_id=3).model_dump(exclude_unset=True) == {"name": "x", "tournament_id": 3}
@@ -211,7 +212,7 @@ def test_meta_override_and_model_config():
     model = pydantic_model_creator(Tournament, meta_override=Override, name="TournamentSmall")
     schema = model.model_json_schema()
     # events stays: it is annotated on the model; its items have no relations (max_recursion=1)
-    assert list(schema["properties"]) == ["id", "created_at", "modified_at", "name", "level", "events"]
+    assert list(schema["properties"]) == ["created_at", "modified_at", "id", "name", "level", "events"]
     assert "participants" not in nested(schema, "events")["properties"]
 
     class NoBackward:
@@ -268,7 +269,7 @@ def test_queryset_creator_is_a_list_of_items():
     schema = model.model_json_schema()
     assert schema["type"] == "array" and schema["title"] == "Tournament_list"
     assert list(resolve(schema, schema["items"])["properties"]) == [
-        "id", "created_at", "modified_at", "name", "prize", "level", "name_length",
+        "created_at", "modified_at", "id", "name", "prize", "level", "name_length",
     ]
     assert pydantic_queryset_creator(Tournament, name="Cups").model_json_schema()["title"] == "Cups"
 
@@ -369,6 +370,6 @@ async def test_a_relation_that_is_the_key_keeps_its_column():
     team = await Team.create(name="reds")
     badge = await Badge.create(team=team, label="gold")
     model = pydantic_model_creator(Badge)
-    assert list(model.model_json_schema()["properties"]) == ["team", "team_id", "label"]
+    assert list(model.model_json_schema()["properties"]) == ["team", "label", "team_id"]
     dumped = (await model.from_tortoise_orm(badge)).model_dump()
-    assert dumped == {"team": {"id": team.id, "name": "reds", "events": []}, "team_id": team.id, "label": "gold"}
+    assert dumped == {"team": {"id": team.id, "name": "reds", "events": []}, "label": "gold", "team_id": team.id}

@@ -20,7 +20,7 @@ _JSON = typing.Annotated[
     WithJsonSchema({"anyOf": [{"type": t} for t in ("object", "array", "string", "number", "boolean")]}),
 ]
 _DOC_COMMENT = re.compile(r"^\s*#:\s?(.*)$")
-_ASSIGNMENT = re.compile(r"^\s*(\w+)\s*(?::[^=]*)?=")
+_ASSIGNMENT = re.compile(r"^\s*(\w+)\s*[:=]")
 
 
 def python_type(field: Field, hint: Any = None) -> Any:
@@ -36,9 +36,10 @@ def python_type(field: Field, hint: Any = None) -> Any:
 
 
 def is_read_only(field: Field) -> bool:
-    """Set by the database or the ORM, never by a client: generated keys, auto_now(_add).
-    Input models (``exclude_readonly``) leave these out."""
-    return (field.pk and field.generated) or bool(field.constraints.get("readOnly"))
+    """Set by the database or the ORM, never by a client: keys that are generated or have a
+    default (Tortoise leaves every key out of an input model; one the client must give stays
+    here), auto_now(_add). Input models (``exclude_readonly``) leave these out."""
+    return (field.pk and (field.generated or field.has_default())) or bool(field.constraints.get("readOnly"))
 
 
 def as_description(text: str | None) -> str | None:
@@ -147,6 +148,6 @@ def doc_comments(model: type) -> dict[str, str]:
                 continue
             assigned = _ASSIGNMENT.match(line)
             if assigned and pending:
-                comments[assigned.group(1)] = " ".join(pending)
+                comments[assigned.group(1)] = "\n".join(pending)
             pending = []
     return comments
