@@ -1,9 +1,7 @@
 """``pydantic_model_creator`` / ``pydantic_queryset_creator``: Tortoise model → pydantic class."""
 from __future__ import annotations
 
-import functools
 import inspect
-import operator
 import typing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional
@@ -17,6 +15,7 @@ from tortoise.contrib.pydantic.fieldtypes import (
     as_description,
     computed_field,
     data_field,
+    declared_type,
     doc_comments,
     is_read_only,
     model_hints,
@@ -313,9 +312,12 @@ def _build(request: _Request) -> type[PydanticModel]:
 
 
 def _forward_description(fobj: Any) -> str | None:
-    """A reverse relation is described by its forward relation's description, or the first
-    line of its doc comment, as Tortoise copies that description to the reverse side."""
-    if fobj.relation_kind in _BACKWARD:
+    """A reverse relation, or the ``<name>_id`` column of a foreign key, is described by its
+    forward relation's description, or the first line of its doc comment, as Tortoise copies
+    that description to them."""
+    if getattr(fobj, "reference", None) is not None:
+        forward = fobj.reference
+    elif fobj.relation_kind in _BACKWARD:
         forward = getattr(fobj.related_model._meta.fields_map.get(fobj.relation_field), "reference", None)
     elif getattr(fobj, "_generated", False):
         forward = fobj.related_model._meta.fields_map.get(fobj.related_name)
@@ -323,16 +325,14 @@ def _forward_description(fobj: Any) -> str | None:
         return None
     if forward is None:
         return None
-    comment = doc_comments(fobj.related_model).get(forward.model_field_name)
+    comment = doc_comments(forward.model).get(forward.model_field_name)
     return forward.description or (comment.splitlines()[0] if comment else None)
 
 
 def _value_label(fobj: Any, optional: bool) -> Any:
     """The annotation Tortoise gives a column in the digested text: its Python type (the
     enum of an enum field), ``| None`` when nullable or made optional, except for the pk."""
-    label = getattr(fobj, "enum_type", None) or fobj.field_type
-    if isinstance(label, tuple):  # several accepted types (a JSON document): their union
-        label = functools.reduce(operator.or_, label)
+    label = declared_type(fobj)
     pk = fobj.pk or getattr(getattr(fobj, "reference", None), "pk", False)  # an O2O key's column
     return or_none(label) if not pk and (optional or fobj.null) else label
 
@@ -359,7 +359,7 @@ def _nested_class(fobj: Any, request: _Request, level: _Level) -> type[PydanticM
         and not _annotated_on_model(request.model, name)
     ):
         return None
-    if not level.allow_cycles and related in stack:
+    if not level.allow_cycles and related in request.stack:  # as Tortoise: a direct self-reference nests once
         return None
     child = _Request(
         model=related,
@@ -377,15 +377,16 @@ def _nested_class(fobj: Any, request: _Request, level: _Level) -> type[PydanticM
 
 
 def _make_class(
-    request: _Request, level: _Level, name: str, fields: dict[str, tuple[Any, Any]]
+    request: _Request, level: _Level, name: str, fields: dict[str, Any]
 ) -> type[PydanticModel]:
     config = ConfigDict(from_attributes=True, extra="forbid", title=request.given_name or request.model.__name__)
     config.update(level.meta["model_config"] or {})
     config.update(dict(request.model_config))
-    namespace: dict[str, Any] = {field: spec[1] for field, spec in fields.items()}
+    columns = {field: spec for field, spec in fields.items() if isinstance(spec, tuple)}
+    namespace: dict[str, Any] = {field: spec[1] if field in columns else spec for field, spec in fields.items()}
     namespace.update(
         {
-            "__annotations__": {field: spec[0] for field, spec in fields.items()},
+            "__annotations__": {field: spec[0] for field, spec in columns.items()},
             "__module__": request.module,
             "__qualname__": name,
             "__doc__": as_description(inspect.cleandoc(request.model.__doc__ or "")),
