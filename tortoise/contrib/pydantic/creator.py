@@ -10,7 +10,7 @@ from pydantic import ConfigDict
 from pydantic import Field as PydanticField
 
 from tortoise.contrib.pydantic.base import PydanticListModel, PydanticModel
-from tortoise.contrib.pydantic.checks import check_computed, check_model, check_paths, name_tuple
+from tortoise.contrib.pydantic.checks import PATH_SEPARATOR, check_computed, check_model, check_paths, name_tuple
 from tortoise.contrib.pydantic.fieldtypes import (
     as_description,
     computed_field,
@@ -176,9 +176,9 @@ def _split(paths: tuple[str, ...]) -> tuple[set[str], dict[str, list[str]]]:
     here: set[str] = set()
     below: dict[str, list[str]] = {}
     for path in paths:
-        head, _, rest = path.partition("__")
+        head, *rest = PATH_SEPARATOR.split(path, maxsplit=1)
         if rest:
-            below.setdefault(head, []).append(rest)
+            below.setdefault(head, []).append(rest[0])
         else:
             here.add(head)
     return here, below
