@@ -122,3 +122,10 @@ async def test_computed_values_are_read_from_the_tortoise_object():
     nameless = pydantic_model_creator(Tournament, exclude=("name",))
     dumped = (await nameless.from_queryset_single(Tournament.get(id=tournament.id))).model_dump()
     assert "name" not in dumped and dumped["name_length"] == 10
+
+
+def test_paths_may_be_written_with_a_dot_as_in_tortoise(recwarn):
+    schema = pydantic_model_creator(Tournament, exclude=("events.participants", "events.venue")).model_json_schema()
+    events = schema["$defs"][schema["properties"]["events"]["items"]["$ref"].rsplit("/", 1)[-1]]
+    assert list(events["properties"]) == ["created_at", "modified_at", "id", "name", "starts_at", "venue_id"]
+    assert not recwarn.list
