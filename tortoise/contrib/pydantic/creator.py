@@ -253,6 +253,20 @@ class _Level:
         )
 
 
+@dataclass
+class _Entry:
+    """One field of a class being built."""
+
+    #: ``(annotation, FieldInfo)`` of a column or relation, or the computed field object
+    spec: Any
+    #: "value", "one" (nested object), "many" (nested list) or "computed"
+    kind: str
+    #: the nested class of a relation
+    child: Any
+    #: what the name's digest lists for the field (see naming.py)
+    label: Any
+
+
 def _build(request: _Request) -> type[PydanticModel]:
     """Build the fields (in the model's field order, computed values last, or all sorted by
     name), name the class after its shape, and reuse a class of that name and shape."""
@@ -260,7 +274,7 @@ def _build(request: _Request) -> type[PydanticModel]:
     level = _Level.resolve(request)
     comments = doc_comments(model)
     declared = declared_annotations(model)
-    built: dict[str, tuple[tuple[Any, Any], str, Any, Any]] = {}  # name -> (field, kind, child, label)
+    built: dict[str, _Entry] = {}
     for name in field_order(model):
         fobj = model._meta.fields_map[name]
         if not level.wanted(name):
@@ -270,7 +284,7 @@ def _build(request: _Request) -> type[PydanticModel]:
             if _value_kept(fobj, request, level):
                 optional = name in request.optional
                 spec = data_field(fobj, description, optional, _value_hint(model, name))
-                built[name] = (spec, "value", None, declared.get(name) or _value_label(fobj, optional))
+                built[name] = _Entry(spec, "value", None, declared.get(name) or _value_label(fobj, optional))
             continue
         child = _nested_class(fobj, request, level)
         if child is not None:
@@ -279,17 +293,17 @@ def _build(request: _Request) -> type[PydanticModel]:
             nullable = not many and (fobj.null or fobj.relation_kind == "backward_o2o")
             spec = relation_field(fobj, annotation, description, nullable)
             label = or_none(child) if nullable or (not many and fobj.default is not None) else annotation
-            built[name] = (spec, "many" if many else "one", child, label)
+            built[name] = _Entry(spec, "many" if many else "one", child, label)
     if not request.exclude_readonly:
         for name in level.computed:
             spec = computed_field(model, name) if name not in level.exclude_here else None
             if spec is not None:
-                built[name] = (spec, "computed", None, COMPUTED)
+                built[name] = _Entry(spec, "computed", None, COMPUTED)
     order = sorted(built) if level.sort else list(built)
     shape = Shape(
         model,
-        entries=[(name, built[name][3]) for name in order],
-        nested=[(name, built[name][2].__name__) for name in order if built[name][2] is not None],
+        entries=[(name, built[name].label) for name in order],
+        nested=[(name, built[name].child.__name__) for name in order if built[name].child is not None],
         optional=request.optional,
         allow_cycles=level.allow_cycles,
         exclude_readonly=request.exclude_readonly,
@@ -303,9 +317,9 @@ def _build(request: _Request) -> type[PydanticModel]:
         pass
     except TypeError:  # an unhashable model_config value: a class of its own
         key = None
-    generated = _make_class(request, level, class_, {name: built[name][0] for name in order})
+    generated = _make_class(request, level, class_, {name: built[name].spec for name in order})
     generated._tortoise_model = model
-    generated._tortoise_entries = tuple((name, built[name][1], built[name][2]) for name in order)
+    generated._tortoise_entries = tuple((name, built[name].kind, built[name].child) for name in order)
     if key is not None:
         _BY_NAME[key] = generated
     return generated
@@ -379,6 +393,7 @@ def _nested_class(fobj: Any, request: _Request, level: _Level) -> type[PydanticM
 def _make_class(
     request: _Request, level: _Level, name: str, fields: dict[str, Any]
 ) -> type[PydanticModel]:
+    """The class: ``fields`` holds ``(annotation, FieldInfo)`` pairs and computed field objects."""
     config = ConfigDict(from_attributes=True, extra="forbid", title=request.given_name or request.model.__name__)
     config.update(level.meta["model_config"] or {})
     config.update(dict(request.model_config))
