@@ -48,6 +48,8 @@ def test_nested_models_carry_the_digest_of_their_shape():
 def test_creator_options_put_the_digest_into_the_name():
     assert pydantic_model_creator(Event, exclude=("starts_at",)).__name__ == "tests.pydantic.models.Event:gs4llb"
     assert pydantic_model_creator(Player, optional=("name",)).__name__ == "tests.pydantic.models.Player:t4742u"
+    # the digest lists the argument as written: a list is not a tuple
+    assert pydantic_model_creator(Player, optional=["name"]).__name__ == "tests.pydantic.models.Player:b4nvhd"
     assert pydantic_model_creator(Team, sort_alphabetically=True).__name__ == "tests.pydantic.models.Team:dabija"
     # an input model: a key with a default is left out, as Tortoise leaves keys out
     venue_in = pydantic_model_creator(Venue, exclude_readonly=True)

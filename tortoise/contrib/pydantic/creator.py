@@ -52,6 +52,8 @@ class _Request:
     exclude: tuple[str, ...] = ()
     computed: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
+    #: ``optional`` as the caller wrote it (a list or a tuple), which the name's digest lists
+    optional_as_given: str = "()"
     allow_cycles: Optional[bool] = None
     sort_alphabetically: Optional[bool] = None
     max_recursion: Optional[int] = None
@@ -101,6 +103,7 @@ def pydantic_model_creator(
         exclude=name_tuple(exclude, "exclude"),
         computed=name_tuple(computed, "computed"),
         optional=name_tuple(optional, "optional"),
+        optional_as_given=str(optional if optional is not None else ()),
         allow_cycles=allow_cycles,
         sort_alphabetically=sort_alphabetically,
         exclude_readonly=exclude_readonly,
@@ -304,7 +307,7 @@ def _build(request: _Request) -> type[PydanticModel]:
         model,
         entries=[(name, built[name].label) for name in order],
         nested=[(name, built[name].child.__name__) for name in order if built[name].child is not None],
-        optional=request.optional,
+        optional=request.optional_as_given,
         allow_cycles=level.allow_cycles,
         exclude_readonly=request.exclude_readonly,
         computed=level.computed,

@@ -32,7 +32,8 @@ class Shape:
     entries: list[tuple[str, Any]] = field(default_factory=list)
     #: (relation name, class name of the nested model)
     nested: list[tuple[str, str]] = field(default_factory=list)
-    optional: tuple[str, ...] = ()
+    #: the ``optional`` argument, as written
+    optional: str = "()"
     allow_cycles: bool = False
     exclude_readonly: bool = False
     computed: tuple[str, ...] = ()
