@@ -7,7 +7,7 @@ Tortoise 1.1.9 gives these models (the digests depend on the module path
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
+from pydantic import ValidationError, field_validator
 
 from tests.pydantic.models import Badge, Employee, Event, Player, Team, Tournament, Venue
 from tortoise.contrib.pydantic import pydantic_model_creator, pydantic_queryset_creator
@@ -131,3 +131,18 @@ def test_paths_may_be_written_with_a_dot_as_in_tortoise(recwarn):
     events = schema["$defs"][schema["properties"]["events"]["items"]["$ref"].rsplit("/", 1)[-1]]
     assert list(events["properties"]) == ["created_at", "modified_at", "id", "name", "starts_at", "venue_id"]
     assert not recwarn.list
+
+
+def test_validators_join_the_generated_model():
+    def no_spaces(cls, value: str) -> str:
+        if " " in value:
+            raise ValueError("a player name has no spaces")
+        return value
+
+    checked = {"no_spaces": field_validator("name")(no_spaces)}
+    model = pydantic_model_creator(Player, name="PlayerChecked", include=("id", "name"), validators=checked)
+    assert model.model_validate({"id": 1, "name": "ace"}).name == "ace"
+    with pytest.raises(ValidationError, match="a player name has no spaces"):
+        model.model_validate({"id": 1, "name": "a ce"})
+    unchecked = pydantic_model_creator(Player, name="PlayerChecked", include=("id", "name"))
+    assert unchecked is not model and unchecked.model_validate({"id": 1, "name": "a ce"}).name == "a ce"

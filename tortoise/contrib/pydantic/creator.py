@@ -60,6 +60,8 @@ class _Request:
     exclude_readonly: bool = False
     meta_override: Any = None
     model_config: tuple = ()
+    #: pydantic validators (``field_validator(...)``-decorated functions) by name
+    validators: tuple = ()
     module: str = __name__
     depth: int = 0
     stack: tuple = ()
@@ -80,6 +82,7 @@ def pydantic_model_creator(
     exclude_readonly: bool = False,
     meta_override: type | None = None,
     model_config: ConfigDict | dict[str, Any] | None = None,
+    validators: dict[str, Any] | None = None,
     module: str = __name__,
 ) -> type[PydanticModel]:
     """A pydantic model of ``cls``: its fields, nested relations and computed values.
@@ -88,7 +91,8 @@ def pydantic_model_creator(
     ``allow_cycles``/``sort_alphabetically`` override it; ``optional`` makes fields
     optional (default None); ``exclude_readonly`` builds an input model without
     generated keys, auto timestamps, computed values and relation objects (the
-    ``<relation>_id`` columns stay so that relations can be written).
+    ``<relation>_id`` columns stay so that relations can be written); ``validators``
+    adds pydantic validators by name (``{"check": field_validator("name")(check)}``).
 
     The class is named ``module.qualname`` of ``cls`` (titled with the model's name),
     or ``name`` if given; passing any of the options above adds a digest of the shape.
@@ -109,6 +113,7 @@ def pydantic_model_creator(
         exclude_readonly=exclude_readonly,
         meta_override=meta_override,
         model_config=_freeze(model_config),
+        validators=_freeze(validators),
         module=module,
         inited=cls._meta._inited,
     )
@@ -313,7 +318,7 @@ def _build(request: _Request) -> type[PydanticModel]:
         computed=level.computed,
     )
     class_ = class_name(shape, request.given_name, request.with_options, leaf=request.depth > 0)
-    key = (class_, shape.digest(), request.module, request.model_config, request.meta_override)
+    key = (class_, shape.digest(), request.module, request.model_config, request.meta_override, request.validators)
     try:
         return _BY_NAME[key]
     except KeyError:
@@ -402,6 +407,7 @@ def _make_class(
     config.update(dict(request.model_config))
     columns = {field: spec for field, spec in fields.items() if isinstance(spec, tuple)}
     namespace: dict[str, Any] = {field: spec[1] if field in columns else spec for field, spec in fields.items()}
+    namespace.update(dict(request.validators))
     namespace.update(
         {
             "__annotations__": {field: spec[0] for field, spec in columns.items()},
