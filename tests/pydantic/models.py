@@ -58,6 +58,8 @@ class Venue(Model):
 class Event(Stamped):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=100)
+    #: The tournament it is part of
+    #: (one tournament has many events)
     tournament = fields.ForeignKeyField("models.Tournament", related_name="events")
     venue = fields.ForeignKeyField("models.Venue", related_name="events", null=True)
     participants = fields.ManyToManyField("models.Team", related_name="events")

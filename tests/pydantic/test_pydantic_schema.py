@@ -17,6 +17,7 @@ from tortoise.exceptions import ConfigurationError
 from tortoise.warnings import TortoiseWarning
 
 
+# schemas are read in serialization mode (the output), where computed values appear
 def resolve(schema: dict, node: dict) -> dict:
     while "$ref" in node:
         node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
@@ -32,7 +33,7 @@ def types_of(schema: dict, node: dict) -> set[str]:
 
 
 def props(model: type) -> list[str]:
-    return list(model.model_json_schema()["properties"])
+    return list(model.model_json_schema(mode="serialization")["properties"])
 
 
 def nested(schema: dict, *path: str) -> dict:
@@ -50,33 +51,34 @@ def nested(schema: dict, *path: str) -> dict:
 # --- fields, order and types ------------------------------------------------------------------
 def test_default_fields_pk_data_relations_computed_in_order():
     model = pydantic_model_creator(Tournament)
-    assert props(model) == ["id", "created_at", "modified_at", "name", "prize", "level", "events", "name_length"]
+    # Tortoise's field order: declared fields (inherited first, the key where it is declared),
+    # then what relations add (reverse relations), then computed values
+    assert props(model) == ["created_at", "modified_at", "id", "name", "prize", "level", "events", "name_length"]
     assert issubclass(model, PydanticModel)
-    # the model's own fields in definition order (inherited first), reverse relations last
     assert props(pydantic_model_creator(Event)) == [
-        "id", "created_at", "modified_at", "name", "tournament", "venue", "participants", "starts_at",
+        "created_at", "modified_at", "id", "name", "tournament", "venue", "participants", "starts_at",
     ]
 
 
 def test_json_schema_lists_every_field_with_its_type():
-    schema = pydantic_model_creator(Venue).model_json_schema()
+    schema = pydantic_model_creator(Venue).model_json_schema(mode="serialization")
     p = schema["properties"]
     assert set(p) == {"id", "city", "surface", "details", "events"}
     assert p["id"]["type"] == "string" and p["id"]["format"] == "uuid"
     assert types_of(schema, p["city"]) == {"string"} and p["city"]["maxLength"] == 50
     surface = resolve(schema, p["surface"])
     assert surface["type"] == "string" and surface["enum"] == ["grass", "clay"]
-    assert types_of(schema, p["details"]) == {"object", "array", "string", "number", "boolean", "null"}
+    assert types_of(schema, p["details"]) == {"object", "array", "null"}  # dict | list, as in Tortoise
     # as in Tortoise, only a constant default makes a field optional: uuid4 is called on save
     assert set(schema["required"]) == {"id", "city", "surface", "events"}
 
-    schema = pydantic_model_creator(Tournament).model_json_schema()
+    schema = pydantic_model_creator(Tournament).model_json_schema(mode="serialization")
     p = schema["properties"]
     # as in Tortoise, a key is not read-only in an output schema and has its type's full range
     assert p["id"]["type"] == "integer" and "readOnly" not in p["id"] and p["id"]["minimum"] < 0
     assert "id" in schema["required"]
     assert p["created_at"] == {"format": "date-time", "readOnly": True, "title": "Created At", "type": "string"}
-    assert types_of(schema, p["prize"]) == {"number", "string"}
+    assert types_of(schema, p["prize"]) == {"string"}  # a Decimal is written as a string
     level = resolve(schema, p["level"])
     assert level["type"] == "integer" and level["enum"] == [1, 2]
     assert p["events"]["type"] == "array"
@@ -85,14 +87,14 @@ def test_json_schema_lists_every_field_with_its_type():
     assert types_of(schema, event["properties"]["starts_at"]) == {"string", "null"}
     assert event["properties"]["starts_at"]["anyOf"][0]["format"] == "date-time"
     for model in (Tournament, Venue, Event, Team, Player, Employee):
-        schema = pydantic_model_creator(model).model_json_schema()
+        schema = pydantic_model_creator(model).model_json_schema(mode="serialization")
         for name, prop in schema["properties"].items():
             assert types_of(schema, prop), f"{model.__name__}.{name} has no type: {prop}"
 
 
 def test_json_schema_is_stable():
-    first = pydantic_model_creator(Event).model_json_schema()
-    assert pydantic_model_creator(Event).model_json_schema() == first
+    first = pydantic_model_creator(Event).model_json_schema(mode="serialization")
+    assert pydantic_model_creator(Event).model_json_schema(mode="serialization") == first
     leaves = sorted(name.split("_")[0] for name in first["$defs"] if name.endswith("_leaf"))
     assert leaves == ["Team", "Tournament", "Venue"]
     assert {"Level", "Surface"} <= set(first["$defs"])
@@ -102,32 +104,32 @@ def test_json_schema_is_stable():
 
 
 def test_descriptions_from_field_description_doc_comments_docstrings():
-    schema = pydantic_model_creator(Tournament).model_json_schema()
+    schema = pydantic_model_creator(Tournament).model_json_schema(mode="serialization")
     assert schema["description"] == "A competition made of events."
     assert schema["properties"]["name"]["description"] == "The name people know it by"
     assert schema["properties"]["name_length"]["description"] == "Number of characters of the name.<br/><br/>Spaces count too."
-    venue = pydantic_model_creator(Venue).model_json_schema()
+    venue = pydantic_model_creator(Venue).model_json_schema(mode="serialization")
     assert venue["properties"]["city"]["description"] == "Where it takes place"
     assert venue["properties"]["surface"]["description"] == "GRASS: grass<br/>CLAY: clay"  # Tortoise's line breaks
 
 
 def test_title_is_the_model_name_or_the_given_name():
-    assert pydantic_model_creator(Tournament).model_json_schema()["title"] == "Tournament"
+    assert pydantic_model_creator(Tournament).model_json_schema(mode="serialization")["title"] == "Tournament"
     named = pydantic_model_creator(Tournament, name="TournamentOut")
-    assert named.__name__ == "TournamentOut" and named.model_json_schema()["title"] == "TournamentOut"
-    assert nested(named.model_json_schema(), "events")["title"] == "Event"
+    assert named.__name__ == "TournamentOut" and named.model_json_schema(mode="serialization")["title"] == "TournamentOut"
+    assert nested(named.model_json_schema(mode="serialization"), "events")["title"] == "Event"
 
 
 # --- creator arguments ---------------------------------------------------------------------------
 def test_exclude_and_include_with_relation_paths():
     model = pydantic_model_creator(Tournament, exclude=("prize", "events__participants", "events__venue"))
-    schema = model.model_json_schema()
+    schema = model.model_json_schema(mode="serialization")
     assert "prize" not in schema["properties"]
     # an FK excluded by name leaves its raw id column in place
-    assert list(nested(schema, "events")["properties"]) == ["id", "created_at", "modified_at", "name", "venue_id", "starts_at"]
+    assert list(nested(schema, "events")["properties"]) == ["created_at", "modified_at", "id", "name", "starts_at", "venue_id"]
 
     model = pydantic_model_creator(Tournament, include=("id", "name", "events__name", "events__participants__name"))
-    schema = model.model_json_schema()
+    schema = model.model_json_schema(mode="serialization")
     assert list(schema["properties"]) == ["id", "name", "events", "name_length"]
     assert list(nested(schema, "events")["properties"]) == ["name", "participants"]
     assert list(nested(schema, "events", "participants")["properties"]) == ["name"]
@@ -135,22 +137,22 @@ def test_exclude_and_include_with_relation_paths():
 
 def test_exclude_computed_and_include_whole_relation():
     model = pydantic_model_creator(Tournament, include=("name", "events"), exclude=("name_length",))
-    schema = model.model_json_schema()
+    schema = model.model_json_schema(mode="serialization")
     assert list(schema["properties"]) == ["name", "events"]
     assert "participants" in nested(schema, "events")["properties"]
 
 
 def test_computed_argument_adds_to_pydantic_meta():
     model = pydantic_model_creator(Event, computed=("label",), name="EventWithLabel")
-    schema = model.model_json_schema()
+    schema = model.model_json_schema(mode="serialization")
     assert schema["properties"]["label"]["type"] == "string"
     assert schema["properties"]["label"]["readOnly"] is True
-    assert "label" not in pydantic_model_creator(Event).model_json_schema()["properties"]
+    assert "label" not in pydantic_model_creator(Event).model_json_schema(mode="serialization")["properties"]
 
 
 def test_optional_makes_fields_not_required():
     model = pydantic_model_creator(Team, optional=("name",), name="TeamPatch")
-    schema = model.model_json_schema()
+    schema = model.model_json_schema(mode="serialization")
     assert "name" not in schema.get("required", [])
     assert types_of(schema, schema["properties"]["name"]) == {"string", "null"}
     assert "nullable" not in schema["properties"]["name"]  # optional input, not a nullable column
@@ -160,7 +162,7 @@ def test_optional_makes_fields_not_required():
 def test_exclude_readonly_gives_an_input_schema():
     model = pydantic_model_creator(Event, exclude_readonly=True, name="EventIn")
     schema = model.model_json_schema()
-    assert list(schema["properties"]) == ["name", "tournament_id", "venue_id", "starts_at"]
+    assert list(schema["properties"]) == ["name", "starts_at", "tournament_id", "venue_id"]
     assert schema["required"] == ["name", "tournament_id"]
     assert not any(p.get("readOnly") for p in schema["properties"].values())
     assert model(name="x", tournament_id=3).model_dump(exclude_unset=True) == {"name": "x", "tournament_id": 3}
@@ -174,10 +176,10 @@ def test_exclude_readonly_gives_an_input_schema():
 
 
 def test_allow_cycles_and_max_recursion():
-    schema = pydantic_model_creator(Event).model_json_schema()
+    schema = pydantic_model_creator(Event).model_json_schema(mode="serialization")
     assert "events" not in nested(schema, "tournament")["properties"]  # back to Event: a cycle
     model = pydantic_model_creator(Event, allow_cycles=True, name="EventCycles")
-    schema = model.model_json_schema()
+    schema = model.model_json_schema(mode="serialization")
     back = nested(schema, "tournament", "events")
     assert "tournament" in back["properties"]
     # the third level below the root has no relations left (max_recursion = 3)
@@ -185,7 +187,7 @@ def test_allow_cycles_and_max_recursion():
 
 
 def test_nesting_three_levels_deep():
-    schema = pydantic_model_creator(Player).model_json_schema()
+    schema = pydantic_model_creator(Player).model_json_schema(mode="serialization")
     assert list(schema["properties"]) == ["id", "name", "team"]
     team = nested(schema, "team")
     assert list(team["properties"]) == ["id", "name", "events"]  # secret excluded, backward relations off
@@ -209,9 +211,9 @@ def test_meta_override_and_model_config():
         max_recursion = 1
 
     model = pydantic_model_creator(Tournament, meta_override=Override, name="TournamentSmall")
-    schema = model.model_json_schema()
+    schema = model.model_json_schema(mode="serialization")
     # events stays: it is annotated on the model; its items have no relations (max_recursion=1)
-    assert list(schema["properties"]) == ["id", "created_at", "modified_at", "name", "level", "events"]
+    assert list(schema["properties"]) == ["created_at", "modified_at", "id", "name", "level", "events"]
     assert "participants" not in nested(schema, "events")["properties"]
 
     class NoBackward:
@@ -220,27 +222,27 @@ def test_meta_override_and_model_config():
     assert "events" not in props(pydantic_model_creator(Venue, meta_override=NoBackward, name="VenueNoBack"))
 
     loose = pydantic_model_creator(Team, model_config=ConfigDict(extra="ignore", title="TeamLoose"))
-    assert loose.model_json_schema()["title"] == "TeamLoose"
-    assert "additionalProperties" not in loose.model_json_schema()
+    assert loose.model_json_schema(mode="serialization")["title"] == "TeamLoose"
+    assert "additionalProperties" not in loose.model_json_schema(mode="serialization")
     loose(id=1, name="a", events=[], unexpected=True)
     with pytest.raises(ValidationError, match="unexpected"):  # the default forbids unknown keys
         pydantic_model_creator(Team)(id=1, name="a", events=[], unexpected=True)
-    assert pydantic_model_creator(Team).model_json_schema()["additionalProperties"] is False
+    assert pydantic_model_creator(Team).model_json_schema(mode="serialization")["additionalProperties"] is False
 
 
 def test_pydantic_meta_options_on_the_model():
     # Team: exclude + backward_relations=False; Employee: allow_cycles, max_recursion=2,
     # exclude_raw_fields=False, sort_alphabetically, model_config; Tournament: computed
     assert props(pydantic_model_creator(Team)) == ["id", "name", "events"]
-    schema = pydantic_model_creator(Employee).model_json_schema()
+    schema = pydantic_model_creator(Employee).model_json_schema(mode="serialization")
     assert schema["title"] == "Staff"
     assert list(schema["properties"]) == ["id", "manager", "manager_id", "name", "reports"]
     assert "manager" in nested(schema, "reports")["properties"]  # a cycle, allowed
     assert "manager" not in nested(schema, "reports", "manager")["properties"]  # depth 2 reached
     # exclude_raw_fields (default True): no <fk>_id, even where the FK itself is cut (a cycle)
-    schema = pydantic_model_creator(Event).model_json_schema()
+    schema = pydantic_model_creator(Event).model_json_schema(mode="serialization")
     assert "tournament_id" not in schema["properties"]
-    cut = nested(pydantic_model_creator(Tournament).model_json_schema(), "events")
+    cut = nested(pydantic_model_creator(Tournament).model_json_schema(mode="serialization"), "events")
     assert "tournament" not in cut["properties"] and "tournament_id" not in cut["properties"]
 
 
@@ -265,12 +267,12 @@ def test_same_options_give_the_same_class():
 def test_queryset_creator_is_a_list_of_items():
     model = pydantic_queryset_creator(Tournament, exclude=("events",))
     assert issubclass(model, PydanticListModel)
-    schema = model.model_json_schema()
+    schema = model.model_json_schema(mode="serialization")
     assert schema["type"] == "array" and schema["title"] == "Tournament_list"
     assert list(resolve(schema, schema["items"])["properties"]) == [
-        "id", "created_at", "modified_at", "name", "prize", "level", "name_length",
+        "created_at", "modified_at", "id", "name", "prize", "level", "name_length",
     ]
-    assert pydantic_queryset_creator(Tournament, name="Cups").model_json_schema()["title"] == "Cups"
+    assert pydantic_queryset_creator(Tournament, name="Cups").model_json_schema(mode="serialization")["title"] == "Cups"
 
 
 # --- bad input -------------------------------------------------------------------------------------
@@ -343,7 +345,7 @@ def test_model_annotations_type_columns_and_unannotated_computed_are_left_out():
 
     model = pydantic_model_creator(Annotated)
     assert model.model_fields["kind"].annotation == Literal["a", "b"]
-    schema = model.model_json_schema()
+    schema = model.model_json_schema(mode="serialization")
     assert schema["properties"]["kind"]["enum"] == ["a", "b"]
     assert schema["properties"]["note"]["nullable"] is True
     assert list(schema["properties"]) == ["id", "kind", "note", "shout"]
@@ -354,12 +356,12 @@ def test_model_annotations_type_columns_and_unannotated_computed_are_left_out():
 
 # --- shapes Tortoise's schemas have ----------------------------------------------------------------
 def test_enum_fields_carry_their_column_constraints_and_relations_their_titles():
-    schema = pydantic_model_creator(Tournament).model_json_schema()
+    schema = pydantic_model_creator(Tournament).model_json_schema(mode="serialization")
     level = schema["properties"]["level"]
     assert (level["ge"], level["le"]) == (-32768, 32767) and level["default"] == 1
-    venue = pydantic_model_creator(Venue).model_json_schema()
+    venue = pydantic_model_creator(Venue).model_json_schema(mode="serialization")
     assert venue["properties"]["surface"]["maxLength"] == 5
-    events = pydantic_model_creator(Team).model_json_schema()["properties"]
+    events = pydantic_model_creator(Team).model_json_schema(mode="serialization")["properties"]
     assert all(prop["title"] == name.replace("_", " ").title() for name, prop in events.items())
 
 
@@ -369,6 +371,6 @@ async def test_a_relation_that_is_the_key_keeps_its_column():
     team = await Team.create(name="reds")
     badge = await Badge.create(team=team, label="gold")
     model = pydantic_model_creator(Badge)
-    assert list(model.model_json_schema()["properties"]) == ["team", "team_id", "label"]
+    assert list(model.model_json_schema(mode="serialization")["properties"]) == ["team", "label", "team_id"]
     dumped = (await model.from_tortoise_orm(badge)).model_dump()
-    assert dumped == {"team": {"id": team.id, "name": "reds", "events": []}, "team_id": team.id, "label": "gold"}
+    assert dumped == {"team": {"id": team.id, "name": "reds", "events": []}, "label": "gold", "team_id": team.id}

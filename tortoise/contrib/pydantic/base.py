@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, RootModel, model_validator
+from pydantic_core.core_schema import ValidatorFunctionWrapHandler
 
 from tortoise.contrib.pydantic.relations import fetch_missing, instance_data
 
@@ -27,14 +28,18 @@ class PydanticModel(BaseModel):
     #: what to read from an instance: (name, kind, nested class or None), kind being
     #: "value", "computed", "one" (FK/O2O, nested object) or "many" (reverse FK/M2M, list)
     _tortoise_entries: ClassVar[tuple[tuple[str, str, Any], ...]] = ()
+    #: the Tortoise object this instance was validated from, whose computed values it serializes
+    _tortoise_source: Any = None
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _read_tortoise_instance(cls, data: Any) -> Any:
+    def _read_tortoise_instance(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         model = cls._tortoise_model
-        if model is not None and isinstance(data, model):
-            return instance_data(cls, data)
-        return data
+        if model is None or not isinstance(data, model):
+            return handler(data)
+        validated = handler(instance_data(cls, data))
+        validated._tortoise_source = data
+        return validated
 
     @classmethod
     async def from_tortoise_orm(cls, obj: "Model") -> "PydanticModel":

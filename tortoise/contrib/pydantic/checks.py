@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 import inspect
+import re
 import warnings
 from typing import Any
 
 from tortoise.exceptions import ConfigurationError
 from tortoise.warnings import TortoiseWarning
+
+
+#: between the steps of an include/exclude path: "events__participants" or, as Tortoise 1.x
+#: writes it, "events.participants"
+PATH_SEPARATOR = re.compile(r"__|\.")
 
 
 def check_model(cls: Any) -> None:
@@ -46,7 +52,7 @@ def check_paths(model: Any, paths: tuple[str, ...], option: str, computed: tuple
 
 def _path_problem(model: Any, path: str, option: str, computed: tuple[str, ...]) -> str | None:
     current = model
-    parts = path.split("__")
+    parts = PATH_SEPARATOR.split(path)
     for i, part in enumerate(parts):
         field_obj = current._meta.fields_map.get(part)
         if field_obj is None:

@@ -3,42 +3,46 @@ from __future__ import annotations
 
 import functools
 import inspect
+import operator
 import re
+import types
 import typing
 from decimal import Decimal
 from typing import Any, Optional
 
 from pydantic import Field as PydanticField
-from pydantic import JsonValue, WithJsonSchema
+from pydantic import computed_field as pydantic_computed_field
 from pydantic.fields import FieldInfo
 
-from tortoise.fields import Field, JSONField
+from tortoise.exceptions import NoValuesFetched
+from tortoise.fields import Field
 
-#: any JSON document; described as such instead of pydantic's untyped ``{}``
-_JSON = typing.Annotated[
-    JsonValue,
-    WithJsonSchema({"anyOf": [{"type": t} for t in ("object", "array", "string", "number", "boolean")]}),
-]
 _DOC_COMMENT = re.compile(r"^\s*#:\s?(.*)$")
-_ASSIGNMENT = re.compile(r"^\s*(\w+)\s*(?::[^=]*)?=")
+_ASSIGNMENT = re.compile(r"^\s*(\w+)\s*[:=]")
 
 
 def python_type(field: Field, hint: Any = None) -> Any:
     """The type pydantic validates values of ``field`` with; ``hint`` is the model's own annotation."""
     if hint is not None:
         return hint
-    if isinstance(field, JSONField):
-        return _JSON if getattr(field, "_adapter", None) is None else field.field_type
-    field_type = field.field_type
-    if not isinstance(field_type, type):  # e.g. a tuple of accepted types
-        return Any
+    field_type = declared_type(field)
+    return field_type if isinstance(field_type, (type, types.UnionType, types.GenericAlias)) else Any
+
+
+def declared_type(field: Field) -> Any:
+    """The Python type of ``field``'s values as Tortoise states it: the enum of an enum field,
+    the union of several accepted types (``dict | list`` for a JSON document)."""
+    field_type = getattr(field, "enum_type", None) or field.field_type
+    if isinstance(field_type, tuple):
+        return functools.reduce(operator.or_, field_type)
     return field_type
 
 
 def is_read_only(field: Field) -> bool:
-    """Set by the database or the ORM, never by a client: generated keys, auto_now(_add).
-    Input models (``exclude_readonly``) leave these out."""
-    return (field.pk and field.generated) or bool(field.constraints.get("readOnly"))
+    """Set by the database or the ORM, never by a client: keys that are generated or have a
+    default (Tortoise leaves every key out of an input model; one the client must give stays
+    here), auto_now(_add). Input models (``exclude_readonly``) leave these out."""
+    return (field.pk and (field.generated or field.has_default())) or bool(field.constraints.get("readOnly"))
 
 
 def as_description(text: str | None) -> str | None:
@@ -86,11 +90,13 @@ def relation_field(field: Field, annotation: Any, description: str | None, nulla
     return annotation, PydanticField(**kwargs)
 
 
-def computed_field(model: type, name: str) -> tuple[Any, FieldInfo] | None:
-    """A read-only field whose value is ``model.name()`` (or the property ``model.name``).
+def computed_field(model: type, name: str) -> Any:
+    """A pydantic computed field whose value is ``model.name()`` (or the property ``model.name``).
 
-    None when the method has no return annotation: without one there is no schema to
-    give, and Tortoise leaves such a value out as well."""
+    As in Tortoise it is part of the serialized output and the serialization schema (read
+    only, described by the docstring), not of the input. None when the method has no return
+    annotation: without one there is no schema to give, and Tortoise leaves such a value
+    out as well."""
     member = inspect.getattr_static(model, name)
     func = member.fget if isinstance(member, property) else member
     func = getattr(func, "__func__", func)  # staticmethod / classmethod
@@ -100,8 +106,36 @@ def computed_field(model: type, name: str) -> tuple[Any, FieldInfo] | None:
         annotation = typing.get_type_hints(func)["return"]
     except Exception:  # an unresolvable forward reference: accept any value
         annotation = Any
-    doc = as_description(inspect.getdoc(func)) if func.__doc__ else None
-    return annotation, PydanticField(description=doc, json_schema_extra={"readOnly": True})
+
+    def read(generated: Any) -> Any:
+        return computed_value(generated, model, name)
+
+    read.__name__ = read.__qualname__ = name
+    description = as_description(inspect.cleandoc(func.__doc__ or "")) or ""
+    return pydantic_computed_field(property(read), return_type=annotation, description=description)
+
+
+def computed_value(generated: Any, model: type, name: str) -> Any:
+    """The value of computed ``name`` for a generated instance: read from the Tortoise object
+    it was validated from, else (built from plain data) computed on the instance itself."""
+    source = generated._tortoise_source
+    if source is None:
+        member = inspect.getattr_static(model, name)
+        if isinstance(member, property):
+            return member.fget(generated)
+        if isinstance(member, classmethod):
+            return member.__func__(model)
+        if isinstance(member, staticmethod):
+            return member.__func__()
+        return member(generated)
+    try:
+        value = getattr(source, name)
+        return value() if callable(value) else value
+    except NoValuesFetched as exc:
+        raise NoValuesFetched(
+            f"computed value {model.__name__}.{name} reads a relation that was not fetched: include the "
+            "relation in the pydantic model (it is then fetched for you) or fetch_related() it first"
+        ) from exc
 
 
 @functools.lru_cache(maxsize=None)
@@ -147,6 +181,6 @@ def doc_comments(model: type) -> dict[str, str]:
                 continue
             assigned = _ASSIGNMENT.match(line)
             if assigned and pending:
-                comments[assigned.group(1)] = " ".join(pending)
+                comments[assigned.group(1)] = "\n".join(pending)
             pending = []
     return comments

@@ -9,7 +9,7 @@ from tortoise.exceptions import ConfigurationError
 class PydanticMeta:
     """Defaults of the options a model's own ``class PydanticMeta`` may set.
 
-    ``include``/``exclude`` take field names or ``"relation__field"`` paths; ``computed``
+    ``include``/``exclude`` take field names or ``"relation__field"`` (or ``"relation.field"``) paths; ``computed``
     names methods or properties of the model whose values join the pydantic model.
     """
 

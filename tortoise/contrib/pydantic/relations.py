@@ -62,19 +62,21 @@ def _not_fetched(obj: Model, name: str) -> ValueError:
 
 
 def instance_data(cls: Any, obj: Model) -> dict[str, Any]:
-    """The values of ``obj`` that ``cls`` holds, nested relations as dicts and lists."""
+    """The values of ``obj`` that ``cls`` validates: its columns, and its fetched related
+    objects (which the nested classes read in turn); computed values are read when the
+    model is serialized."""
     data: dict[str, Any] = {}
-    for name, kind, child in cls._tortoise_entries:
-        value = getattr(obj, name)
+    for name, kind, _child in cls._tortoise_entries:
         if kind == "computed":
-            value = value() if callable(value) else value
-        elif kind == "one":
+            continue
+        value = getattr(obj, name)
+        if kind == "one":
             if not _fetched_one(value):
                 raise _not_fetched(obj, name)
-            value = instance_data(child, value) if value else None
+            value = value or None
         elif kind == "many":
             if not value._fetched:
                 raise _not_fetched(obj, name)
-            value = [instance_data(child, item) for item in value.related_objects]
+            value = list(value.related_objects)
         data[name] = value
     return data
