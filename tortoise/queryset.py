@@ -513,14 +513,14 @@ class QuerySet(AwaitableQuery[MODEL]):
 def _cached(query: Any, dialect: Any) -> tuple[Any, list] | None:
     """(compiled entry, leaf values) of ``query`` from the statement cache, compiling it on
     a miss; None when its shape cannot be cached and the plain path must run."""
-    w = Walker()
+    w = Walker(query.model)
     try:
         key = (type(query), query.model, query.model._meta._generation, dialect.name, query._shape(w))
     except Uncacheable:
         return None
     entry = statements.get(key)
     if entry is None:
-        recorder = Walker(record=True)
+        recorder = Walker(query.model, record=True)
         query._shape(recorder)
         try:
             entry = query._compile(dialect, recorder.slots)

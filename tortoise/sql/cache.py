@@ -28,11 +28,13 @@ class Walker:
 
     With ``record=True`` it also remembers, per owner (a Q filter, a Value …), the
     ``Slot`` each leaf was given; the resolver substitutes those while compiling.
+    ``model``: the query's model, which filter names are relative to.
     """
 
-    __slots__ = ("leaves", "slots")
+    __slots__ = ("leaves", "slots", "model")
 
-    def __init__(self, record: bool = False) -> None:
+    def __init__(self, model: Any = None, record: bool = False) -> None:
+        self.model = model
         self.leaves: list[Any] = []
         self.slots: dict[Hashable, Any] | None = {} if record else None
 
