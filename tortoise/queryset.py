@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Generator, Generic, Iterab
 from tortoise.exceptions import FieldError, IntegrityError, ParamsError
 from tortoise.expressions import Expression, F, Q
 from tortoise.filters import Resolver
-from tortoise.model_code import build_all, make_row_maker
+from tortoise.model_code import build_all, make_binder, make_row_maker
 from tortoise.models import Model
 from tortoise.sql import nodes
-from tortoise.sql.cache import UNCACHEABLE, Uncacheable, Walker, bind_plan, compile_plan, statements
+from tortoise.sql.cache import UNCACHEABLE, Uncacheable, Walker, compile_plan, statements
 from tortoise.sql.query import Delete, Select, Union, Update, compile_query
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -453,15 +453,15 @@ class QuerySet(AwaitableQuery[MODEL]):
         names = tuple(self._annotations)
         decoders = tuple(_annotation_decoder(e, resolver) for e in self._annotations.values())
         related = self._related_only(resolver, dialect)
-        return sql, plan, self.model._meta.hydrator(dialect, fields), len(fields), names, decoders, related
+        return sql, make_binder(plan), self.model._meta.hydrator(dialect, fields), len(fields), names, decoders, related
 
     async def _execute(self) -> Any:
         client = self._client()
         dialect = client.dialect
         found = _cached(self, dialect)
         if found is not None:
-            (sql, plan, hydrate, n, names, decoders, related), leaves = found
-            rows = await client.fetch_rows(sql, bind_plan(plan, leaves))
+            (sql, bind, hydrate, n, names, decoders, related), leaves = found
+            rows = await client.fetch_rows(sql, bind(leaves))
         else:
             resolver = Resolver(self.model, self._annotations)
             select, fields = self._build_select(resolver)
@@ -760,15 +760,15 @@ class ValuesQuery(_Terminal):
     def _compile(self, dialect: Any, slots: dict) -> tuple:
         select, decoders = self._resolve(dialect, Resolver(self.model, self.qs._annotations, slots))
         sql, plan = compile_plan(select, dialect)
-        return sql, plan, make_row_maker(self.names, decoders, self.as_tuples, self.flat)
+        return sql, make_binder(plan), make_row_maker(self.names, decoders, self.as_tuples, self.flat)
 
     async def _execute(self) -> Any:
         client = self._client()
         dialect = client.dialect
         found = _cached(self, dialect)
         if found is not None:
-            (sql, plan, make), leaves = found
-            rows = await client.fetch_rows(sql, bind_plan(plan, leaves))
+            (sql, bind, make), leaves = found
+            rows = await client.fetch_rows(sql, bind(leaves))
             result = build_all(make, rows)
         else:
             select, decoders = self._resolve(dialect)
@@ -790,13 +790,14 @@ class ValuesQuery(_Terminal):
 
 
 class _CachedTerminal(_Terminal):
-    """A terminal query run through the statement cache: (sql, plan) per shape."""
+    """A terminal query run through the statement cache: (sql, binder) per shape."""
 
     def _shape(self, w: Walker) -> Any:
         return self.qs._shape(w)
 
     def _compile(self, dialect: Any, slots: dict) -> tuple:
-        return compile_plan(self._build(Resolver(self.model, self.qs._annotations, slots)), dialect)
+        sql, plan = compile_plan(self._build(Resolver(self.model, self.qs._annotations, slots)), dialect)
+        return sql, make_binder(plan)
 
     def _statement(self, client: "BaseDBAsyncClient") -> Any:
         return self._build(Resolver(self.model, self.qs._annotations))
@@ -808,8 +809,8 @@ class _CachedTerminal(_Terminal):
         dialect = client.dialect
         found = _cached(self, dialect)
         if found is not None:
-            (sql, plan), leaves = found
-            return sql, bind_plan(plan, leaves)
+            (sql, bind), leaves = found
+            return sql, bind(leaves)
         return compile_query(self._statement(client), dialect)
 
 
