@@ -431,7 +431,7 @@ class Model(metaclass=ModelMeta):
     # --- database selection -------------------------------------------------------------------
     @classmethod
     def _choose_db(cls, for_write: bool = False) -> "BaseDBAsyncClient":
-        name = router.db_for(cls, for_write) or cls._meta.default_connection
+        name = (router._routers and router.db_for(cls, for_write)) or cls._meta.default_connection
         if name is None:
             raise ConfigurationError(
                 f"{cls.__name__} is not bound to a connection; is its module listed in Tortoise.init(modules=...)?"
@@ -503,8 +503,10 @@ class Model(metaclass=ModelMeta):
         for name in meta.async_default_fields:
             if inspect.iscoroutine(self.__dict__.get(name)):
                 self.__dict__[name] = await self.__dict__[name]
-        self._touch_auto_fields(creating)
-        self._run_validators()
+        if meta._auto_on_create:
+            self._touch_auto_fields(creating)
+        if meta.validated_fields:
+            self._run_validators()
         if signals._listeners:  # no coroutine per save when nothing listens
             await signals.send(signals.Signals.pre_save, type(self), self, db, fields_list)
         st = meta.statements(db.dialect)
@@ -698,11 +700,13 @@ class Model(metaclass=ModelMeta):
 
     @classmethod
     def get(cls, *args: Any, using_db: Any = None, **kwargs: Any) -> Any:
-        return cls.all(using_db).get(*args, **kwargs)
+        qs = cls._queryset() if using_db is None else cls.all(using_db)
+        return qs.get(*args, **kwargs)
 
     @classmethod
     def get_or_none(cls, *args: Any, using_db: Any = None, **kwargs: Any) -> Any:
-        return cls.all(using_db).get_or_none(*args, **kwargs)
+        qs = cls._queryset() if using_db is None else cls.all(using_db)
+        return qs.get_or_none(*args, **kwargs)
 
     @classmethod
     def exists(cls, *args: Any, using_db: Any = None, **kwargs: Any) -> Any:

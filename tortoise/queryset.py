@@ -479,19 +479,20 @@ class QuerySet(AwaitableQuery[MODEL]):
             objs = build_all(hydrate, rows)
         if related:
             _attach_related_only(objs, rows, n + len(names), related)
-        return await self._finish(objs)
-
-    async def _finish(self, objs: list) -> Any:
-        # relations only("rel__field") filled are not fetched again (select_related + only)
-        joined = {name.split("__", 1)[0] for name in self._only or () if "__" in name}
-        prefetch = [p for p in self._prefetch if p not in joined]
-        if prefetch and objs:
-            from tortoise.prefetch import prefetch_instances
-
-            await prefetch_instances(self.model, objs, prefetch, self._db)
+        if self._prefetch and objs:
+            await self._prefetch_into(objs)
         if self._single is None:
             return objs
         return self._one(objs)
+
+    async def _prefetch_into(self, objs: list) -> None:
+        # relations only("rel__field") filled are not fetched again (select_related + only)
+        joined = {name.split("__", 1)[0] for name in self._only or () if "__" in name}
+        prefetch = [p for p in self._prefetch if p not in joined]
+        if prefetch:
+            from tortoise.prefetch import prefetch_instances
+
+            await prefetch_instances(self.model, objs, prefetch, self._db)
 
     def _one(self, objs: list) -> Any:
         if not objs:
