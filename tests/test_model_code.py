@@ -130,3 +130,24 @@ async def test_long_results_hydrate_alike(generated_code):
     objs = await Item.all().order_by("qty")
     assert [(o.name, o.qty) for o in objs[:2]] == [("i0000", 0), ("i0001", 1)] and len(objs) == model_code.GC_PAUSE_ROWS + 5
     assert len(await Item.all().values("name")) == model_code.GC_PAUSE_ROWS + 5
+
+
+def _outcome(fn, *args):
+    try:
+        return fn(*args)
+    except Exception as exc:  # the same error either way
+        return type(exc), str(exc)
+
+
+def test_statement_binders_send_what_the_plain_plan_sends():
+    from tortoise.sql.cache import PlanContext, Slot, bind_plan
+
+    dialect = Item._meta.db.dialect
+    fields = [Item._meta.fields_map[n] for n in ("name", "qty", "price")]
+    context = PlanContext(dialect)
+    plan = (*(context.encode(f, Slot(i)) for i, f in enumerate(fields)), (3, None, None))
+    binder = model_code.make_binder(plan)
+    assert "def bind(leaves):" in inspect.getsource(binder)
+    too_long = "x" * (fields[0].max_length + 1)
+    for leaves in (["n", 7, Decimal("1.5"), 3], ["n", "7", "1.5", 3], [too_long, 7, Decimal("2"), 0], [7, True, 2, 1]):
+        assert _outcome(binder, leaves) == _outcome(bind_plan, plan, leaves)

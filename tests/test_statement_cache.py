@@ -17,7 +17,7 @@ from tortoise.expressions import F, Q
 from tortoise.functions import Count, Sum
 from tortoise.sql.cache import StatementCache, statements
 
-from tests.testmodels import Article, Author, Item
+from tests.testmodels import Article, Author, Campus, Item, Pupil
 
 
 @pytest.fixture
@@ -122,6 +122,44 @@ async def test_join_across_fk(monkeypatch):
 
     await _twice(monkeypatch, by_instance, (ann, ["a1"]), (bob, ["b1"]))
 
+
+
+async def test_an_instance_given_for_a_to_field_relation_is_a_cache_hit(monkeypatch):
+    north = await Campus.create(code=1, name="north")
+    south = await Campus.create(code=2, name="south")
+    await Pupil.create(name="ann", campus=north)
+    await Pupil.create(name="bob", campus=south)
+
+    async def run(campus):
+        return [p.name for p in await Pupil.filter(campus=campus)]
+
+    await _twice(monkeypatch, run, (north, ["ann"]), (south, ["bob"]))
+
+    async def run_in(campuses):
+        return sorted(p.name for p in await Pupil.filter(campus__in=campuses))
+
+    await _twice(monkeypatch, run_in, ([north, south], ["ann", "bob"]), ([south, north], ["ann", "bob"]))
+
+
+async def test_an_instance_of_another_model_for_a_relation_is_a_type_error():
+    """Refused the same way on a miss, on a hit, in a list and on the plain path."""
+    north = await Campus.create(code=1, name="north")
+    ann = await Pupil.create(name="ann", campus=north)
+    author = await Author.create(username="ann", password_hash="x")
+    statements.clear()
+    for _ in range(2):  # a miss, then (after a good run of the same shape) a hit
+        with pytest.raises(TypeError, match="Campus"):
+            await Pupil.filter(campus=ann)
+        assert [p.name for p in await Pupil.filter(campus=north)] == ["ann"]
+    with pytest.raises(TypeError, match="Campus"):
+        await Pupil.filter(campus_id=ann).first()
+    with pytest.raises(TypeError, match="Campus"):
+        await Pupil.filter(campus__in=[north, ann])
+    with pytest.raises(TypeError, match="Author"):
+        await Article.filter(author=ann).count()
+    with pytest.raises(TypeError, match="Campus"):  # a subquery: a shape the cache does not hold
+        await Pupil.filter(campus=ann, id__in=Pupil.filter(name="ann").values("id"))
+    assert await Article.filter(author=author).count() == 0
 
 async def test_annotate_group_by(items, monkeypatch):
     async def run(v):

@@ -40,7 +40,39 @@ def _pk_of(value: Any, field: Any = None) -> Any:
     if not isinstance(value, _model_class()):
         return value
     fk = getattr(field, "reference", None)
-    return getattr(value, fk.to_field_instance.model_field_name) if fk is not None else value.pk
+    return _related_key(fk, value) if fk is not None else value.pk
+
+
+def _related_key(fk: Any, value: Any) -> Any:
+    """The key of ``value`` that ``fk`` (a forward relation) refers to; an instance of
+    another model is refused with a TypeError, as Tortoise does."""
+    related = fk.related_model
+    if not isinstance(value, related):
+        raise TypeError(
+            f"filter on {fk.qualified_name} takes a {related.__name__} instance or its key "
+            f"'{fk.to_field_instance.model_field_name}', got a {type(value).__name__} instance"
+        )
+    return getattr(value, fk.to_field_instance.model_field_name)
+
+
+def _relation_at(model: Any, parts: tuple[str, ...]) -> Any:
+    """The forward relation whose key a filter path ends on, as ``Resolver.walk`` finds it
+    (``school``, ``school_id``, ``school__id`` when ``id`` is its ``to_field``); else None."""
+    last = len(parts) - 1
+    for i, name in enumerate(parts):
+        meta = model._meta
+        field = meta.fields_map.get(meta.pk_attr if name == "pk" else name)
+        if field is None and name in meta.query_names:
+            field = meta.fields_map[meta.query_names[name]]
+        if field is None:
+            return None
+        fk = getattr(field, "reference", None)  # an fk's own column (``school_id``)
+        if fk is not None or field.relation_kind not in ("fk", "o2o"):
+            return fk if i == last else None
+        if i == last or (i + 1 == last and parts[last] == field.to_field_instance.model_field_name):
+            return field
+        model = field.related_model
+    return None
 
 
 def _expression_class() -> type:
@@ -510,7 +542,7 @@ def filter_value_shape(owner: Any, key: str, value: Any, w: Walker) -> Any:
         if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__") or iter(value) is value:
             raise Uncacheable(key)  # an iterator can be read only once: the plain path reads it
     if lookup in _LIST_LOOKUPS:
-        values = [_leaf_key(v, key) for v in value]
+        values = [_leaf_key(v, key, w) for v in value]
         w.leaf_group(owner, values)
         return len(values)
     if lookup == "range":
@@ -520,19 +552,25 @@ def filter_value_shape(owner: Any, key: str, value: Any, w: Walker) -> Any:
             raise Uncacheable(key) from None
         if low is None or high is None or isinstance(low, Expression) or isinstance(high, Expression):
             raise Uncacheable(key)
-        w.leaf_group(owner, [_leaf_key(low, key), _leaf_key(high, key)])
+        w.leaf_group(owner, [_leaf_key(low, key, w), _leaf_key(high, key, w)])
         return "range"
     if lookup in _STR_LOOKUPS:
         value = str(value)
     elif lookup not in _RAW_LOOKUPS:
-        value = _leaf_key(value, key)
+        value = _leaf_key(value, key, w)
     w.leaf(owner, value)
     return ""
 
 
-def _leaf_key(value: Any, key: str) -> Any:
-    """``_pk_of`` for the statement cache, which does not know the field: an instance of a
-    model some relation refers to by another key than its pk is left to the plain path."""
-    if isinstance(value, _model_class()) and value._meta.targeted_by_non_pk:
+def _leaf_key(value: Any, key: str, w: Walker) -> Any:
+    """``_pk_of`` for the statement cache: an instance given for a forward relation stands
+    for the key the relation refers to; one for another path whose model some relation
+    refers to by another key than its pk is left to the plain path."""
+    if not isinstance(value, _model_class()):
+        return value
+    fk = _relation_at(w.model, split_key(key)[0]) if w.model is not None else None
+    if fk is not None:
+        return _related_key(fk, value)
+    if value._meta.targeted_by_non_pk:
         raise Uncacheable(key)
-    return _pk_of(value)
+    return value.pk

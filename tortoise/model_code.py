@@ -23,6 +23,7 @@ import os
 import weakref
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from tortoise.sql.cache import Plan, bind_plan
 from tortoise.sql.nodes import encoder_for
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -96,6 +97,28 @@ def make_row_maker(names: list[str], decoders: list, as_tuples: bool, flat: bool
     else:
         body = "{" + ", ".join(f"{n!r}: {v}" for n, v in zip(names, values)) + "}"
     return _compile(f"def make(row):\n{_unpack(len(decoders))}    return {body}\n", "make values row", env)
+
+
+def make_binder(plan: Plan) -> Callable[[list[Any]], list[Any]]:
+    """``leaves -> parameters`` of one compiled statement: ``bind_plan`` written out, with
+    values of a type the encoder returns unchanged sent as they are (as ``make_row_encoder``)."""
+    if not GENERATE:
+        return functools.partial(bind_plan, plan)
+    env: dict[str, Any] = {}
+    items = []
+    for k, (i, enc, unchanged) in enumerate(plan):
+        value = f"leaves[{int(i)}]"
+        if enc is None:
+            items.append(value)
+            continue
+        env[f"e{k}"] = enc
+        item = f"e{k}({value})"
+        if unchanged is not None:
+            env[f"t{k}"], limit = unchanged
+            check = f" and len({value}) <= {int(limit)}" if limit else ""
+            item = f"{value} if type({value}) is t{k}{check} else {item}"
+        items.append(item)
+    return _compile(f"def bind(leaves):\n    return [{', '.join(items)}]\n", "bind", env)
 
 
 def make_hydrator(model: Any, dialect: "Dialect", fields: Sequence["Field"], partial: bool) -> Callable:

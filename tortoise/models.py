@@ -432,7 +432,7 @@ class Model(metaclass=ModelMeta):
     # --- database selection -------------------------------------------------------------------
     @classmethod
     def _choose_db(cls, for_write: bool = False) -> "BaseDBAsyncClient":
-        name = router.db_for(cls, for_write) or cls._meta.default_connection
+        name = (router._routers and router.db_for(cls, for_write)) or cls._meta.default_connection
         if name is None:
             raise ConfigurationError(
                 f"{cls.__name__} is not bound to a connection; is its module listed in Tortoise.init(modules=...)?"
@@ -504,16 +504,20 @@ class Model(metaclass=ModelMeta):
         for name in meta.async_default_fields:
             if inspect.iscoroutine(self.__dict__.get(name)):
                 self.__dict__[name] = await self.__dict__[name]
-        self._touch_auto_fields(creating)
-        self._run_validators()
-        await signals.send(signals.Signals.pre_save, type(self), self, db, fields_list)
+        if meta._auto_on_create:
+            self._touch_auto_fields(creating)
+        if meta.validated_fields:
+            self._run_validators()
+        if signals._listeners:  # no coroutine per save when nothing listens
+            await signals.send(signals.Signals.pre_save, type(self), self, db, fields_list)
         st = meta.statements(db.dialect)
         if creating:
             await self._insert(db, st)
         else:
             await self._update(db, st, fields_list, force_update)
         self._saved_in_db = True
-        await signals.send(signals.Signals.post_save, type(self), self, creating, db, fields_list)
+        if signals._listeners:
+            await signals.send(signals.Signals.post_save, type(self), self, creating, db, fields_list)
 
     def _check_partial_save(self, update_fields: list[str] | None) -> None:
         """An instance fetched with only() saves only fields it holds, and needs its key."""
@@ -592,10 +596,12 @@ class Model(metaclass=ModelMeta):
         if not self._saved_in_db:
             raise OperationalError(f"cannot delete an unsaved {type(self).__name__}")
         db = using_db or self._choose_db(for_write=True)
-        await signals.send(signals.Signals.pre_delete, type(self), self, db)
+        if signals._listeners:
+            await signals.send(signals.Signals.pre_delete, type(self), self, db)
         st = self._meta.statements(db.dialect)
         await db.execute_write(st.delete, [st.pk_encoder(self.pk)])
-        await signals.send(signals.Signals.post_delete, type(self), self, db)
+        if signals._listeners:
+            await signals.send(signals.Signals.post_delete, type(self), self, db)
 
     async def refresh_from_db(self, fields: Iterable[str] | None = None, using_db: "BaseDBAsyncClient | None" = None) -> None:
         if not self._saved_in_db:
@@ -651,8 +657,6 @@ class Model(metaclass=ModelMeta):
     # --- class-level query API -------------------------------------------------------------
     @classmethod
     def _queryset(cls) -> "QuerySet":
-        from tortoise.queryset import QuerySet
-
         meta = cls._meta
         if meta.ordering and not meta._ordering_checked:
             from tortoise.describe import check_ordering
@@ -660,7 +664,7 @@ class Model(metaclass=ModelMeta):
             check_ordering(cls)
             meta._ordering_checked = True
         manager = meta.manager
-        return manager.bound(cls).get_queryset() if manager is not None else QuerySet(cls)
+        return manager.bound(cls).get_queryset() if manager is not None else (_QUERYSET or _queryset_class())(cls)
 
     @classmethod
     def all(cls, using_db: Any = None) -> "QuerySet":
@@ -697,11 +701,13 @@ class Model(metaclass=ModelMeta):
 
     @classmethod
     def get(cls, *args: Any, using_db: Any = None, **kwargs: Any) -> Any:
-        return cls.all(using_db).get(*args, **kwargs)
+        qs = cls._queryset() if using_db is None else cls.all(using_db)
+        return qs.get(*args, **kwargs)
 
     @classmethod
     def get_or_none(cls, *args: Any, using_db: Any = None, **kwargs: Any) -> Any:
-        return cls.all(using_db).get_or_none(*args, **kwargs)
+        qs = cls._queryset() if using_db is None else cls.all(using_db)
+        return qs.get_or_none(*args, **kwargs)
 
     @classmethod
     def exists(cls, *args: Any, using_db: Any = None, **kwargs: Any) -> Any:
@@ -833,3 +839,17 @@ def _check_no_conflict(model: Any, defaults: dict[str, Any] | None, lookup: dict
 
 def _managers() -> tuple[type, ...]:
     return (ReverseRelation,)
+
+
+#: QuerySet, imported on first use (queryset.py imports this module).  An import statement
+#: run per call costs more than the call it serves (CPython looks up the module's spec
+#: and raises and clears an AttributeError each time).
+_QUERYSET: Any = None
+
+
+def _queryset_class() -> type:
+    global _QUERYSET
+    from tortoise.queryset import QuerySet
+
+    _QUERYSET = QuerySet
+    return QuerySet

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Generator, Generic, Iterab
 from tortoise.exceptions import FieldError, IntegrityError, ParamsError
 from tortoise.expressions import Expression, F, Q
 from tortoise.filters import Resolver
-from tortoise.model_code import build_all, make_row_maker
+from tortoise.model_code import build_all, make_binder, make_row_maker
 from tortoise.models import Model
 from tortoise.sql import nodes
-from tortoise.sql.cache import UNCACHEABLE, Uncacheable, Walker, bind_plan, compile_plan, statements
+from tortoise.sql.cache import UNCACHEABLE, Uncacheable, Walker, compile_plan, statements
 from tortoise.sql.query import Delete, Select, Union, Update, compile_query
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -453,15 +453,15 @@ class QuerySet(AwaitableQuery[MODEL]):
         names = tuple(self._annotations)
         decoders = tuple(_annotation_decoder(e, resolver) for e in self._annotations.values())
         related = self._related_only(resolver, dialect)
-        return sql, plan, self.model._meta.hydrator(dialect, fields), len(fields), names, decoders, related
+        return sql, make_binder(plan), self.model._meta.hydrator(dialect, fields), len(fields), names, decoders, related
 
     async def _execute(self) -> Any:
         client = self._client()
         dialect = client.dialect
         found = _cached(self, dialect)
         if found is not None:
-            (sql, plan, hydrate, n, names, decoders, related), leaves = found
-            rows = await client.fetch_rows(sql, bind_plan(plan, leaves))
+            (sql, bind, hydrate, n, names, decoders, related), leaves = found
+            rows = await client.fetch_rows(sql, bind(leaves))
         else:
             resolver = Resolver(self.model, self._annotations)
             select, fields = self._build_select(resolver)
@@ -479,19 +479,20 @@ class QuerySet(AwaitableQuery[MODEL]):
             objs = build_all(hydrate, rows)
         if related:
             _attach_related_only(objs, rows, n + len(names), related)
-        return await self._finish(objs)
-
-    async def _finish(self, objs: list) -> Any:
-        # relations only("rel__field") filled are not fetched again (select_related + only)
-        joined = {name.split("__", 1)[0] for name in self._only or () if "__" in name}
-        prefetch = [p for p in self._prefetch if p not in joined]
-        if prefetch and objs:
-            from tortoise.prefetch import prefetch_instances
-
-            await prefetch_instances(self.model, objs, prefetch, self._db)
+        if self._prefetch and objs:
+            await self._prefetch_into(objs)
         if self._single is None:
             return objs
         return self._one(objs)
+
+    async def _prefetch_into(self, objs: list) -> None:
+        # relations only("rel__field") filled are not fetched again (select_related + only)
+        joined = {name.split("__", 1)[0] for name in self._only or () if "__" in name}
+        prefetch = [p for p in self._prefetch if p not in joined]
+        if prefetch:
+            from tortoise.prefetch import prefetch_instances
+
+            await prefetch_instances(self.model, objs, prefetch, self._db)
 
     def _one(self, objs: list) -> Any:
         if not objs:
@@ -513,14 +514,14 @@ class QuerySet(AwaitableQuery[MODEL]):
 def _cached(query: Any, dialect: Any) -> tuple[Any, list] | None:
     """(compiled entry, leaf values) of ``query`` from the statement cache, compiling it on
     a miss; None when its shape cannot be cached and the plain path must run."""
-    w = Walker()
+    w = Walker(query.model)
     try:
         key = (type(query), query.model, query.model._meta._generation, dialect.name, query._shape(w))
     except Uncacheable:
         return None
     entry = statements.get(key)
     if entry is None:
-        recorder = Walker(record=True)
+        recorder = Walker(query.model, record=True)
         query._shape(recorder)
         try:
             entry = query._compile(dialect, recorder.slots)
@@ -760,15 +761,15 @@ class ValuesQuery(_Terminal):
     def _compile(self, dialect: Any, slots: dict) -> tuple:
         select, decoders = self._resolve(dialect, Resolver(self.model, self.qs._annotations, slots))
         sql, plan = compile_plan(select, dialect)
-        return sql, plan, make_row_maker(self.names, decoders, self.as_tuples, self.flat)
+        return sql, make_binder(plan), make_row_maker(self.names, decoders, self.as_tuples, self.flat)
 
     async def _execute(self) -> Any:
         client = self._client()
         dialect = client.dialect
         found = _cached(self, dialect)
         if found is not None:
-            (sql, plan, make), leaves = found
-            rows = await client.fetch_rows(sql, bind_plan(plan, leaves))
+            (sql, bind, make), leaves = found
+            rows = await client.fetch_rows(sql, bind(leaves))
             result = build_all(make, rows)
         else:
             select, decoders = self._resolve(dialect)
@@ -790,13 +791,14 @@ class ValuesQuery(_Terminal):
 
 
 class _CachedTerminal(_Terminal):
-    """A terminal query run through the statement cache: (sql, plan) per shape."""
+    """A terminal query run through the statement cache: (sql, binder) per shape."""
 
     def _shape(self, w: Walker) -> Any:
         return self.qs._shape(w)
 
     def _compile(self, dialect: Any, slots: dict) -> tuple:
-        return compile_plan(self._build(Resolver(self.model, self.qs._annotations, slots)), dialect)
+        sql, plan = compile_plan(self._build(Resolver(self.model, self.qs._annotations, slots)), dialect)
+        return sql, make_binder(plan)
 
     def _statement(self, client: "BaseDBAsyncClient") -> Any:
         return self._build(Resolver(self.model, self.qs._annotations))
@@ -808,8 +810,8 @@ class _CachedTerminal(_Terminal):
         dialect = client.dialect
         found = _cached(self, dialect)
         if found is not None:
-            (sql, plan), leaves = found
-            return sql, bind_plan(plan, leaves)
+            (sql, bind), leaves = found
+            return sql, bind(leaves)
         return compile_query(self._statement(client), dialect)
 
 

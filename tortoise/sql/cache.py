@@ -5,7 +5,8 @@ from the query's state by a ``Walker``, which also collects the values ("leaves"
 fixed order.  On a miss the statement is built once with ``Slot`` stand-ins for the
 leaves, rendered, and its *plan* recorded: for each bound parameter, which leaf it comes
 from and the encoder that turns it into a driver value.  On a hit only the plan runs:
-``bind_plan(plan, leaves)`` — no nodes are built and nothing is rendered.
+``bind_plan(plan, leaves)`` (or the binder ``model_code.make_binder`` writes for the plan) —
+no nodes are built and nothing is rendered.
 """
 from __future__ import annotations
 
@@ -28,11 +29,13 @@ class Walker:
 
     With ``record=True`` it also remembers, per owner (a Q filter, a Value …), the
     ``Slot`` each leaf was given; the resolver substitutes those while compiling.
+    ``model``: the query's model, which filter names are relative to.
     """
 
-    __slots__ = ("leaves", "slots")
+    __slots__ = ("leaves", "slots", "model")
 
-    def __init__(self, record: bool = False) -> None:
+    def __init__(self, model: Any = None, record: bool = False) -> None:
+        self.model = model
         self.leaves: list[Any] = []
         self.slots: dict[Hashable, Any] | None = {} if record else None
 
@@ -58,20 +61,23 @@ class PlanContext(Context):
         if not isinstance(value, Slot):
             raise Uncacheable("a parameter not taken from the query's values")
         if field is None:
-            return (value.index, self.dialect.adapt_param)
-        return (value.index, encoder_for(field, self.dialect))
+            return (value.index, self.dialect.adapt_param, None)
+        unchanged = field.db_type_unchanged
+        if unchanged is not None:  # values of this type are sent as they are (see make_row_encoder)
+            unchanged = (unchanged, getattr(field, "max_length", None))
+        return (value.index, encoder_for(field, self.dialect), unchanged)
 
     def pattern(self, lookup: str, value: Any) -> Any:
         if not isinstance(value, Slot):
             raise Uncacheable("a pattern not taken from the query's values")
         pattern_value = self.dialect.pattern_value
-        return (value.index, lambda v: pattern_value(lookup, v))
+        return (value.index, lambda v: pattern_value(lookup, v), None)
 
-    def plan(self) -> tuple[tuple[int, Callable[[Any], Any] | None], ...]:
+    def plan(self) -> "Plan":
         plan = []
         for item in self.params:
             if isinstance(item, Slot):  # limit / offset: sent as they are
-                plan.append((item.index, None))
+                plan.append((item.index, None, None))
             elif isinstance(item, tuple):
                 plan.append(item)
             else:
@@ -79,7 +85,9 @@ class PlanContext(Context):
         return tuple(plan)
 
 
-Plan = tuple[tuple[int, Any], ...]
+#: per bound parameter: (leaf index, encoder or None, (type, max length) of values the
+#: encoder would return unchanged, or None)
+Plan = tuple[tuple[int, Any, Any], ...]
 
 
 def compile_plan(statement: "Statement", dialect: "Dialect") -> tuple[str, Plan]:
@@ -92,7 +100,9 @@ def compile_plan(statement: "Statement", dialect: "Dialect") -> tuple[str, Plan]
 
 
 def bind_plan(plan: Plan, leaves: list[Any]) -> list[Any]:
-    return [leaves[i] if enc is None else enc(leaves[i]) for i, enc in plan]
+    """The statement's parameters from the query's leaf values (``model_code.make_binder``
+    writes this loop out per statement)."""
+    return [leaves[i] if enc is None else enc(leaves[i]) for i, enc, _ in plan]
 
 
 class StatementCache:
