@@ -539,14 +539,30 @@ def test_timedelta_field_uses_microseconds():
 # --- JSON ----------------------------------------------------------------------------------------
 def test_json_field_encodes_compact_text_with_extra_types():
     field = bound(JSONField())
-    stored = field.to_db_value(
-        {"price": Decimal("1.50"), "at": MOMENT, "id": uuid.UUID(int=1), "name": "café"}
-    )
-    assert stored == (
-        '{"price":"1.50","at":"2024-03-01T12:30:15.123456+00:00",'
-        '"id":"00000000-0000-0000-0000-000000000001","name":"café"}'
-    )
+    stored = field.to_db_value({"at": MOMENT, "id": uuid.UUID(int=1), "name": "café"})
+    assert stored == '{"at":"2024-03-01T12:30:15.123456+00:00","id":"00000000-0000-0000-0000-000000000001","name":"café"}'
     assert field.to_db_value([1, 2]) == "[1,2]"
+
+
+def test_json_field_refuses_decimals_with_a_type_error():
+    """As Tortoise: a Decimal is not JSON; writing it as a string would lose its type."""
+    field = bound(JSONField(), "payload")
+    for value in (Decimal(0), {"price": Decimal("1.50")}):
+        with pytest.raises(TypeError, match="Event.payload.*not JSON serializable"):
+            field.to_db_value(value)
+        with pytest.raises(ValidationError):
+            field.to_db_value(value)
+    with_encoder = bound(JSONField(encoder=lambda v: json.dumps(v, default=str)))
+    assert with_encoder.to_db_value({"price": Decimal("1.50")}) == '{"price": "1.50"}'
+
+
+def test_json_field_writes_a_pydantic_model_given_without_field_type():
+    field = bound(JSONField())
+    assert json.loads(field.to_db_value(Address(city="Oslo", zip=150))) == {"city": "Oslo", "zip": 150}
+    dumped = []
+    custom = bound(JSONField(encoder=lambda v: dumped.append(v) or json.dumps(v)))
+    custom.to_db_value(Address(city="Oslo", zip=150))
+    assert dumped == [{"city": "Oslo", "zip": 150}]  # model_dump() for a custom encoder
 
 
 def test_json_field_takes_str_as_encoded_json():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import sys
 import uuid
 import warnings
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
@@ -20,7 +21,13 @@ from enum import Enum
 from typing import Any, Callable
 
 from tortoise import timezone
-from tortoise.exceptions import ConfigurationError, InvalidJSONError, InvalidValueError, ValidationError
+from tortoise.exceptions import (
+    ConfigurationError,
+    InvalidJSONError,
+    InvalidValueError,
+    NotJSONSerializableError,
+    ValidationError,
+)
 from tortoise.fields.base import Field
 from tortoise.timezone import UTC, UTC_ZONE, get_default_timezone, get_use_tz
 
@@ -671,10 +678,12 @@ class TimeDeltaField(Field[datetime.timedelta]):
 
 # --- JSON ---------------------------------------------------------------------------------
 def json_default(value: Any) -> Any:
-    """Fallback of the default JSON encoder: datetimes, decimals and UUIDs as strings."""
+    """Fallback of the default JSON encoder: datetimes and UUIDs as strings, enums as their
+    values, as Tortoise's orjson encoder writes them.  Not decimals: that would lose their
+    type silently, and Tortoise refuses them too (give an ``encoder`` that writes them)."""
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
         return value.isoformat()
-    if isinstance(value, (Decimal, uuid.UUID)):
+    if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, Enum):
         return value.value
@@ -686,6 +695,11 @@ def json_dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=json_default)
 
 
+def _is_pydantic_model(value: Any) -> bool:
+    pydantic = sys.modules.get("pydantic")  # no model exists unless pydantic was imported
+    return pydantic is not None and isinstance(value, pydantic.BaseModel)
+
+
 class JSONField(Field[Any]):
     """JSON document (dict, list or scalar), stored as JSON text.
 
@@ -693,6 +707,8 @@ class JSONField(Field[Any]):
     pydantic model (or any type pydantic validates, e.g. ``list[Model]``): values read are
     validated into it, and its instances are dumped to JSON on write.  A ``str`` given to
     ``to_db_value`` is taken as JSON text already encoded (it must be valid JSON).
+    A pydantic model given to a field without ``field_type`` is written as its JSON
+    (``model_dump_json``, or ``model_dump`` passed to a custom ``encoder``), as Tortoise does.
     """
 
     field_type: Any = (dict, list)
@@ -731,12 +747,20 @@ class JSONField(Field[Any]):
         if isinstance(value, (str, bytes, bytearray)):
             self._decode(value)  # only checks that it is JSON
             return value if isinstance(value, str) else bytes(value).decode()
-        if self._adapter is not None:
-            value = self._adapter.dump_python(self._validate(value), mode="json")
         try:
+            if self._adapter is not None:
+                value = self._adapter.dump_python(self._validate(value), mode="json")
+            elif type(value) is not dict and type(value) is not list and _is_pydantic_model(value):
+                if self.encoder is json_dumps:
+                    return value.model_dump_json()
+                value = value.model_dump()
             return self.encoder(value)
         except (TypeError, ValueError) as exc:
-            raise _invalid(self, value, f"JSON serializable ({exc})") from None
+            if isinstance(exc, ValidationError):
+                raise
+            raise NotJSONSerializableError(
+                f"{self.qualified_name}: {_short(value)} is not JSON serializable ({exc})"
+            ) from None
 
     def to_python_value(self, value: Any) -> Any:
         if isinstance(value, (str, bytes, bytearray)):
