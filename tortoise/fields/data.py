@@ -492,14 +492,11 @@ class DatetimeField(_AutoNow, Field[datetime.datetime]):
             value = self._coerce(value)
         tz = value.tzinfo
         if get_use_tz():
-            if tz is UTC:
+            if tz is UTC or tz is UTC_ZONE:  # both UTC: drivers read the offset
                 return value
             if tz is None:
                 self._warn_naive(value)
                 value = self._make_aware(value)
-                tz = value.tzinfo
-            if tz is UTC_ZONE and type(value) is datetime.datetime:
-                return _combine(value, value.time(), UTC)
             return value.astimezone(UTC)
         return value if tz is None else value.astimezone(get_default_timezone()).replace(tzinfo=None)
 
