@@ -101,7 +101,7 @@ def test_all_lists_every_public_field():
         (UUIDField(), "CHAR(36)", "UUID", "CHAR(36)"),
         (DatetimeField(), "TIMESTAMP", "TIMESTAMPTZ", "DATETIME(6)"),
         (DateField(), "DATE", "DATE", "DATE"),
-        (TimeField(), "TIME", "TIME", "TIME(6)"),
+        (TimeField(), "TIME", "TIMETZ", "TIME(6)"),
         (TimeDeltaField(), "BIGINT", "BIGINT", "BIGINT"),
         (JSONField(), "JSON", "JSONB", "JSON"),
         (BinaryField(), "BLOB", "BYTEA", "LONGBLOB"),
@@ -337,8 +337,9 @@ def test_use_tz_stores_aware_utc(far_system_timezone):
     shifted = MOMENT.astimezone(datetime.timezone(datetime.timedelta(hours=2)))
     stored = field.to_db_value(shifted)
     assert stored.tzinfo is UTC and stored == MOMENT and stored.hour == 12
-    naive_stored = field.to_db_value(MOMENT.replace(tzinfo=None))
-    assert naive_stored == MOMENT and naive_stored.tzinfo is UTC  # naive means UTC
+    with pytest.warns(RuntimeWarning, match="Event.value received a naive datetime"):
+        naive_stored = field.to_db_value(MOMENT.replace(tzinfo=None))
+    assert naive_stored == MOMENT and naive_stored.tzinfo is UTC  # naive: in the configured zone, UTC
 
 
 @pytest.fixture
@@ -356,23 +357,43 @@ def far_system_timezone():
 
 
 def test_use_tz_reads_naive_driver_values_as_utc(far_system_timezone):
+    """What the database holds is UTC, whatever the configured zone."""
+    timezone.configure(timezone="Asia/Shanghai")
     field = bound(DatetimeField())
-    value = field.to_python_value(datetime.datetime(2024, 3, 1, 12, 30, 15, 123456))
-    assert value == MOMENT and value.tzinfo is UTC
-    assert field.to_python_value("2024-03-01 12:30:15.123456") == MOMENT
-    assert field.to_python_value("2024-03-01T12:30:15.123456Z") == MOMENT
+    sqlite, postgres, mysql = _dialects()
+    for dialect, raw in (
+        (mysql, datetime.datetime(2024, 3, 1, 12, 30, 15, 123456)),
+        (sqlite, "2024-03-01 12:30:15.123456"),
+        (sqlite, "2024-03-01T12:30:15.123456Z"),
+    ):
+        value = dialect.decoder(field)(raw)
+        assert value == MOMENT and value.hour == 20 and value.tzinfo == ZoneInfo("Asia/Shanghai")
+
+
+def test_use_tz_takes_naive_given_values_in_the_configured_zone():
+    """As Tortoise 1.1.9: a naive datetime given by the user is a wall-clock time of the
+    configured zone, on assignment (``to_python_value``) and when saved (with a warning)."""
+    timezone.configure(timezone="Asia/Shanghai")
+    field = bound(DatetimeField(), "starts")
+    naive = datetime.datetime(2024, 3, 1, 20, 30, 15, 123456)
+    value = field.to_python_value(naive)
+    assert value == MOMENT and value.hour == 20 and value.tzinfo.zone == "Asia/Shanghai"
+    assert field.to_python_value("2024-03-01 20:30:15.123456") == MOMENT
+    with pytest.warns(RuntimeWarning, match=r"Event\.starts received a naive datetime .*Asia/Shanghai"):
+        stored = field.to_db_value(naive)
+    assert stored == MOMENT and stored.tzinfo is UTC
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Shanghai", "America/New_York"])
 def test_use_tz_round_trip_is_identical_on_every_backend(zone, far_system_timezone):
     timezone.configure(use_tz=True, timezone=zone)
     field = bound(DatetimeField())
-    values = [field.to_python_value(backend(field.to_db_value(MOMENT)))
-              for backend in (as_sqlite, as_mysql, as_postgres)]
+    values = [dialect.decoder(field)(backend(field.to_db_value(MOMENT)))
+              for dialect, backend in zip(_dialects(), (as_sqlite, as_postgres, as_mysql))]
     for value in values:
         assert value == MOMENT
         assert value.utcoffset() == MOMENT.astimezone(ZoneInfo(zone)).utcoffset()
-        assert value.tzinfo == (UTC if zone == "UTC" else ZoneInfo(zone))
+        assert isinstance(value.tzinfo, timezone.ZoneInfo) and value.tzinfo.zone == zone  # also for UTC
     assert len({id(value.tzinfo) for value in values}) == 1
 
 
@@ -480,14 +501,27 @@ def test_date_field_conversions():
 def test_time_field_conversions():
     field = bound(TimeField())
     assert field.to_python_value(datetime.timedelta(hours=13, minutes=5, microseconds=7)) == \
-        datetime.time(13, 5, 0, 7)  # MySQL drivers return TIME as timedelta
-    assert field.to_python_value("08:30:00.250000") == datetime.time(8, 30, 0, 250000)
-    aware = datetime.time(8, 30, tzinfo=UTC)
-    assert field.to_db_value(aware).tzinfo is None
+        datetime.time(13, 5, 0, 7, timezone.UTC_ZONE)  # MySQL drivers return TIME as timedelta
+    assert field.to_python_value("08:30:00.250000") == datetime.time(8, 30, 0, 250000, UTC)
+    aware = datetime.time(8, 30, tzinfo=PLUS_2)
+    assert field.to_db_value(aware) is aware
+    assert field.to_python_value("21:00+00:00") == datetime.time(21, 0, tzinfo=UTC)
     with pytest.raises(ValidationError):
         field.to_python_value(datetime.timedelta(hours=25))
     with pytest.raises(ValidationError):
         field.to_db_value("noon")
+
+
+def test_time_field_follows_the_time_zone_settings():
+    """use_tz: aware times, a naive one in the configured zone (as Tortoise); else naive."""
+    field = bound(TimeField())
+    timezone.configure(timezone="Asia/Shanghai")
+    value = field.to_python_value(datetime.time(9, 0))
+    assert value.tzinfo == ZoneInfo("Asia/Shanghai") and value.tzinfo.zone == "Asia/Shanghai"
+    assert field.to_python_value(datetime.time(9, 0, tzinfo=PLUS_2)).tzinfo is PLUS_2
+    timezone.configure(use_tz=False)
+    assert field.to_db_value(datetime.time(9, 0, tzinfo=PLUS_2)) == datetime.time(9, 0)
+    assert field.to_python_value("09:00+02:00") == datetime.time(9, 0)
 
 
 def test_timedelta_field_uses_microseconds():
@@ -505,14 +539,30 @@ def test_timedelta_field_uses_microseconds():
 # --- JSON ----------------------------------------------------------------------------------------
 def test_json_field_encodes_compact_text_with_extra_types():
     field = bound(JSONField())
-    stored = field.to_db_value(
-        {"price": Decimal("1.50"), "at": MOMENT, "id": uuid.UUID(int=1), "name": "café"}
-    )
-    assert stored == (
-        '{"price":"1.50","at":"2024-03-01T12:30:15.123456+00:00",'
-        '"id":"00000000-0000-0000-0000-000000000001","name":"café"}'
-    )
+    stored = field.to_db_value({"at": MOMENT, "id": uuid.UUID(int=1), "name": "café"})
+    assert stored == '{"at":"2024-03-01T12:30:15.123456+00:00","id":"00000000-0000-0000-0000-000000000001","name":"café"}'
     assert field.to_db_value([1, 2]) == "[1,2]"
+
+
+def test_json_field_refuses_decimals_with_a_type_error():
+    """As Tortoise: a Decimal is not JSON; writing it as a string would lose its type."""
+    field = bound(JSONField(), "payload")
+    for value in (Decimal(0), {"price": Decimal("1.50")}):
+        with pytest.raises(TypeError, match="Event.payload.*not JSON serializable"):
+            field.to_db_value(value)
+        with pytest.raises(ValidationError):
+            field.to_db_value(value)
+    with_encoder = bound(JSONField(encoder=lambda v: json.dumps(v, default=str)))
+    assert with_encoder.to_db_value({"price": Decimal("1.50")}) == '{"price": "1.50"}'
+
+
+def test_json_field_writes_a_pydantic_model_given_without_field_type():
+    field = bound(JSONField())
+    assert json.loads(field.to_db_value(Address(city="Oslo", zip=150))) == {"city": "Oslo", "zip": 150}
+    dumped = []
+    custom = bound(JSONField(encoder=lambda v: dumped.append(v) or json.dumps(v)))
+    custom.to_db_value(Address(city="Oslo", zip=150))
+    assert dumped == [{"city": "Oslo", "zip": 150}]  # model_dump() for a custom encoder
 
 
 def test_json_field_takes_str_as_encoded_json():
@@ -736,12 +786,23 @@ def _dialects():
 def test_driver_decoders_give_what_to_python_value_gives(cls, options, values, use_tz, zone, far_system_timezone):
     timezone.configure(use_tz=use_tz, timezone=zone)
     field = bound(cls(**options))
+    expected = _as_stored(field) if cls is DatetimeField and use_tz else field.to_python_value
     for dialect in _dialects():
         decode = dialect.decoder(field)
         if decode is None:  # the driver returns the field's type already
             continue
         for value in values:
-            assert _outcome(decode, value) == _outcome(field.to_python_value, value), (dialect.name, value)
+            assert _outcome(decode, value) == _outcome(expected, value), (dialect.name, value)
+
+
+def _as_stored(field):
+    """``to_python_value``, except that a naive datetime is UTC: what a driver value means."""
+
+    def convert(value):
+        value = field._coerce(value)
+        return field.to_python_value(value if value.tzinfo is not None else value.replace(tzinfo=UTC))
+
+    return convert
 
 
 ENCODER_CASES = [
@@ -782,13 +843,17 @@ def test_datetime_reading_matches_replace_and_astimezone(use_tz, zone):
     every 20 minutes around the 2024 daylight-saving changes, both folds."""
     timezone.configure(use_tz=use_tz, timezone=zone)
     local = timezone.get_default_timezone()
-    reading = UTC if zone == "UTC" else local
 
-    def expected(value):
+    def expected(value):  # stored values: naive ones are UTC
         if not use_tz:
             return value if value.tzinfo is None else value.astimezone(local).replace(tzinfo=None)
         value = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-        return value if value.tzinfo is reading else value.astimezone(reading)
+        return value if value.tzinfo is local else value.astimezone(local)
+
+    def expected_given(value):  # given values: naive ones are in the configured zone
+        if use_tz and value.tzinfo is None:
+            return value.replace(tzinfo=local)
+        return expected(value)
 
     field = bound(DatetimeField())
     starts = [datetime.datetime(2024, month, day) for month, day in ((3, 9), (3, 30), (4, 6), (10, 5), (10, 26), (11, 2))]
@@ -800,18 +865,22 @@ def test_datetime_reading_matches_replace_and_astimezone(use_tz, zone):
             naive, naive.replace(fold=1), naive.replace(tzinfo=UTC), naive.replace(tzinfo=UTC, fold=1),
             naive.replace(tzinfo=PLUS_2), naive.replace(tzinfo=local), subclassed, subclassed.replace(tzinfo=UTC),
         ):
-            assert _outcome(field.to_python_value, value) == _outcome(expected, value), value
+            assert _outcome(timezone.read_stored, value) == _outcome(expected, value), value
+            assert _outcome(field.to_python_value, value) == _outcome(expected_given, value), value
 
 
-def test_datetime_decoder_reads_the_time_zone_settings_when_built():
-    from tortoise.sql.dialects.sqlite import SqliteDialect
-
+def test_datetime_decoders_follow_the_time_zone_settings():
+    """Decoders built under one setting (cached per query shape) read with the current
+    one: Tortoise's tests change USE_TZ/TIMEZONE and reset the cache without init."""
     field = bound(DatetimeField())
-    decode = SqliteDialect().decoder(field)
-    timezone.configure(timezone="Asia/Shanghai")
-    assert decode("2024-03-01 12:00:00+00:00").tzinfo is UTC  # built for UTC
-    assert SqliteDialect().decoder(field)("2024-03-01 12:00:00+00:00").hour == 20
-    assert field.to_python_value("2024-03-01 12:00:00+00:00").hour == 20  # configure() applies at once
+    decoders = [dialect.decoder(field) for dialect in _dialects()]
+    raw = ("2024-03-01 12:00:00+00:00", datetime.datetime(2024, 3, 1, 12, tzinfo=UTC), datetime.datetime(2024, 3, 1, 12))
+    assert [decode(value).tzinfo for decode, value in zip(decoders, raw)] == [timezone.UTC_ZONE] * 3
+    os.environ["TIMEZONE"] = "Asia/Shanghai"
+    timezone._reset_timezone_cache()
+    assert [decode(value).hour for decode, value in zip(decoders, raw)] == [20] * 3
+    timezone.configure(use_tz=False)
+    assert [decode(value).hour for decode, value in zip(decoders, raw)] == [20, 20, 12]  # naive: as stored
 
 
 def test_uuid_parsed_from_text_is_a_plain_uuid():

@@ -190,7 +190,7 @@ def test_condition_builders_per_dialect():
         ("TextField", "TEXT", "TEXT", "LONGTEXT"),
         ("UUIDField", "CHAR(36)", "UUID", "CHAR(36)"),
         ("DatetimeField", "TIMESTAMP", "TIMESTAMPTZ", "DATETIME(6)"),
-        ("TimeField", "TIME", "TIME", "TIME(6)"),
+        ("TimeField", "TIME", "TIMETZ", "TIME(6)"),
         ("JSONField", "JSON", "JSONB", "JSON"),
         ("BinaryField", "BLOB", "BYTEA", "LONGBLOB"),
         ("IntField", "INT", "INT", "INT"),

@@ -109,6 +109,11 @@ class InvalidJSONError(InvalidValueError, FieldError):
     ValidationError like any value that cannot be converted."""
 
 
+class NotJSONSerializableError(InvalidValueError, TypeError):
+    """A value a JSONField's encoder cannot write: the TypeError json.dumps (and Tortoise)
+    raise, and a ValidationError like any value that cannot be converted."""
+
+
 class RequiredFieldError(ValidationError, IntegrityError):
     """A required (NOT NULL) field has no value on save.
 

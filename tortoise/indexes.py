@@ -24,6 +24,16 @@ class Index:
         self.expressions = expressions
         self.name = name
 
+    def describe(self) -> dict[str, Any]:
+        """Tortoise's description of an index (``extra``: SQL it appends, none here)."""
+        return {
+            "fields": list(self.fields),
+            "expressions": [str(expression) for expression in self.expressions],
+            "name": self.name,
+            "type": self.INDEX_TYPE,
+            "extra": "",
+        }
+
     def deconstruct(self) -> tuple[str, tuple, dict[str, Any]]:
         kwargs: dict[str, Any] = {}
         if self.fields:

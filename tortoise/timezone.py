@@ -6,9 +6,11 @@ the cache (call it with no arguments after changing the variables yourself).
 
 The rule for DatetimeField values, the same on SQLite, PostgreSQL and MySQL:
 
-* ``use_tz=True`` (the default): the database holds UTC.  A naive datetime, whether
-  given by the user or returned by a driver (MySQL DATETIME, SQLite text), means UTC.
-  Values read back are aware, in the configured ``timezone``.
+* ``use_tz=True`` (the default): the database holds UTC.  A naive datetime given by the
+  user is a wall-clock time of the configured ``timezone`` (as in Tortoise 1.1.9; saving
+  one warns); a naive one returned by a driver (MySQL DATETIME, SQLite text) is UTC, as
+  stored.  Values read back are aware, in the configured ``timezone`` as a ``ZoneInfo``
+  of this module (also for UTC: ``value.tzinfo.zone == "UTC"``).
 * ``use_tz=False``: the database holds naive wall-clock times of the configured
   ``timezone``.  Aware values are converted to that zone and their tzinfo dropped;
   values read back are naive.
@@ -95,30 +97,22 @@ def get_default_timezone() -> tzinfo:
     return parse_timezone(get_timezone())
 
 
-@functools.cache
-def _reading_timezone() -> tzinfo:
-    """Zone of values read from the database; ``datetime.timezone.utc`` for UTC.
-
-    Drivers and ``datetime.fromisoformat`` already give ``timezone.utc``, so values
-    need no conversion in the common case and every backend returns the same tzinfo.
-    """
-    zone = get_default_timezone()
-    return UTC if getattr(zone, "key", None) == "UTC" else zone
-
-
 _combine = datetime.combine
 
+#: the configured zone when it is UTC: what values are read back in (Tortoise returns its
+#: ZoneInfo, with ``.zone``, rather than ``datetime.timezone.utc``)
+UTC_ZONE = ZoneInfo("UTC")
 
-@functools.cache
-def _datetime_reader() -> Callable[[datetime], datetime]:
-    """datetime (from a driver or a user) → the value read back under the current settings.
 
-    The rule of the module docstring, built once per settings (``configure`` clears it):
-    DatetimeField's ``to_python_value`` and its per-driver decoders share it.  On CPython
-    ``datetime.replace`` and ``astimezone`` cost ~0.7-0.9 µs (keyword parsing, generic
-    offset handling), so plain datetimes take ``combine`` and ``zone.fromutc``, which give
-    the same values (fold included) in a quarter of the time; subclasses and other
-    offsets keep the generic calls, which preserve their type.
+def _stored_reader() -> Callable[[datetime], datetime]:
+    """The reader for the current settings: a datetime as stored or as a driver returns it
+    → the value read back.  A naive one is in UTC (what MySQL DATETIME and SQLite text
+    without offset hold under ``use_tz``).
+
+    On CPython ``datetime.replace`` and ``astimezone`` cost ~0.7-0.9 µs (keyword parsing,
+    generic offset handling), so plain datetimes take ``combine`` and ``zone.fromutc``,
+    which give the same values (fold included) in a quarter of the time; subclasses and
+    other offsets keep the generic calls, which preserve their type.
     """
     if not get_use_tz():
         local = get_default_timezone()
@@ -134,18 +128,16 @@ def _datetime_reader() -> Callable[[datetime], datetime]:
 
         return read_naive
 
-    zone = _reading_timezone()
-    if zone is UTC:
+    zone = get_default_timezone()
+    if zone is UTC_ZONE:
 
         def read_utc(value: datetime) -> datetime:
             tz = value.tzinfo
-            if tz is UTC:
+            if tz is zone:
                 return value
-            if tz is None:
-                if type(value) is datetime:
-                    return _combine(value, value.time(), UTC)
-                return value.replace(tzinfo=UTC)
-            return value.astimezone(UTC)
+            if (tz is None or tz is UTC) and type(value) is datetime and not value.fold:
+                return _combine(value, value.time(), zone)  # same instant, same wall clock
+            return (value.replace(tzinfo=UTC) if tz is None else value).astimezone(zone)
 
         return read_utc
 
@@ -158,6 +150,19 @@ def _datetime_reader() -> Callable[[datetime], datetime]:
         return (value.replace(tzinfo=UTC) if tz is None else value).astimezone(zone)
 
     return read_zoned
+
+
+def _read_stored_first(value: datetime) -> datetime:
+    """``read_stored`` until the settings are read: builds the reader, installs it, applies it."""
+    global read_stored
+    read_stored = _stored_reader()
+    return read_stored(value)
+
+
+#: datetime as stored (naive = UTC) → the value read back under the current settings.
+#: Rebound when the settings change: look it up on the module at each call (as the
+#: per-driver decoders do), never import the name.
+read_stored: Callable[[datetime], datetime] = _read_stored_first
 
 
 def configure(use_tz: bool | None = None, timezone: str | None = None) -> None:
@@ -175,8 +180,10 @@ def configure(use_tz: bool | None = None, timezone: str | None = None) -> None:
 
 def _reset_timezone_cache() -> None:
     """Forget the cached settings: the next read takes USE_TZ / TIMEZONE from the environment."""
-    for cached in (get_use_tz, get_timezone, get_default_timezone, _reading_timezone, _datetime_reader):
+    global read_stored
+    for cached in (get_use_tz, get_timezone, get_default_timezone):
         cached.cache_clear()
+    read_stored = _read_stored_first
 
 
 def _zone(timezone: str | tzinfo | None) -> tzinfo:

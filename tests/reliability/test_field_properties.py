@@ -64,6 +64,8 @@ PROPERTY = settings(max_examples=15, deadline=None, suppress_health_check=[Healt
 def comparable(name: str, value):
     if name == "datetime_f" and value is not None and value.tzinfo is not None:
         return value.astimezone(UTC).replace(tzinfo=None)
+    if name == "time_f" and value is not None:  # naive times come back in the configured zone (UTC)
+        return value.replace(tzinfo=None)
     return value
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import sys
 import uuid
 import warnings
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
@@ -20,9 +21,15 @@ from enum import Enum
 from typing import Any, Callable
 
 from tortoise import timezone
-from tortoise.exceptions import ConfigurationError, InvalidJSONError, InvalidValueError, ValidationError
+from tortoise.exceptions import (
+    ConfigurationError,
+    InvalidJSONError,
+    InvalidValueError,
+    NotJSONSerializableError,
+    ValidationError,
+)
 from tortoise.fields.base import Field
-from tortoise.timezone import UTC, _datetime_reader, get_default_timezone, get_use_tz
+from tortoise.timezone import UTC, UTC_ZONE, get_default_timezone, get_use_tz
 
 __all__ = [
     "BigIntField",
@@ -45,10 +52,6 @@ __all__ = [
     "TimeField",
     "UUIDField",
 ]
-
-#: tells whether the current time-zone settings read UTC datetimes back unchanged
-_UTC_PROBE = datetime.datetime(2000, 1, 1, tzinfo=UTC)
-
 
 def _short(value: Any) -> str:
     text = repr(value)
@@ -424,6 +427,9 @@ def _parse_datetime(text: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(text)
 
 
+_combine = datetime.datetime.combine
+
+
 class _AutoNow:
     """``auto_now`` (stamped on every save) and ``auto_now_add`` (stamped on create) for
     the date/time fields; their ``to_db_value`` stamps an instance through ``_stamp``."""
@@ -465,10 +471,12 @@ class DatetimeField(_AutoNow, Field[datetime.datetime]):
     """Date and time.  ``auto_now``: set on every save; ``auto_now_add``: set on create.
 
     Time zones follow ``tortoise.timezone``: with ``use_tz`` (the default) ``to_db_value``
-    returns an aware datetime in UTC (a naive value is taken as UTC) and
-    ``to_python_value`` returns an aware datetime in the configured timezone (a naive
-    value from a driver is taken as UTC).  Without ``use_tz`` both return naive datetimes
-    in the configured timezone.  So values round-trip unchanged on every backend.
+    returns an aware datetime in UTC and ``to_python_value`` an aware datetime in the
+    configured timezone; a naive value given to either is a wall-clock time of that zone
+    (``to_db_value`` warns about it, as Tortoise does).  The per-driver decoders read
+    naive values as UTC, which is what the database holds.  Without ``use_tz`` all of
+    them give naive datetimes in the configured timezone.  So values round-trip unchanged
+    on every backend.
     """
 
     field_type = datetime.datetime
@@ -484,9 +492,12 @@ class DatetimeField(_AutoNow, Field[datetime.datetime]):
             value = self._coerce(value)
         tz = value.tzinfo
         if get_use_tz():
+            if tz is UTC or tz is UTC_ZONE:  # both UTC: drivers read the offset
+                return value
             if tz is None:
-                return value.replace(tzinfo=UTC)
-            return value if tz is UTC else value.astimezone(UTC)
+                self._warn_naive(value)
+                value = self._make_aware(value)
+            return value.astimezone(UTC)
         return value if tz is None else value.astimezone(get_default_timezone()).replace(tzinfo=None)
 
     def to_python_value(self, value: Any) -> datetime.datetime | None:
@@ -494,7 +505,25 @@ class DatetimeField(_AutoNow, Field[datetime.datetime]):
             return None
         if type(value) is not datetime.datetime:
             value = self._coerce(value)
-        return _datetime_reader()(value)
+        if value.tzinfo is None and get_use_tz():
+            return self._make_aware(value)
+        return timezone.read_stored(value)
+
+    @staticmethod
+    def _make_aware(value: datetime.datetime) -> datetime.datetime:
+        """A naive datetime as a wall-clock time of the configured zone."""
+        if type(value) is datetime.datetime:
+            return _combine(value, value.time(), get_default_timezone())
+        return value.replace(tzinfo=get_default_timezone())
+
+    def _warn_naive(self, value: datetime.datetime) -> None:
+        # the value stays out of the message, so that the default filter shows it once
+        warnings.warn(
+            f"{self.qualified_name} received a naive datetime while time zone support is active"
+            f" (use_tz); it is taken as a time in {timezone.get_timezone()}",
+            RuntimeWarning,
+            stacklevel=3,
+        )
 
     def db_encoder(self, dialect: Any, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
         """Aware UTC datetimes under ``use_tz`` (what this field holds) may skip the generic
@@ -502,10 +531,10 @@ class DatetimeField(_AutoNow, Field[datetime.datetime]):
         return dialect.datetime_encoder(general)
 
     def db_decoder(self, dialect: Any) -> Callable[[Any], datetime.datetime]:
-        """Reads the time-zone settings once, here; ``_coerce`` takes what the driver's
-        shortcut does not (padded text, dates, timestamps)."""
-        read = _datetime_reader()
-        return dialect.datetime_decoder(read, self._coerce, read(_UTC_PROBE) is _UTC_PROBE)
+        """Values as stored: naive ones are UTC (``timezone.read_stored``, which follows
+        the settings); ``_coerce`` takes what the driver's shortcut does not (padded text,
+        dates, timestamps)."""
+        return dialect.datetime_decoder(self._coerce)
 
     def _stamp(self, instance: Any) -> datetime.datetime:
         stamp = timezone.now()
@@ -570,42 +599,54 @@ _MIDNIGHT = datetime.datetime.min
 
 
 class TimeField(_AutoNow, Field[datetime.time]):
-    """Time of day, stored without a time zone (TIME on every backend).
+    """Time of day; TIMETZ on PostgreSQL (as in Tortoise), TIME elsewhere.
 
-    An aware time keeps its wall-clock value and loses its tzinfo, so what is read back
-    equals what was stored on every database.  MySQL drivers return TIME as a timedelta.
-    ``auto_now``/``auto_now_add`` stamp the wall-clock time of the configured time zone.
+    With ``use_tz`` (the default) values are aware, as in Tortoise: a naive time is a
+    wall-clock time of the configured time zone and gets that zone.  PostgreSQL keeps
+    the UTC offset, SQLite the text with it; MySQL's TIME holds the wall-clock time only,
+    which comes back in the configured zone.  A zone with daylight saving gives a time
+    no offset: PostgreSQL stores it with the zone's offset of the day it is written.
+    Without ``use_tz`` values are naive: an aware time keeps its wall-clock value.
+    MySQL drivers return TIME as a timedelta.  ``auto_now``/``auto_now_add`` stamp the
+    wall-clock time of the configured zone.
     """
 
     field_type = datetime.time
     SQL_TYPE = "TIME"
+    DB_TYPES = {"postgres": "TIMETZ"}
 
     def to_db_value(self, value: Any, instance: Any = None) -> datetime.time | None:
         if self._stamps(instance):
-            value = timezone.localtime().time()
+            value = self.to_python_value(timezone.localtime().time())
             setattr(instance, self.model_field_name, value)
+            return value
         return self.to_python_value(value)
 
     def to_python_value(self, value: Any) -> datetime.time | None:
-        if (type(value) is datetime.time and value.tzinfo is None) or value is None:
-            return value
-        return self._coerce(value)
+        if value is None:
+            return None
+        if not isinstance(value, datetime.time):
+            value = self._coerce(value)
+        if get_use_tz():
+            return value if value.tzinfo is not None else value.replace(tzinfo=get_default_timezone())
+        return value if value.tzinfo is None else value.replace(tzinfo=None)
+
+    def db_encoder(self, dialect: Any, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        return dialect.time_encoder(general)
 
     def db_decoder(self, dialect: Any) -> Callable[[Any], datetime.time]:
         return dialect.time_decoder(self.to_python_value)
 
     def _coerce(self, value: Any) -> datetime.time:
         if isinstance(value, datetime.datetime):
-            value = value.time()
-        elif isinstance(value, str):
+            return value.timetz()
+        if isinstance(value, str):
             try:
-                value = datetime.time.fromisoformat(value.strip())
+                return datetime.time.fromisoformat(value.strip())
             except ValueError:
                 raise _invalid(self, value, "a time or an ISO 8601 string") from None
-        elif isinstance(value, datetime.timedelta) and not value.days:  # 0 <= value < 1 day
+        if isinstance(value, datetime.timedelta) and not value.days:  # 0 <= value < 1 day
             return (_MIDNIGHT + value).time()
-        if isinstance(value, datetime.time):
-            return value.replace(tzinfo=None)
         raise _invalid(self, value, "a time of day")
 
 
@@ -634,10 +675,12 @@ class TimeDeltaField(Field[datetime.timedelta]):
 
 # --- JSON ---------------------------------------------------------------------------------
 def json_default(value: Any) -> Any:
-    """Fallback of the default JSON encoder: datetimes, decimals and UUIDs as strings."""
+    """Fallback of the default JSON encoder: datetimes and UUIDs as strings, enums as their
+    values, as Tortoise's orjson encoder writes them.  Not decimals: that would lose their
+    type silently, and Tortoise refuses them too (give an ``encoder`` that writes them)."""
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
         return value.isoformat()
-    if isinstance(value, (Decimal, uuid.UUID)):
+    if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, Enum):
         return value.value
@@ -649,6 +692,11 @@ def json_dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=json_default)
 
 
+def _is_pydantic_model(value: Any) -> bool:
+    pydantic = sys.modules.get("pydantic")  # no model exists unless pydantic was imported
+    return pydantic is not None and isinstance(value, pydantic.BaseModel)
+
+
 class JSONField(Field[Any]):
     """JSON document (dict, list or scalar), stored as JSON text.
 
@@ -656,6 +704,8 @@ class JSONField(Field[Any]):
     pydantic model (or any type pydantic validates, e.g. ``list[Model]``): values read are
     validated into it, and its instances are dumped to JSON on write.  A ``str`` given to
     ``to_db_value`` is taken as JSON text already encoded (it must be valid JSON).
+    A pydantic model given to a field without ``field_type`` is written as its JSON
+    (``model_dump_json``, or ``model_dump`` passed to a custom ``encoder``), as Tortoise does.
     """
 
     field_type: Any = (dict, list)
@@ -694,12 +744,20 @@ class JSONField(Field[Any]):
         if isinstance(value, (str, bytes, bytearray)):
             self._decode(value)  # only checks that it is JSON
             return value if isinstance(value, str) else bytes(value).decode()
-        if self._adapter is not None:
-            value = self._adapter.dump_python(self._validate(value), mode="json")
         try:
+            if self._adapter is not None:
+                value = self._adapter.dump_python(self._validate(value), mode="json")
+            elif type(value) is not dict and type(value) is not list and _is_pydantic_model(value):
+                if self.encoder is json_dumps:
+                    return value.model_dump_json()
+                value = value.model_dump()
             return self.encoder(value)
         except (TypeError, ValueError) as exc:
-            raise _invalid(self, value, f"JSON serializable ({exc})") from None
+            if isinstance(exc, ValidationError):
+                raise
+            raise NotJSONSerializableError(
+                f"{self.qualified_name}: {_short(value)} is not JSON serializable ({exc})"
+            ) from None
 
     def to_python_value(self, value: Any) -> Any:
         if isinstance(value, (str, bytes, bytearray)):

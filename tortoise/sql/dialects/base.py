@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+import tortoise.timezone as timezone
 from tortoise.exceptions import ConfigurationError, FieldError, UnSupportedError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -316,20 +317,24 @@ class Dialect:
     def datetime_encoder(self, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
         return general
 
-    def datetime_decoder(self, read: Callable, coerce: Callable, utc_unchanged: bool) -> Callable[[Any], Any]:
-        """``read`` applies the time-zone settings; ``coerce`` makes a datetime of anything
-        else; ``utc_unchanged``: those settings give aware UTC datetimes back as they are."""
+    def datetime_decoder(self, coerce: Callable[[Any], datetime.datetime]) -> Callable[[Any], Any]:
+        """``coerce`` makes a datetime of what is not one; ``timezone.read_stored``, looked
+        up per value so that it follows the settings, reads it (naive means UTC)."""
         plain = datetime.datetime
 
         def decode(value: Any) -> datetime.datetime:
-            return read(value if type(value) is plain else coerce(value))
+            return timezone.read_stored(value if type(value) is plain else coerce(value))
 
         return decode
 
     def date_decoder(self, convert: Callable[[Any], Any], coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
         return convert
 
+    def time_encoder(self, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        return general
+
     def time_decoder(self, convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """``convert`` applies the time-zone settings to a time (and makes one of anything else)."""
         return convert
 
     # --- DDL ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import decimal
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from tortoise.sql.dialects.base import BASE_LOOKUPS, Dialect, json_path
-from tortoise.timezone import get_use_tz
+from tortoise.timezone import UTC_ZONE, get_use_tz
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.fields.base import Field
@@ -174,31 +174,29 @@ class MySQLDialect(Dialect):
         combine = plain.combine
 
         def to_mysql(value: Any) -> Any:
-            if type(value) is plain and value.tzinfo is _UTC and get_use_tz():
+            if type(value) is plain and (value.tzinfo is _UTC or value.tzinfo is UTC_ZONE) and get_use_tz():
                 return combine(value, value.time())
             return general(value)
 
         return to_mysql
 
-    def datetime_decoder(self, read: Callable, coerce: Callable, utc_unchanged: bool) -> Callable[[Any], Any]:
-        if not utc_unchanged:
-            return super().datetime_decoder(read, coerce, utc_unchanged)
-        plain = datetime.datetime
-        combine = plain.combine
+    def time_encoder(self, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """TIME holds no offset: an aware time is stored as its wall-clock time."""
 
-        def from_mysql(value: Any) -> datetime.datetime:
-            if type(value) is plain and value.tzinfo is None:
-                return combine(value, value.time(), _UTC)
-            return read(value if type(value) is plain else coerce(value))
+        def to_mysql(value: Any) -> Any:
+            value = general(value)
+            if isinstance(value, datetime.time) and value.tzinfo is not None:
+                return value.replace(tzinfo=None)
+            return value
 
-        return from_mysql
+        return to_mysql
 
     def time_decoder(self, convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
         midnight = datetime.datetime.min
 
         def decode_delta(value: Any) -> datetime.time:
             if type(value) is datetime.timedelta and not value.days:  # 0 <= value < 1 day
-                return (midnight + value).time()
+                value = (midnight + value).time()
             return convert(value)
 
         return decode_delta

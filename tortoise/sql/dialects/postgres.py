@@ -42,7 +42,17 @@ def _as_naive(value: Any) -> Any:
 
 def _has_time_zone(column_type: str) -> bool:
     column_type = column_type.upper()
-    return "TIMESTAMPTZ" in column_type or "WITH TIME ZONE" in column_type
+    return "TIMESTAMPTZ" in column_type or "TIMETZ" in column_type or "WITH TIME ZONE" in column_type
+
+
+def _with_offset(value: Any) -> Any:
+    """For TIMETZ: a time without a UTC offset gets one (drivers need it): UTC for a naive
+    time (``use_tz=False``), else its zone's offset today, as PostgreSQL reads a zone name."""
+    if isinstance(value, datetime.time) and value.utcoffset() is None:
+        zone = value.tzinfo
+        offset = datetime.timedelta(0) if zone is None else datetime.datetime.now(zone).utcoffset()
+        return value.replace(tzinfo=_UTC if not offset else datetime.timezone(offset))
+    return value
 
 
 class PostgresDialect(Dialect):
@@ -137,6 +147,9 @@ class PostgresDialect(Dialect):
             return encode
         normalize = _as_aware if _has_time_zone(self.column_type(field)) else _as_naive
         return lambda value: normalize(encode(value))
+
+    def time_encoder(self, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        return lambda value: _with_offset(general(value))
 
     # --- DDL ------------------------------------------------------------------------------
     def auto_pk_type(self, field: "Field") -> str:

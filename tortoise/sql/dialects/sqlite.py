@@ -7,7 +7,8 @@ import uuid
 from typing import TYPE_CHECKING, Any, Callable
 
 from tortoise.sql.dialects.base import BASE_LOOKUPS, Dialect
-from tortoise.timezone import UTC, get_use_tz
+import tortoise.timezone as timezone
+from tortoise.timezone import UTC, UTC_ZONE, get_use_tz
 
 if TYPE_CHECKING:  # pragma: no cover
     from tortoise.fields.base import Field
@@ -142,19 +143,19 @@ class SqliteDialect(Dialect):
         return from_sqlite
 
     def datetime_encoder(self, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        """Aware UTC datetimes under ``use_tz`` straight to ISO text."""
+        """Aware UTC datetimes under ``use_tz`` straight to ISO text (either UTC tzinfo
+        gives the same "+00:00")."""
         plain = datetime.datetime
 
         def to_sqlite(value: Any) -> Any:
-            if type(value) is plain and value.tzinfo is UTC and get_use_tz():
+            if type(value) is plain and (value.tzinfo is UTC or value.tzinfo is UTC_ZONE) and get_use_tz():
                 return value.isoformat(" ", "microseconds")
             return general(value)
 
         return to_sqlite
 
-    def datetime_decoder(self, read: Callable, coerce: Callable, utc_unchanged: bool) -> Callable[[Any], Any]:
-        """ISO text straight to ``fromisoformat``; UTC values written by the ORM come back as
-        parsed when the settings would not change them."""
+    def datetime_decoder(self, coerce: Callable[[Any], datetime.datetime]) -> Callable[[Any], Any]:
+        """ISO text straight to ``fromisoformat``."""
         parse = datetime.datetime.fromisoformat
 
         def decode_text(value: Any) -> datetime.datetime:
@@ -162,10 +163,7 @@ class SqliteDialect(Dialect):
                 value = parse(value)
             except (TypeError, ValueError):
                 value = coerce(value)
-            else:
-                if value.tzinfo is UTC and utc_unchanged:
-                    return value
-            return read(value)
+            return timezone.read_stored(value)
 
         return decode_text
 
@@ -188,6 +186,6 @@ class SqliteDialect(Dialect):
                 value = parse(value)
             except (TypeError, ValueError):
                 pass  # convert() explains
-            return convert(value)  # its first check passes a naive time
+            return convert(value)
 
         return decode_text
