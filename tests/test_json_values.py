@@ -8,7 +8,7 @@ from decimal import Decimal
 import pydantic
 import pytest
 
-from tests.testmodels import NullableFields
+from tests.testmodels import AllFields, NullableFields
 from tortoise.exceptions import ValidationError
 from tortoise.fields import JSONField
 from tortoise.indexes import Index
@@ -49,3 +49,10 @@ async def test_a_model_holding_an_index_is_written_by_a_custom_encoder():
     field = JSONField(encoder=encode)
     stored = json.loads(field.to_db_value(Indexed(idx=Index(fields=["data"]))))
     assert stored == {"idx": {"fields": ["data"], "expressions": [], "name": None, "type": "", "extra": ""}}
+
+
+async def test_a_value_json_cannot_write_is_reported_before_a_missing_required_field():
+    """AllFields has many required fields; the Decimal in json_f is named first, as a TypeError."""
+    with pytest.raises(TypeError, match="AllFields.json_f"):
+        await AllFields.create(json_f=Decimal(0))
+    assert await AllFields.all().count() == 0

@@ -441,19 +441,22 @@ class Model(metaclass=ModelMeta):
 
     # --- saving -----------------------------------------------------------------------------------
     def _check_and_encode(self, encoders: list[tuple[str, Callable[[Any], Any]]]) -> list[Any]:
-        """Encode attribute values for the database, enforcing NOT NULL and validators."""
+        """Encode attribute values for the database, enforcing NOT NULL and validators.
+
+        Every given value is encoded before a missing required one is reported, so a value
+        that cannot be written is named first (Tortoise's order: its TypeError comes first).
+        """
         d = self.__dict__
         fields_map = self._meta.fields_map
         values = []
+        missing = None
         for name, enc in encoders:
             value = d.get(name)
             if value is None:
-                field = fields_map[name]
-                if not field.null and not (field.pk and field.generated):
-                    raise RequiredFieldError(
-                        f"{type(self).__name__}.{name} is required (NOT NULL) but has no value; "
-                        f"pass {name}=... or give the field a default"
-                    )
+                if missing is None:
+                    field = fields_map[name]
+                    if not field.null and not (field.pk and field.generated):
+                        missing = name
                 values.append(None)
                 continue
             try:
@@ -462,6 +465,11 @@ class Model(metaclass=ModelMeta):
                 raise
             except (TypeError, ValueError, ArithmeticError) as exc:
                 raise InvalidValueError(f"{type(self).__name__}.{name}: invalid value {value!r}: {exc}") from exc
+        if missing is not None:
+            raise RequiredFieldError(
+                f"{type(self).__name__}.{missing} is required (NOT NULL) but has no value; "
+                f"pass {missing}=... or give the field a default"
+            )
         return values
 
     def _run_validators(self) -> None:
