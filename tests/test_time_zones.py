@@ -16,6 +16,7 @@ import pytest
 from tests.conftest import requires_dialect
 from tests.testmodels import NullableFields
 from tortoise import timezone
+from tortoise.functions import Max
 
 UTC = datetime.timezone.utc
 PLUS_2 = datetime.timezone(datetime.timedelta(hours=2))
@@ -126,3 +127,13 @@ async def test_times_are_naive_without_use_tz(tz_settings):
     obj = await NullableFields.create(time_f=datetime.time(9, 30, tzinfo=PLUS_2))
     for value in [obj.time_f, *await _read_back(obj.pk, "time_f")]:
         assert value == datetime.time(9, 30) and value.tzinfo is None
+
+
+async def test_aggregated_datetimes_keep_their_instant_in_another_zone(tz_settings):
+    """A database's naive aggregate (MySQL's MAX of a DATETIME) is UTC, not user input."""
+    tz_settings(zone="Asia/Shanghai")
+    await NullableFields.create(datetime_f=MOMENT)
+    await NullableFields.create(datetime_f=MOMENT - datetime.timedelta(days=1))
+    annotated = await NullableFields.annotate(latest=Max("datetime_f")).first()
+    assert annotated.latest == MOMENT
+    assert (await NullableFields.annotate(latest=Max("datetime_f")).values("latest"))[0]["latest"] == MOMENT

@@ -8,6 +8,7 @@ miss a ``Resolver`` turns names and Q trees into SQL nodes and the ``Select``/``
 """
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any, AsyncIterator, Generator, Generic, Iterable, Sequence, TypeVar
 
 from tortoise.exceptions import FieldError, IntegrityError, ParamsError
@@ -451,7 +452,7 @@ class QuerySet(AwaitableQuery[MODEL]):
         select, fields = self._build_select(resolver)
         sql, plan = compile_plan(select, dialect)
         names = tuple(self._annotations)
-        decoders = tuple(_annotation_decoder(e, resolver) for e in self._annotations.values())
+        decoders = tuple(_annotation_decoder(e, resolver, dialect) for e in self._annotations.values())
         related = self._related_only(resolver, dialect)
         return sql, make_binder(plan), self.model._meta.hydrator(dialect, fields), len(fields), names, decoders, related
 
@@ -469,7 +470,7 @@ class QuerySet(AwaitableQuery[MODEL]):
             rows = await client.fetch_rows(sql, params)
             hydrate, n = self.model._meta.hydrator(dialect, fields), len(fields)
             names = tuple(self._annotations)
-            decoders = tuple(_annotation_decoder(e, resolver) for e in self._annotations.values())
+            decoders = tuple(_annotation_decoder(e, resolver, dialect) for e in self._annotations.values())
             related = self._related_only(resolver, dialect)
         if names:
             objs = _hydrate_annotated(rows, hydrate, n, names, decoders)
@@ -585,10 +586,17 @@ def _hydrate_annotated(rows: list, hydrate: Any, n: int, names: tuple, decoders:
     return objs
 
 
-def _annotation_decoder(expr: Expression, resolver: Resolver) -> Any:
-    """Annotations always convert: drivers differ in what aggregates return (AVG → Decimal)."""
+def _annotation_decoder(expr: Expression, resolver: Resolver, dialect: Any) -> Any:
+    """Annotations always convert: drivers differ in what aggregates return (AVG → Decimal).
+
+    Datetimes take the driver's decoder first: a naive one from the database is UTC, where
+    ``to_python_value`` reads a naive value as user input in the configured zone."""
     field = expr.output_field(resolver)
-    return field.to_python_value if field is not None else None
+    if field is None:
+        return None
+    if field.field_type is datetime.datetime and dialect is not None:
+        return dialect.decoder(field) or field.to_python_value
+    return field.to_python_value
 
 
 def _describe_q(q: Q) -> str:
@@ -718,7 +726,7 @@ class ValuesQuery(_Terminal):
             node, field = resolver.resolve_field_ref(ref)
             columns.append((node, name if name in aliased else None))
             if name in qs._annotations:
-                decoders.append(_annotation_decoder(qs._annotations[name], resolver))
+                decoders.append(_annotation_decoder(qs._annotations[name], resolver, dialect))
             else:
                 decoders.append(dialect.decoder(field) if field is not None and dialect is not None else None)
             if not (name in qs._annotations and qs._annotations[name].is_aggregate):
