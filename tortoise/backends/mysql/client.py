@@ -221,7 +221,7 @@ class MySQLClient(PooledClient):
         await conn.ensure_closed()
 
     async def _control(self, conn: Any, sql: str) -> None:
-        await _script(conn, sql)
+        await conn.query(sql)  # no cursor, no result-set loop: BEGIN/COMMIT as asyncmy's own begin()
 
     def _usable(self, conn: Any) -> bool:
         return _is_open(conn)
