@@ -154,13 +154,17 @@ def idle_socket_open(fd: int, silent: bool) -> bool:
 
 
 def _established(sock: Any) -> bool:
-    """Ask the kernel whether a TCP socket is still established (other sockets: True)."""
-    if _TCP_INFO is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
+    """Ask the kernel whether a TCP socket is still established (other sockets: True).
+
+    The family is looked at only when the question fails: reading it converts it to an
+    enum, which costs as much as the system call itself (this runs for every statement).
+    """
+    if _TCP_INFO is None:
         return True
     try:
         return sock.getsockopt(socket.IPPROTO_TCP, _TCP_INFO, 1)[0] == _TCP_ESTABLISHED
-    except OSError:  # the socket is gone
-        return False
+    except OSError:  # not a TCP socket (no TCP_INFO on a Unix socket), or the socket is gone
+        return sock.family not in (socket.AF_INET, socket.AF_INET6)
     except (AttributeError, NotImplementedError):  # another event loop's socket wrapper
         return True
 
