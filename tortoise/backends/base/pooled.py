@@ -436,18 +436,22 @@ class PooledClient(BaseDBAsyncClient):
         Dead connections are discarded before anything is sent on them; at most
         ``maxsize`` of them in a row, since every one found after that is a fresh one.
         """
-        options = self.options
         for _ in range(self.maxsize + 1):
             conn = await self._acquire_or_wait(pool)
-            if not self._usable(conn):
-                pass
-            elif options.max_age is not None and self._too_old(conn):
-                logger.debug("recycling a connection to %s older than %ss", self._where, options.max_age)
-            elif not options.pre_ping or await self._answers(pool, conn):
+            if self._fit(conn) and (not self.options.pre_ping or await self._answers(pool, conn)):
                 return conn
             self._discard(conn)
             await self._give_back(pool, conn)
         return await self._acquire_or_wait(pool)
+
+    def _fit(self, conn: Any) -> bool:
+        """Open, and not older than ``max_age`` (no network traffic)."""
+        if not self._usable(conn):
+            return False
+        if self.options.max_age is not None and self._too_old(conn):
+            logger.debug("recycling a connection to %s older than %ss", self._where, self.options.max_age)
+            return False
+        return True
 
     async def _answers(self, pool: Any, conn: Any) -> bool:
         """``pre_ping``: True when ``conn`` answers a ping."""
