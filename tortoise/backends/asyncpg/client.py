@@ -3,12 +3,20 @@
 Statements with parameters go through asyncpg's extended protocol, so each SQL text is
 prepared once per connection and cached by asyncpg; rows are asyncpg Records (positional
 and by-name access).
+
+asyncpg's pool resets every connection it takes back with one more round trip (RESET ALL,
+UNLISTEN *, CLOSE ALL, advisory locks).  The ORM's own statements change no session
+state, so the reset is sent only for a connection that ran SQL the ORM did not write
+(``execute_query``/``execute_script`` with user SQL, or lent out by
+``acquire_connection()``); an open transaction is rolled back by asyncpg either way.
 """
 from __future__ import annotations
 
 import asyncio
 import datetime
 import decimal
+import inspect
+import weakref
 from typing import Any, Callable, Sequence
 
 import asyncpg
@@ -89,6 +97,23 @@ def _parse_text(value: Any, type_name: str) -> Any:
         return value  # asyncpg reports the bad value
 
 
+#: asyncpg >= 0.30 lets the pool's reset be replaced (older ones always reset)
+_POOL_RESET = "reset" in inspect.signature(asyncpg.create_pool).parameters
+#: connections whose session user SQL may have changed: reset when they go back to the pool
+_TOUCHED: "weakref.WeakSet[Any]" = weakref.WeakSet()
+
+
+def _touch(conn: Any) -> None:
+    _TOUCHED.add(getattr(conn, "_con", None) or conn)  # the Connection behind a pool's proxy
+
+
+async def _reset_session(con: Any) -> None:
+    """The pool's ``reset``: asyncpg's session reset, for a touched connection only."""
+    if con in _TOUCHED:
+        _TOUCHED.discard(con)
+        await con.reset()
+
+
 async def _typed_params(conn: Any, sql: str, params: Sequence[Any]) -> list[Any]:
     statement = await conn.prepare(sql)
     return [_parse_text(value, t.name) for value, t in zip(params, statement.get_parameters())]
@@ -117,6 +142,7 @@ async def _many(conn: Any, sql: str, params_list: Sequence[Sequence[Any]]) -> No
 
 
 async def _query(conn: Any, sql: str, params: Sequence[Any]) -> tuple[int, list[dict]]:
+    _touch(conn)
     try:
         return await _query_once(conn, sql, params)
     except pg_errors.DataError:  # raised before the statement runs: safe to retry
@@ -133,6 +159,7 @@ async def _query_once(conn: Any, sql: str, params: Sequence[Any]) -> tuple[int, 
 
 
 async def _script(conn: Any, sql: str) -> None:
+    _touch(conn)
     await conn.execute(sql)
 
 
@@ -184,12 +211,15 @@ class AsyncpgDBClient(PooledClient):
         }
 
     async def _open_pool(self, with_db: bool) -> Any:
+        options = self._connect_options(self.database if with_db else "postgres")
+        if _POOL_RESET:
+            options.setdefault("reset", _reset_session)
         return await asyncpg.create_pool(
             min_size=self.minsize,
             max_size=self.maxsize,
             max_queries=self.max_queries,
             max_inactive_connection_lifetime=self.max_inactive_connection_lifetime,
-            **self._connect_options(self.database if with_db else "postgres"),
+            **options,
         )
 
     async def _close_pool(self, pool: Any) -> None:
@@ -205,7 +235,15 @@ class AsyncpgDBClient(PooledClient):
         await conn.close()
 
     async def _control(self, conn: Any, sql: str) -> None:
-        await _script(conn, sql)
+        await conn.execute(sql)
+
+    def _lent(self, conn: Any) -> None:
+        _touch(conn)
+
+    def _free_now(self, pool: Any) -> bool:
+        # the holder acquire() takes next (a LIFO queue) has an open connection
+        holders = pool._queue._queue
+        return bool(holders) and holders[-1]._con is not None
 
     def _usable(self, conn: Any) -> bool:
         raw = self._raw(conn)

@@ -14,7 +14,7 @@ transaction client opens a savepoint instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Awaitable, Sequence
 
 from tortoise.exceptions import TransactionManagementError
 from tortoise.sql.dialects.base import Dialect
@@ -109,13 +109,15 @@ class BaseDBAsyncClient:
         """Run ``job(connection, *args)`` on a connection; map driver errors."""
         raise NotImplementedError
 
-    async def fetch_rows(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
-        """Run a SELECT; rows come back as positional sequences."""
-        return await self.execute_query(sql, params, _job=self.jobs.fetch)
+    # ``fetch_rows`` and ``execute_write`` return ``execute_query``'s coroutine instead of
+    # awaiting it in one of their own: a frame fewer on every ORM statement.
+    def fetch_rows(self, sql: str, params: Sequence[Any] = ()) -> Awaitable[list[Sequence[Any]]]:
+        """Run a SELECT (await the result); rows come back as positional sequences."""
+        return self.execute_query(sql, params, _job=self.jobs.fetch)
 
-    async def execute_write(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run an UPDATE/DELETE; return the number of affected rows."""
-        return await self.execute_query(sql, params, _job=self.jobs.write)
+    def execute_write(self, sql: str, params: Sequence[Any] = ()) -> Awaitable[int]:
+        """Run an UPDATE/DELETE (await the result): the number of affected rows."""
+        return self.execute_query(sql, params, _job=self.jobs.write)
 
     async def execute_insert(self, sql: str, params: Sequence[Any]) -> Any:
         """Run an INSERT; return the generated primary key (or None)."""

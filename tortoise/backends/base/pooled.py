@@ -25,7 +25,9 @@ The hook contract — what a driver client supplies (a psycopg client can plug i
 - ``driver_errors``: the exceptions the driver raises; ``_translate(exc)`` maps one to a
   tortoise exception (``_connection_error(exc)`` for failures of the connection itself);
 - ``_open_pool(with_db)`` / ``_close_pool(pool)``; ``_acquire(pool)`` / ``_release(pool,
-  conn)`` default to ``await pool.acquire()`` / ``await pool.release(conn)``;
+  conn)`` return awaitables, by default ``pool.acquire()`` / ``pool.release(conn)``;
+  ``_free_now(pool)``: True when an idle connection can be handed out without waiting
+  (checkout then runs without the ``acquire_timeout`` timer);
 - ``_connect_admin()`` / ``_close_connection(conn)``: a connection outside the pool, for
   CREATE/DROP DATABASE;
 - ``_control(conn, sql)``: run a parameterless statement such as BEGIN;
@@ -34,8 +36,9 @@ The hook contract — what a driver client supplies (a psycopg client can plug i
   ``_discard(conn)``: close it at once (the pool replaces it);
 - ``_ping(conn)``: one round trip, raising a driver error if the connection is dead;
 - ``_unsent(exc)``: True when ``exc`` proves the statement never left the client;
-- optionally ``_interrupted(conn)`` (a statement was cancelled mid-flight) and
-  ``_raw(conn)`` (the driver connection behind a pool's wrapper, for ``max_age``);
+- optionally ``_interrupted(conn)`` (a statement was cancelled mid-flight),
+  ``_raw(conn)`` (the driver connection behind a pool's wrapper, for ``max_age``) and
+  ``_lent(conn)`` (``acquire_connection()`` hands ``conn`` to user code);
 - ``transaction_class``: ``class X(PooledTransactionClient, TheDriverClient)``.
 """
 from __future__ import annotations
@@ -151,13 +154,17 @@ def idle_socket_open(fd: int, silent: bool) -> bool:
 
 
 def _established(sock: Any) -> bool:
-    """Ask the kernel whether a TCP socket is still established (other sockets: True)."""
-    if _TCP_INFO is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
+    """Ask the kernel whether a TCP socket is still established (other sockets: True).
+
+    The family is looked at only when the question fails: reading it converts it to an
+    enum, which costs as much as the system call itself (this runs for every statement).
+    """
+    if _TCP_INFO is None:
         return True
     try:
         return sock.getsockopt(socket.IPPROTO_TCP, _TCP_INFO, 1)[0] == _TCP_ESTABLISHED
-    except OSError:  # the socket is gone
-        return False
+    except OSError:  # not a TCP socket (no TCP_INFO on a Unix socket), or the socket is gone
+        return sock.family not in (socket.AF_INET, socket.AF_INET6)
     except (AttributeError, NotImplementedError):  # another event loop's socket wrapper
         return True
 
@@ -252,8 +259,8 @@ class PooledClient(BaseDBAsyncClient):
     async def _close_pool(self, pool: Any) -> None:
         raise NotImplementedError
 
-    async def _acquire(self, pool: Any) -> Any:
-        return await pool.acquire()
+    def _acquire(self, pool: Any) -> Awaitable[Any]:
+        return pool.acquire()
 
     def _free_now(self, pool: Any) -> bool:
         """True when ``_acquire`` can hand out an idle connection without waiting for
@@ -261,8 +268,8 @@ class PooledClient(BaseDBAsyncClient):
         cancelling one costs about a tenth of a small statement's client time)."""
         return False
 
-    async def _release(self, pool: Any, conn: Any) -> None:
-        await pool.release(conn)
+    def _release(self, pool: Any, conn: Any) -> Awaitable[Any]:
+        return pool.release(conn)
 
     async def _give_back(self, pool: Any, conn: Any) -> None:
         """Release ``conn``; a failure (the driver's reset hit a dead connection, which the
@@ -306,6 +313,9 @@ class PooledClient(BaseDBAsyncClient):
     def _interrupted(self, conn: Any) -> None:
         """Called when a statement on ``conn`` was cancelled mid-flight."""
 
+    def _lent(self, conn: Any) -> None:
+        """Called when ``acquire_connection()`` hands ``conn`` to user code."""
+
     # --- errors ------------------------------------------------------------------------------
     @property
     def _where(self) -> str:
@@ -343,23 +353,22 @@ class PooledClient(BaseDBAsyncClient):
             f"statement timed out{limit} on {self._where} (statement_timeout / command_timeout)"
         )
 
-    async def _call(self, conn: Any, op: Callable[..., Awaitable[Any]], args: tuple) -> Any:
-        try:
-            if self.statement_timeout is None:
-                return await op(conn, *args)
-            return await bounded(op(conn, *args), self.statement_timeout)
-        except asyncio.TimeoutError as exc:
-            if self.statement_timeout is None:
-                raise self._translate(exc) from exc
+    def _failed(self, conn: Any, exc: BaseException) -> BaseException:
+        """What to raise for ``exc``, raised by a statement on ``conn`` (``exc`` itself
+        when it passes unchanged: a cancellation, or already a tortoise exception)."""
+        if isinstance(exc, asyncio.CancelledError):
             self._interrupted(conn)
-            raise self._timeout_error(self.statement_timeout) from exc
-        except self.driver_errors as exc:
-            raise self._translate(exc) from exc
-        except asyncio.CancelledError:
+            return exc
+        if isinstance(exc, asyncio.TimeoutError):  # before driver_errors: it is an OSError
+            if self.statement_timeout is None:
+                return self._translate(exc)
             self._interrupted(conn)
-            raise
-        except Exception as exc:
-            raise self._unexpected(conn, exc) from exc
+            return self._timeout_error(self.statement_timeout)
+        if isinstance(exc, self.driver_errors):
+            return self._translate(exc)
+        if isinstance(exc, Exception):
+            return self._unexpected(conn, exc)
+        return exc
 
     async def _statement(self, conn: Any, sql: str) -> None:
         try:
@@ -429,31 +438,32 @@ class PooledClient(BaseDBAsyncClient):
         """
         for _ in range(self.maxsize + 1):
             conn = await self._acquire_or_wait(pool)
-            try:
-                healthy = await self._healthy(conn)
-            except BaseException:  # cancelled during the ping: nothing may keep the connection
-                self._discard(conn)
-                await _shielded(self._give_back(pool, conn))
-                raise
-            if healthy:
+            if self._fit(conn) and (not self.options.pre_ping or await self._answers(pool, conn)):
                 return conn
             self._discard(conn)
             await self._give_back(pool, conn)
         return await self._acquire_or_wait(pool)
 
-    async def _healthy(self, conn: Any) -> bool:
+    def _fit(self, conn: Any) -> bool:
+        """Open, and not older than ``max_age`` (no network traffic)."""
         if not self._usable(conn):
             return False
         if self.options.max_age is not None and self._too_old(conn):
             logger.debug("recycling a connection to %s older than %ss", self._where, self.options.max_age)
             return False
-        if not self.options.pre_ping:
-            return True
+        return True
+
+    async def _answers(self, pool: Any, conn: Any) -> bool:
+        """``pre_ping``: True when ``conn`` answers a ping."""
         try:
             await self._ping(conn)
         except Exception as exc:  # whatever the driver raises, the connection is not fit
             logger.info("pre-ping on a pooled connection to %s failed: %s", self._where, describe(exc))
             return False
+        except BaseException:  # cancelled during the ping: nothing may keep the connection
+            self._discard(conn)
+            await _shielded(self._give_back(pool, conn))
+            raise
         return True
 
     def _too_old(self, conn: Any) -> bool:
@@ -475,8 +485,9 @@ class PooledClient(BaseDBAsyncClient):
         delay = 0.05
         while True:
             try:
-                timeout = None if self._free_now(pool) else self.options.acquire_timeout
-                return await bounded(self._acquire(pool), timeout)
+                if self._free_now(pool):
+                    return await self._acquire(pool)
+                return await bounded(self._acquire(pool), self.options.acquire_timeout)
             except asyncio.TimeoutError as exc:
                 raise self._exhausted(exc) from exc
             except Exception as exc:
@@ -507,28 +518,36 @@ class PooledClient(BaseDBAsyncClient):
         ``maxsize`` + 1 retries: each dead one is discarded, the last one is fresh.
         """
         pool = self._pool or await self._ensure_pool()
-        for retries_left in range(self.maxsize + 1, -1, -1):
+        retries_left = self.maxsize + 1
+        while True:
             conn = await self._checkout(pool)
             try:
-                return await self._call(conn, op, args)
-            except DBConnectionError as error:
-                cause = error.__cause__ or error
-                if not self._unsent(cause):
-                    raise self._lost_error(
-                        cause, "during a statement", "the statement may or may not have run"
-                    ) from cause
-                if not retries_left:
+                if self.statement_timeout is None:
+                    return await op(conn, *args)
+                return await bounded(op(conn, *args), self.statement_timeout)
+            except BaseException as exc:
+                error = self._failed(conn, exc)
+                if error is exc:
                     raise
+                if not isinstance(error, DBConnectionError):
+                    raise error from exc
+                if not self._unsent(exc):
+                    raise self._lost_error(
+                        exc, "during a statement", "the statement may or may not have run"
+                    ) from exc
+                if not retries_left:
+                    raise error from exc
+                retries_left -= 1
                 logger.info("retrying a statement never sent on a dead connection to %s", self._where)
                 self._discard(conn)
             finally:
                 await self._give_back(pool, conn)
-        raise AssertionError("unreachable")  # pragma: no cover
 
     @asynccontextmanager
     async def acquire_connection(self) -> AsyncIterator[Any]:
         pool = self._pool or await self._ensure_pool()
         conn = await self._checkout(pool)
+        self._lent(conn)
         try:
             yield conn
         finally:
@@ -593,26 +612,32 @@ class PooledTransactionClient(PooledClient):
             "rolled it back; leave the block and run the transaction again"
         )
 
-    async def _on_pinned(self, conn: Any, op: Callable[..., Awaitable[Any]], args: tuple) -> Any:
-        pinned = self._pinned
-        if pinned.lost or not self._usable(conn):
-            pinned.lost = True
-            raise self._broken()
-        try:
-            return await self._call(conn, op, args)
-        except DBConnectionError as error:
-            pinned.lost = True
-            raise self._lost_error(
-                error.__cause__ or error,
-                "inside a transaction",
-                "the server rolled the transaction back; run it again",
-            ) from error.__cause__
-
     async def _run(self, op: Callable[..., Awaitable[Any]], *args: Any) -> Any:
         pinned = self._pinned
-        async with pinned.lock:
-            if pinned.conn is not None:
-                return await self._on_pinned(pinned.conn, op, args)
+        lock = pinned.lock
+        await lock.acquire()
+        try:
+            conn = pinned.conn
+            if conn is not None:
+                if pinned.lost or not self._usable(conn):
+                    pinned.lost = True
+                    raise self._broken()
+                try:
+                    if self.statement_timeout is None:
+                        return await op(conn, *args)
+                    return await bounded(op(conn, *args), self.statement_timeout)
+                except BaseException as exc:
+                    error = self._failed(conn, exc)
+                    if error is exc:
+                        raise
+                    if isinstance(error, DBConnectionError):
+                        pinned.lost = True
+                        raise self._lost_error(
+                            exc, "inside a transaction", "the server rolled the transaction back; run it again"
+                        ) from exc
+                    raise error from exc
+        finally:
+            lock.release()
         return await self._root._run(op, *args)
 
     @asynccontextmanager
@@ -620,6 +645,7 @@ class PooledTransactionClient(PooledClient):
         pinned = self._pinned
         async with pinned.lock:
             if pinned.conn is not None:
+                self._lent(pinned.conn)
                 yield pinned.conn
                 return
         async with self._root.acquire_connection() as conn:
