@@ -337,7 +337,8 @@ def test_use_tz_stores_aware_utc(far_system_timezone):
     shifted = MOMENT.astimezone(datetime.timezone(datetime.timedelta(hours=2)))
     stored = field.to_db_value(shifted)
     assert stored.tzinfo is UTC and stored == MOMENT and stored.hour == 12
-    naive_stored = field.to_db_value(MOMENT.replace(tzinfo=None))
+    with pytest.warns(RuntimeWarning, match="Event.value received a naive datetime"):
+        naive_stored = field.to_db_value(MOMENT.replace(tzinfo=None))
     assert naive_stored == MOMENT and naive_stored.tzinfo is UTC  # naive: in the configured zone, UTC
 
 
@@ -371,14 +372,15 @@ def test_use_tz_reads_naive_driver_values_as_utc(far_system_timezone):
 
 def test_use_tz_takes_naive_given_values_in_the_configured_zone():
     """As Tortoise 1.1.9: a naive datetime given by the user is a wall-clock time of the
-    configured zone, on assignment (``to_python_value``) and when saved."""
+    configured zone, on assignment (``to_python_value``) and when saved (with a warning)."""
     timezone.configure(timezone="Asia/Shanghai")
     field = bound(DatetimeField(), "starts")
     naive = datetime.datetime(2024, 3, 1, 20, 30, 15, 123456)
     value = field.to_python_value(naive)
     assert value == MOMENT and value.hour == 20 and value.tzinfo.zone == "Asia/Shanghai"
     assert field.to_python_value("2024-03-01 20:30:15.123456") == MOMENT
-    stored = field.to_db_value(naive)
+    with pytest.warns(RuntimeWarning, match=r"Event\.starts received a naive datetime .*Asia/Shanghai"):
+        stored = field.to_db_value(naive)
     assert stored == MOMENT and stored.tzinfo is UTC
 
 

@@ -78,13 +78,16 @@ async def test_naive_datetimes_given_are_wall_clock_times_of_the_configured_zone
     assert await _read_back(obj.pk, "datetime_f") == [expected] * 3
 
     hour = datetime.timedelta(hours=1)
-    await NullableFields.filter(pk=obj.pk).update(datetime_f=naive + hour)
+    with pytest.warns(RuntimeWarning, match="NullableFields.datetime_f received a naive datetime"):
+        await NullableFields.filter(pk=obj.pk).update(datetime_f=naive + hour)
     assert await _read_back(obj.pk, "datetime_f") == [expected + hour] * 3
 
     obj.datetime_f = naive + 2 * hour
-    await obj.save()
+    with pytest.warns(RuntimeWarning, match="received a naive datetime"):
+        await obj.save()
     assert await _read_back(obj.pk, "datetime_f") == [expected + 2 * hour] * 3
-    assert await NullableFields.filter(datetime_f=naive + 2 * hour).count() == 1
+    with pytest.warns(RuntimeWarning, match="received a naive datetime"):
+        assert await NullableFields.filter(datetime_f=naive + 2 * hour).count() == 1
 
 
 # --- times -----------------------------------------------------------------------------------

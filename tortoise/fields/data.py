@@ -472,8 +472,8 @@ class DatetimeField(_AutoNow, Field[datetime.datetime]):
 
     Time zones follow ``tortoise.timezone``: with ``use_tz`` (the default) ``to_db_value``
     returns an aware datetime in UTC and ``to_python_value`` an aware datetime in the
-    configured timezone; a naive value given to either is a wall-clock time of that zone,
-    without a warning (as Tortoise; seed code passes ``datetime.now()``).  The per-driver decoders read
+    configured timezone; a naive value given to either is a wall-clock time of that zone
+    (``to_db_value`` warns about it, as Tortoise does).  The per-driver decoders read
     naive values as UTC, which is what the database holds.  Without ``use_tz`` all of
     them give naive datetimes in the configured timezone.  So values round-trip unchanged
     on every backend.
@@ -494,7 +494,8 @@ class DatetimeField(_AutoNow, Field[datetime.datetime]):
         if get_use_tz():
             if tz is UTC or tz is UTC_ZONE:  # both UTC: drivers read the offset
                 return value
-            if tz is None:  # a wall-clock time of the configured zone, silently (as Tortoise)
+            if tz is None:
+                self._warn_naive(value)
                 value = self._make_aware(value)
             return value.astimezone(UTC)
         return value if tz is None else value.astimezone(get_default_timezone()).replace(tzinfo=None)
@@ -514,6 +515,15 @@ class DatetimeField(_AutoNow, Field[datetime.datetime]):
         if type(value) is datetime.datetime:
             return _combine(value, value.time(), get_default_timezone())
         return value.replace(tzinfo=get_default_timezone())
+
+    def _warn_naive(self, value: datetime.datetime) -> None:
+        # the value stays out of the message, so that the default filter shows it once
+        warnings.warn(
+            f"{self.qualified_name} received a naive datetime while time zone support is active"
+            f" (use_tz); it is taken as a time in {timezone.get_timezone()}",
+            RuntimeWarning,
+            stacklevel=3,
+        )
 
     def db_encoder(self, dialect: Any, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
         """Aware UTC datetimes under ``use_tz`` (what this field holds) may skip the generic
