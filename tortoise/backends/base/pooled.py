@@ -46,6 +46,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import select
 import socket
 import sys
 import time
@@ -110,6 +111,13 @@ def _sentence(exc: BaseException) -> str:
 
 _TCP_INFO = getattr(socket, "TCP_INFO", None)  # Linux
 _TCP_ESTABLISHED = 1
+# poll events that say a connection is over (POLLRDHUP: Linux; elsewhere the byte-peeking path)
+_POLL_GONE = (
+    select.POLLRDHUP | select.POLLHUP | select.POLLERR | select.POLLNVAL
+    if hasattr(select, "poll") and hasattr(select, "POLLRDHUP")
+    else 0
+)
+_POLL_SILENT = _POLL_GONE | (select.POLLIN if _POLL_GONE else 0)
 
 
 def socket_open(transport: Any) -> bool:
@@ -132,9 +140,18 @@ def idle_socket_open(fd: int, silent: bool) -> bool:
     that speaks unprompted to an idle client is saying goodbye (PostgreSQL sends FATAL
     "terminating connection" and closes a moment later).  Only for plain connections:
     over TLS the waiting bytes may be the protocol's own.
+
+    This runs before every statement, so where ``poll`` exists it is one system call on
+    the descriptor itself: the kernel reports the peer's FIN (``POLLRDHUP``), a reset or
+    error (``POLLHUP``/``POLLERR``), a closed descriptor (``POLLNVAL``) and, for an idle
+    connection, waiting bytes (``POLLIN``) -- no socket object, no ``dup``.
     """
     if fd < 0:
         return False
+    if _POLL_GONE:
+        poller = select.poll()
+        poller.register(fd, _POLL_SILENT if silent else _POLL_GONE)
+        return not poller.poll(0)
     try:
         sock = socket.socket(fileno=os.dup(fd))
     except OSError:  # the descriptor is gone
