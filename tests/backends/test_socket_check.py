@@ -25,7 +25,7 @@ async def _tcp_pair() -> tuple[asyncio.StreamWriter, asyncio.StreamWriter, async
     return client, await accepted, server
 
 
-async def test_open_tcp_connection():
+async def test_open_tcp_connection(check_path):
     client, peer, server = await _tcp_pair()
     try:
         assert socket_open(client.transport)
@@ -35,7 +35,7 @@ async def test_open_tcp_connection():
         server.close()
 
 
-async def test_tcp_connection_whose_peer_hung_up_is_not_open():
+async def test_tcp_connection_whose_peer_hung_up_is_not_open(check_path):
     client, peer, server = await _tcp_pair()
     try:
         peer.transport.abort()  # RST; the kernel knows before the event loop looks
@@ -49,7 +49,21 @@ async def test_tcp_connection_whose_peer_hung_up_is_not_open():
         server.close()
 
 
-async def test_closed_transport_is_not_open():
+async def test_tcp_connection_whose_peer_closed_is_not_open(check_path):
+    client, peer, server = await _tcp_pair()
+    try:
+        peer.close()  # FIN: the connection is half-closed, the transport still open
+        for _ in range(100):
+            if not socket_open(client.transport):
+                break
+            await asyncio.sleep(0.01)
+        assert not socket_open(client.transport)
+    finally:
+        client.close()
+        server.close()
+
+
+async def test_closed_transport_is_not_open(check_path):
     client, peer, server = await _tcp_pair()
     client.close()
     try:
@@ -59,7 +73,7 @@ async def test_closed_transport_is_not_open():
         server.close()
 
 
-async def test_unix_socket_counts_as_open():
+async def test_unix_socket_counts_as_open(check_path):
     a, b = socket.socketpair()
     _, writer = await asyncio.open_connection(sock=a)
     try:
@@ -72,7 +86,7 @@ async def test_unix_socket_counts_as_open():
 # --- idle_socket_open: a bare descriptor, as libpq (psycopg) keeps it ------------------------
 @pytest.fixture(params=["poll", "peek"])
 def check_path(request, monkeypatch):
-    """Both ways of asking: ``poll`` on the descriptor, and the socket-object fallback."""
+    """Both ways of asking: ``poll`` on the descriptor, and the getsockopt/peek fallback."""
     if request.param == "peek":
         monkeypatch.setattr(pooled, "_POLL_GONE", 0)
     elif not pooled._POLL_GONE:

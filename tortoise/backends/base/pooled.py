@@ -124,13 +124,27 @@ def socket_open(transport: Any) -> bool:
     """False when the transport is closed or its TCP peer already hung up.
 
     The kernel learns of a server's FIN or RST before the event loop does; asking it
-    (one ``getsockopt``, no network traffic) finds a dead pooled connection before a
-    statement is written to it.  Where TCP_INFO is unknown, only the transport is checked.
+    (one ``poll`` on the descriptor, else one ``getsockopt``; no network traffic) finds a
+    dead pooled connection before a statement is written to it.  Where neither
+    ``POLLRDHUP`` nor TCP_INFO is known, only the transport is checked.
     """
     if transport is None or transport.is_closing():
         return False
     sock = transport.get_extra_info("socket")
-    return sock is None or _established(sock)
+    if sock is None:
+        return True
+    if _POLL_GONE:
+        return _quiet(sock.fileno(), _POLL_GONE)
+    return _established(sock)
+
+
+def _quiet(fd: int, events: int) -> bool:
+    """True when ``poll`` reports none of ``events`` (nor a hang-up or error) on ``fd``."""
+    if fd < 0:
+        return False
+    poller = select.poll()
+    poller.register(fd, events)
+    return not poller.poll(0)
 
 
 def idle_socket_open(fd: int, silent: bool) -> bool:
@@ -146,12 +160,10 @@ def idle_socket_open(fd: int, silent: bool) -> bool:
     error (``POLLHUP``/``POLLERR``), a closed descriptor (``POLLNVAL``) and, for an idle
     connection, waiting bytes (``POLLIN``) -- no socket object, no ``dup``.
     """
+    if _POLL_GONE:
+        return _quiet(fd, _POLL_SILENT if silent else _POLL_GONE)
     if fd < 0:
         return False
-    if _POLL_GONE:
-        poller = select.poll()
-        poller.register(fd, _POLL_SILENT if silent else _POLL_GONE)
-        return not poller.poll(0)
     try:
         sock = socket.socket(fileno=os.dup(fd))
     except OSError:  # the descriptor is gone
