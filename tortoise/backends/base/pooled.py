@@ -549,7 +549,21 @@ class PooledClient(BaseDBAsyncClient):
         pool = self._pool or await self._ensure_pool()
         retries_left = self.maxsize + 1
         while True:
-            conn = await self._checkout(pool)
+            conn = None
+            if not self.options.pre_ping and self.options.max_age is None and self._free_now(pool):
+                # an idle connection is free and no pre_ping/max_age applies: the driver's
+                # acquire and the socket check, without the timer and retry layers
+                try:
+                    conn = await self._acquire(pool)
+                except Exception:  # the full checkout below reports it (or waits out a restart)
+                    conn = None
+                else:
+                    if not self._usable(conn):
+                        self._discard(conn)
+                        await self._give_back(pool, conn)
+                        conn = None
+            if conn is None:
+                conn = await self._checkout(pool)
             try:
                 if self.statement_timeout is None:
                     return await op(conn, *args)
