@@ -46,6 +46,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import select
 import socket
 import sys
 import time
@@ -110,19 +111,40 @@ def _sentence(exc: BaseException) -> str:
 
 _TCP_INFO = getattr(socket, "TCP_INFO", None)  # Linux
 _TCP_ESTABLISHED = 1
+# poll events that say a connection is over (POLLRDHUP: Linux; elsewhere the byte-peeking path)
+_POLL_GONE = (
+    select.POLLRDHUP | select.POLLHUP | select.POLLERR | select.POLLNVAL
+    if hasattr(select, "poll") and hasattr(select, "POLLRDHUP")
+    else 0
+)
+_POLL_SILENT = _POLL_GONE | (select.POLLIN if _POLL_GONE else 0)
 
 
 def socket_open(transport: Any) -> bool:
     """False when the transport is closed or its TCP peer already hung up.
 
     The kernel learns of a server's FIN or RST before the event loop does; asking it
-    (one ``getsockopt``, no network traffic) finds a dead pooled connection before a
-    statement is written to it.  Where TCP_INFO is unknown, only the transport is checked.
+    (one ``poll`` on the descriptor, else one ``getsockopt``; no network traffic) finds a
+    dead pooled connection before a statement is written to it.  Where neither
+    ``POLLRDHUP`` nor TCP_INFO is known, only the transport is checked.
     """
     if transport is None or transport.is_closing():
         return False
     sock = transport.get_extra_info("socket")
-    return sock is None or _established(sock)
+    if sock is None:
+        return True
+    if _POLL_GONE:
+        return _quiet(sock.fileno(), _POLL_GONE)
+    return _established(sock)
+
+
+def _quiet(fd: int, events: int) -> bool:
+    """True when ``poll`` reports none of ``events`` (nor a hang-up or error) on ``fd``."""
+    if fd < 0:
+        return False
+    poller = select.poll()
+    poller.register(fd, events)
+    return not poller.poll(0)
 
 
 def idle_socket_open(fd: int, silent: bool) -> bool:
@@ -132,7 +154,14 @@ def idle_socket_open(fd: int, silent: bool) -> bool:
     that speaks unprompted to an idle client is saying goodbye (PostgreSQL sends FATAL
     "terminating connection" and closes a moment later).  Only for plain connections:
     over TLS the waiting bytes may be the protocol's own.
+
+    This runs before every statement, so where ``poll`` exists it is one system call on
+    the descriptor itself: the kernel reports the peer's FIN (``POLLRDHUP``), a reset or
+    error (``POLLHUP``/``POLLERR``), a closed descriptor (``POLLNVAL``) and, for an idle
+    connection, waiting bytes (``POLLIN``) -- no socket object, no ``dup``.
     """
+    if _POLL_GONE:
+        return _quiet(fd, _POLL_SILENT if silent else _POLL_GONE)
     if fd < 0:
         return False
     try:
@@ -520,7 +549,21 @@ class PooledClient(BaseDBAsyncClient):
         pool = self._pool or await self._ensure_pool()
         retries_left = self.maxsize + 1
         while True:
-            conn = await self._checkout(pool)
+            conn = None
+            if not self.options.pre_ping and self.options.max_age is None and self._free_now(pool):
+                # an idle connection is free and no pre_ping/max_age applies: the driver's
+                # acquire and the socket check, without the timer and retry layers
+                try:
+                    conn = await self._acquire(pool)
+                except Exception:  # the full checkout below reports it (or waits out a restart)
+                    conn = None
+                else:
+                    if not self._usable(conn):
+                        self._discard(conn)
+                        await self._give_back(pool, conn)
+                        conn = None
+            if conn is None:
+                conn = await self._checkout(pool)
             try:
                 if self.statement_timeout is None:
                     return await op(conn, *args)

@@ -169,6 +169,10 @@ class PsycopgClient(PooledClient):
     async def _control(self, conn: Any, sql: str) -> None:
         await conn.execute(sql, prepare=False)
 
+    def _free_now(self, pool: Any) -> bool:
+        # psycopg_pool keeps its idle connections in ``_pool`` (getconn pops from it at once)
+        return bool(getattr(pool.pool, "_pool", None))
+
     def _usable(self, conn: Any) -> bool:
         if conn.closed:
             return False

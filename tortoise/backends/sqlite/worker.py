@@ -118,12 +118,16 @@ class SqliteWorker(threading.Thread):
             if done and (loop is not done_loop or monotonic() - held_since > MAX_HOLD):
                 _post(done_loop, done)
                 done = []
-            if not done:
-                done_loop, held_since = loop, monotonic()
             try:
-                done.append((fut, True, fn(conn, *args)))
+                finished = (fut, True, fn(conn, *args))
             except BaseException as exc:
-                done.append((fut, False, exc))
+                finished = (fut, False, exc)
+            if not done:
+                if jobs.empty():  # the common case, one statement at a time: no clock reading
+                    _post(loop, [finished])
+                    continue
+                done_loop, held_since = loop, monotonic()
+            done.append(finished)
             if jobs.empty():
                 _post(loop, done)
                 done = []
