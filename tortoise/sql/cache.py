@@ -139,12 +139,13 @@ class StatementCache:
             del entries[oldest]
         return entry
 
-    def compiled(self, key: Hashable, build: Callable[[], Any]) -> Any:
-        """The entry for ``key``, made by ``build()`` (and counted as a compile) on a miss."""
+    def compiled(self, key: Hashable, build: Callable[..., Any], *args: Any) -> Any:
+        """The entry for ``key``, made by ``build(*args)`` (and counted as a compile) on a
+        miss (arguments rather than a closure: a hit makes no function)."""
         entry = self.get(key)
         if entry is None:
             self.compiles += 1
-            entry = self.put(key, build())
+            entry = self.put(key, build(*args))
         return entry
 
     def clear(self) -> None:
