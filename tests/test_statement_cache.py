@@ -269,6 +269,28 @@ def test_the_cache_is_bounded_and_least_recently_used_goes_first():
     assert (cache.hits, cache.misses) == (1, 1)
 
 
+class _CountedKey:
+    """A key that counts how often it is hashed (keys are tuples, whose hash is not kept)."""
+
+    hashed = 0
+
+    def __hash__(self) -> int:
+        type(self).hashed += 1
+        return 7
+
+
+def test_a_hit_hashes_its_key_once_and_still_refreshes_its_use():
+    cache = StatementCache(limit=2)
+    key = _CountedKey()
+    cache.put(key, "K")
+    cache.put("b", "B")
+    _CountedKey.hashed = 0
+    assert cache.get(key) == "K"
+    assert _CountedKey.hashed == 1
+    cache.put("c", "C")  # b is now the least recently used
+    assert key in cache and "b" not in cache and "c" in cache
+
+
 async def test_the_process_cache_keeps_its_bound(items, monkeypatch):
     monkeypatch.setattr(statements, "limit", 5)
     for n in range(1, 12):

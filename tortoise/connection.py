@@ -102,7 +102,10 @@ class CurrentConnections:
         return ctx.connections if ctx is not None else self._empty
 
     def get(self, conn_alias: str) -> "BaseDBAsyncClient":
-        return self._handler().get(conn_alias)
+        # every query asks: _handler() and the context's property, inlined
+        ctx = _context._current_context.get() or _context._global_context
+        handler = ctx._connections if ctx is not None else self._empty
+        return (handler or ctx.connections).get(conn_alias)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._handler(), name)

@@ -286,10 +286,17 @@ class Q:
 
     def shape(self, w: Walker) -> Hashable:
         """The tree's structure, keys and value kinds (None, list lengths …); values to ``w``."""
-        me = id(self)
-        filters = tuple([(key, filter_value_shape((me, key), key, value, w)) for key, value in self.filters.items()])
-        children = tuple([child.shape(w) for child in self.children]) if self.children else ()
-        return (self.join_type, self._is_negated, children, filters)
+        # flat: (join, negated, number of children, *child shapes, *(key, value shape) pairs)
+        me, children, filters = id(self), self.children, self.filters
+        if not children and len(filters) == 1:  # the common case, without building a list
+            for key, value in filters.items():
+                return (self.join_type, self._is_negated, 0, key, filter_value_shape((me, key), key, value, w))
+        shape = [self.join_type, self._is_negated, len(children)]
+        for child in children:
+            shape.append(child.shape(w))
+        for key, value in filters.items():
+            shape += (key, filter_value_shape((me, key), key, value, w))
+        return tuple(shape)
 
     def __repr__(self) -> str:
         inner = ", ".join([repr(c) for c in self.children] + [f"{k}={v!r}" for k, v in self.filters.items()])

@@ -195,13 +195,14 @@ class ModelStatements:
     def update_of(self, names: tuple[str, ...]) -> tuple[str, Callable[[Any], list[Any]]]:
         """``save(update_fields=names)``: (UPDATE … WHERE pk=?, row encoder), once per tuple."""
         meta, dialect = self.meta, self.dialect
+        key = ("update_fields", meta.model, meta._generation, dialect.name, names)
+        return statement_cache.compiled(key, self._build_update_of, names)
 
-        def build() -> tuple[str, Callable[[Any], list[Any]]]:
-            fields = [meta.fields_map[n] for n in names]
-            sql = statements_sql.update_by_pk(dialect, meta.db_table, [f.column for f in fields], meta.pk.column)
-            return sql, make_row_encoder(fields, dialect)
-
-        return statement_cache.compiled(("update_fields", meta.model, meta._generation, dialect.name, names), build)
+    def _build_update_of(self, names: tuple[str, ...]) -> tuple[str, Callable[[Any], list[Any]]]:
+        meta, dialect = self.meta, self.dialect
+        fields = [meta.fields_map[n] for n in names]
+        sql = statements_sql.update_by_pk(dialect, meta.db_table, [f.column for f in fields], meta.pk.column)
+        return sql, make_row_encoder(fields, dialect)
 
 
 class ModelMeta(type):
@@ -575,7 +576,8 @@ class Model(metaclass=ModelMeta):
             names = tuple(f.model_field_name for f in st.update_fields)
             sql, encode = st.update_all, st.encode_update
         else:
-            names = tuple(meta.fields_map[n].source_field_name if meta.fields_map[n].relation_kind else n for n in update_fields)
+            fields_map = meta.fields_map
+            names = tuple([n if (f := fields_map[n]).relation_kind is None else f.source_field_name for n in update_fields])
             if not names:
                 return
             sql, encode = st.update_of(names)

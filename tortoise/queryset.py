@@ -246,7 +246,7 @@ class QuerySet(AwaitableQuery[MODEL]):
         return qs
 
     def get(self, *args: Q, **kwargs: Any) -> "QuerySet[MODEL]":
-        qs = self.filter(*args, **kwargs)
+        qs = self._and(Q(*args, **kwargs))
         qs._single, qs._limit = self._SINGLE_RAISE, 2
         return qs
 
@@ -515,9 +515,10 @@ class QuerySet(AwaitableQuery[MODEL]):
 def _cached(query: Any, dialect: Any) -> tuple[Any, list] | None:
     """(compiled entry, leaf values) of ``query`` from the statement cache, compiling it on
     a miss; None when its shape cannot be cached and the plain path must run."""
-    w = Walker(query.model)
+    model = query.model
+    w = Walker(model)
     try:
-        key = (type(query), query.model, query.model._meta._generation, dialect.name, query._shape(w))
+        key = (type(query), model, model._meta._generation, dialect.name, query._shape(w))
     except Uncacheable:
         return None
     entry = statements.get(key)

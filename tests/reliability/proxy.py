@@ -7,6 +7,7 @@
     proxy.drop_when(b"COMMIT")        # cut the connection that sends this, before the server sees it
     proxy.drop_when(b"COMMIT", after=True)   # …or after the server answered, losing the answer
     proxy.refuse_next(2, after=1)     # let one new connection through, close the next two
+    seen, release = proxy.hold_when(b"COMMIT")   # keep the chunk that sends this until release.set()
     proxy.tell_clients(data)          # bytes to every client as if the server sent them (a
                                       # shutdown notice), the sockets kept open until drop_all()
 
@@ -47,6 +48,7 @@ class FaultProxy:
         self._refuse_count = 0
         self._refuse_after = 0
         self._trigger: _Trigger | None = None
+        self._hold: tuple[bytes, asyncio.Event, asyncio.Event] | None = None
         self._links: set[_Link] = set()
         self._server: asyncio.AbstractServer | None = None
         self._tasks: set[asyncio.Task] = set()
@@ -84,7 +86,17 @@ class FaultProxy:
         """Cut the next connection whose client sends ``pattern`` (once)."""
         self._trigger = _Trigger(pattern, after)
 
+    def hold_when(self, pattern: bytes) -> tuple[asyncio.Event, asyncio.Event]:
+        """Hold the next chunk a client sends with ``pattern`` (once): ``seen`` is set when
+        it arrives, and it goes on to the server when ``release`` is set."""
+        seen, release = asyncio.Event(), asyncio.Event()
+        self._hold = (pattern, seen, release)
+        return seen, release
+
     def heal(self) -> None:
+        if self._hold is not None:
+            self._hold[2].set()
+            self._hold = None
         self.refusing = False
         self.delay = 0.0
         self._refuse_count = 0
@@ -130,6 +142,11 @@ class FaultProxy:
             while data := await reader.read(65536):
                 if self.delay:
                     await asyncio.sleep(self.delay)
+                if upstream and self._hold is not None and self._hold[0] in data:
+                    _, seen, release = self._hold
+                    self._hold = None
+                    seen.set()
+                    await release.wait()
                 if upstream and self._trigger is not None and self._trigger.pattern in data:
                     trigger, self._trigger = self._trigger, None
                     if not trigger.after:

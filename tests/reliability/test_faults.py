@@ -258,6 +258,29 @@ async def test_cancellation_at_every_point_of_a_transaction(proxy, proxied):
     await assert_pool_whole(proxied)
 
 
+async def test_a_task_cancelled_during_commit_waits_for_it_then_is_cancelled(proxy, proxied):
+    """The COMMIT in flight is not interrupted, and the task's CancelledError comes once it
+    is done: the row is committed and the connection back in the pool when the task ends."""
+    insert = insert_sql(proxied)
+    seen, release = proxy.hold_when(b"COMMIT")
+
+    async def work() -> None:
+        async with proxied._in_transaction() as tx:
+            await tx.execute_insert(insert, ("held",))
+
+    task = asyncio.create_task(work())
+    await seen.wait()
+    task.cancel()
+    for _ in range(5):  # loop passes, no timing: a cancel passed on at once would end it here
+        await asyncio.sleep(0)
+    assert not task.done()
+    release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await names(proxied) == ["held"]
+    await assert_pool_whole(proxied)
+
+
 # --- pool limits and timeouts ---------------------------------------------------------------------
 async def test_exhausted_pool_names_its_size():
     db = await client_on_fresh_db(maxsize=1, acquire_timeout=0.5)

@@ -10,7 +10,6 @@ no nodes are built and nothing is rendered.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Callable, Hashable
 
 from tortoise.sql.nodes import Context, Slot, encoder_for
@@ -106,37 +105,47 @@ def bind_plan(plan: Plan, leaves: list[Any]) -> list[Any]:
 
 
 class StatementCache:
-    """A bounded LRU map (kind, model, dialect, shape) → compiled entry, with counters."""
+    """A bounded LRU map (kind, model, dialect, shape) → compiled entry, with counters.
+
+    A hit hashes its key once: each entry carries a stamp of its last use (``_clock``
+    counts hits and puts), and the least recently used entry is found by that stamp when
+    the cache overflows (a miss is rare and already pays for compiling)."""
 
     def __init__(self, limit: int = 2048) -> None:
         self.limit = limit
-        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        #: key -> [entry, ``_clock`` when last used]
+        self._entries: dict[Hashable, list] = {}
         self.hits = 0
         self.misses = 0
         #: how many statements were rendered (each miss that compiled adds one)
         self.compiles = 0
+        self._clock = 0
 
     def get(self, key: Hashable) -> Any:
-        entry = self._entries.get(key)
-        if entry is None:
+        slot = self._entries.get(key)
+        if slot is None:
             self.misses += 1
             return None
         self.hits += 1
-        self._entries.move_to_end(key)
-        return entry
+        self._clock = slot[1] = self._clock + 1
+        return slot[0]
 
     def put(self, key: Hashable, entry: Any) -> Any:
-        self._entries[key] = entry
-        while len(self._entries) > self.limit:
-            self._entries.popitem(last=False)
+        entries = self._entries
+        self._clock += 1
+        entries[key] = [entry, self._clock]
+        while len(entries) > self.limit:
+            oldest = min(entries.items(), key=_stamp)[0]
+            del entries[oldest]
         return entry
 
-    def compiled(self, key: Hashable, build: Callable[[], Any]) -> Any:
-        """The entry for ``key``, made by ``build()`` (and counted as a compile) on a miss."""
+    def compiled(self, key: Hashable, build: Callable[..., Any], *args: Any) -> Any:
+        """The entry for ``key``, made by ``build(*args)`` (and counted as a compile) on a
+        miss (arguments rather than a closure: a hit makes no function)."""
         entry = self.get(key)
         if entry is None:
             self.compiles += 1
-            entry = self.put(key, build())
+            entry = self.put(key, build(*args))
         return entry
 
     def clear(self) -> None:
@@ -147,6 +156,10 @@ class StatementCache:
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self._entries
+
+
+def _stamp(item: tuple[Hashable, list]) -> int:
+    return item[1][1]
 
 
 #: the process-wide statement cache

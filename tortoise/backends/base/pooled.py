@@ -79,9 +79,20 @@ def run_in_background(coro: Awaitable[Any]) -> asyncio.Future:
     return task
 
 
+class _Uncancellable(asyncio.Task):
+    """A task that refuses ``cancel()``.  A task awaiting it and cancelled meanwhile
+    cannot pass the cancellation down (asyncio cancels the awaited future first); it is
+    raised in the awaiting task once this one has finished."""
+
+    def cancel(self, msg: Any = None) -> bool:
+        return False
+
+
 async def _shielded(coro: Awaitable[Any]) -> Any:
-    """Await ``coro`` to completion even if the awaiting task is cancelled meanwhile."""
-    return await asyncio.shield(run_in_background(coro))
+    """Await ``coro`` to completion even if the awaiting task is cancelled meanwhile; the
+    cancellation is raised when ``coro`` is done.  Half the cost of ``asyncio.shield``
+    (no outer future, one loop pass fewer), paid for every COMMIT."""
+    return await _Uncancellable(coro)
 
 
 if sys.version_info >= (3, 11):
