@@ -151,3 +151,80 @@ def test_statement_binders_send_what_the_plain_plan_sends():
     too_long = "x" * (fields[0].max_length + 1)
     for leaves in (["n", 7, Decimal("1.5"), 3], ["n", "7", "1.5", 3], [too_long, 7, Decimal("2"), 0], [7, True, 2, 1]):
         assert _outcome(binder, leaves) == _outcome(bind_plan, plan, leaves)
+
+
+# --- datetimes written out in the generated row makers ------------------------------------
+_UTC = datetime.timezone.utc
+_PLUS_2 = datetime.timezone(datetime.timedelta(hours=2))
+#: datetimes as each driver may return them: the common case first, then what takes the
+#: decoder's other paths (other offsets, naive values, text to coerce, timestamps)
+_DRIVER_DATETIMES = {
+    "sqlite": [
+        "2024-03-01 12:30:15.123456+00:00", "2024-03-01 12:30:15", "2024-03-01T14:30:15+02:00",
+        " 2024-03-01 12:30:15+00:00 ", 1709296215, "2024-03-01",
+    ],
+    "postgres": [
+        datetime.datetime(2024, 3, 1, 12, 30, 15, 123456, tzinfo=_UTC), datetime.datetime(2024, 3, 1, 14, 30, tzinfo=_PLUS_2),
+        datetime.datetime(2024, 3, 1, 12, 30), datetime.date(2024, 3, 1),
+    ],
+    "mysql": [datetime.datetime(2024, 3, 1, 12, 30, 15, 123456), datetime.datetime(2024, 3, 1, 12, 30, tzinfo=_UTC)],
+}
+
+
+@pytest.fixture
+def time_zone_settings():
+    """``timezone.configure`` for the test; the settings as they were afterwards."""
+    import os
+
+    from tortoise import timezone
+
+    saved = {key: os.environ.get(key) for key in ("USE_TZ", "TIMEZONE")}
+    yield timezone.configure
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    timezone.configure()
+
+
+@pytest.mark.parametrize("dialect_name", sorted(_DRIVER_DATETIMES))
+def test_datetimes_read_by_generated_row_makers_as_by_their_decoder(dialect_name, time_zone_settings, generated_code):
+    from tortoise.fields.data import DatetimeField
+    from tortoise.sql.dialects import dialect_named
+
+    field = DatetimeField(null=True)
+    field.model_field_name = "at"
+    decode = dialect_named(dialect_name).decoder(field)
+    make = model_code.make_row_maker(["n", "at"], [None, decode], as_tuples=True, flat=False)
+    rows = [(i, value) for i, value in enumerate(_DRIVER_DATETIMES[dialect_name])] + [(9, None)]
+    expected_none = (9, None)
+    for use_tz, zone in ((True, "UTC"), (True, "Asia/Shanghai"), (False, "Europe/Paris"), (True, "UTC")):
+        time_zone_settings(use_tz=use_tz, timezone=zone)
+        for _ in range(2):  # the first value read under new settings reads them
+            made = [make(row) for row in rows]
+            assert [repr(row) for row in made[:-1]] == [repr((i, decode(value))) for i, value in rows[:-1]]
+            assert made[-1] == expected_none
+
+
+@pytest.mark.parametrize("dialect_name", sorted(_DRIVER_DATETIMES))
+def test_generated_row_makers_read_datetimes_of_the_default_settings_without_calling_the_decoder(
+    dialect_name, time_zone_settings, generated_code
+):
+    from tortoise.fields.data import DatetimeField
+    from tortoise.sql.dialects import dialect_named
+
+    field = DatetimeField()
+    field.model_field_name = "at"
+    make = model_code.make_row_maker(["at"], [dialect_named(dialect_name).decoder(field)], as_tuples=False, flat=True)
+    decode, calls = make.__globals__["d0"], []
+    make.__globals__["d0"] = lambda value: calls.append(value) or decode(value)
+    time_zone_settings(use_tz=True, timezone="UTC")
+    value = _DRIVER_DATETIMES[dialect_name][0]
+    first = make((value,))  # the first read after a settings change reads them
+    calls.clear()
+    again = make((value,))
+    assert calls == []
+    assert first == again and again.tzinfo.key == "UTC" and type(again.tzinfo).__module__ == "tortoise.timezone"
+    time_zone_settings(timezone="Asia/Shanghai")
+    assert make((value,)).hour == 20

@@ -20,6 +20,7 @@ import gc
 import itertools
 import linecache
 import os
+import textwrap
 import weakref
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -70,12 +71,19 @@ def _compile(source: str, name: str, env: dict[str, Any]) -> Callable:
     return fn
 
 
-def _decoded(i: int, dec: Callable[[Any], Any] | None, env: dict[str, Any]) -> str:
-    """The expression for column ``i`` of a row: as the driver gave it, or decoded."""
+def _decoded(i: int, dec: Callable[[Any], Any] | None, env: dict[str, Any]) -> tuple[str, str]:
+    """(statements run first, expression) for column ``i`` of a row: as the driver gave
+    it, decoded by a call, or decoded in place by the decoder's ``inline`` source
+    (``tortoise.sql.dialects.base.Inline``), which saves a call or two per value."""
     if dec is None:
-        return f"v{i}"
+        return "", f"v{i}"
     env[f"d{i}"] = dec
-    return f"(None if v{i} is None else d{i}(v{i}))"
+    inline = getattr(dec, "inline", None)
+    if inline is None:
+        return "", f"(None if v{i} is None else d{i}(v{i}))"
+    env.update(inline.env)
+    body = textwrap.indent(inline.source.format(v=f"v{i}", f=f"d{i}"), " " * 8)
+    return f"    if v{i} is not None:\n{body}", f"v{i}"
 
 
 def _unpack(width: int) -> str:
@@ -89,14 +97,16 @@ def make_row_maker(names: list[str], decoders: list, as_tuples: bool, flat: bool
     if not GENERATE:
         return _plain_row_maker(list(names), list(decoders), as_tuples, flat)
     env: dict[str, Any] = {}
-    values = [_decoded(i, dec, env) for i, dec in enumerate(decoders)]
+    decoded = [_decoded(i, dec, env) for i, dec in enumerate(decoders)]
+    values = [value for _, value in decoded]
     if flat:
         body = values[0]
     elif as_tuples:
         body = "(" + ", ".join(values) + ",)"
     else:
         body = "{" + ", ".join(f"{n!r}: {v}" for n, v in zip(names, values)) + "}"
-    return _compile(f"def make(row):\n{_unpack(len(decoders))}    return {body}\n", "make values row", env)
+    first = "".join(lines for lines, _ in decoded)
+    return _compile(f"def make(row):\n{_unpack(len(decoders))}{first}    return {body}\n", "make values row", env)
 
 
 def make_binder(plan: Plan) -> Callable[[list[Any]], list[Any]]:
@@ -131,13 +141,15 @@ def make_hydrator(model: Any, dialect: "Dialect", fields: Sequence["Field"], par
     if not GENERATE:
         return _plain_hydrator(model, [(f.model_field_name, dialect.decoder(f)) for f in fields], partial)
     env: dict[str, Any] = {"new": object.__new__, "model": model}
-    items = [f"    d[{f.model_field_name!r}] = {_decoded(i, dialect.decoder(f), env)}\n" for i, f in enumerate(fields)]
+    decoded = [_decoded(i, dialect.decoder(f), env) for i, f in enumerate(fields)]
+    items = [f"    d[{f.model_field_name!r}] = {value}\n" for f, (_, value) in zip(fields, decoded)]
     items.append("    d['_saved_in_db'] = True\n")
     if partial:
         items.append("    d['_partial'] = True\n")
     source = (
         "def hydrate(row):\n"
         f"{_unpack(len(fields))}"
+        f"{''.join(lines for lines, _ in decoded)}"
         "    obj = new(model)\n"
         "    d = obj.__dict__\n"
         f"{''.join(items)}"

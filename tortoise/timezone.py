@@ -104,10 +104,10 @@ _combine = datetime.combine
 UTC_ZONE = ZoneInfo("UTC")
 
 
-def _stored_reader() -> Callable[[datetime], datetime]:
+def _stored_reader() -> tuple[Callable[[datetime], datetime], tzinfo | None]:
     """The reader for the current settings: a datetime as stored or as a driver returns it
     → the value read back.  A naive one is in UTC (what MySQL DATETIME and SQLite text
-    without offset hold under ``use_tz``).
+    without offset hold under ``use_tz``).  With it, what ``utc_read_as`` becomes.
 
     On CPython ``datetime.replace`` and ``astimezone`` cost ~0.7-0.9 µs (keyword parsing,
     generic offset handling), so plain datetimes take ``combine`` and ``zone.fromutc``,
@@ -126,7 +126,7 @@ def _stored_reader() -> Callable[[datetime], datetime]:
                 return _combine(value, value.time())
             return value.astimezone(local).replace(tzinfo=None)
 
-        return read_naive
+        return read_naive, None
 
     zone = get_default_timezone()
     if zone is UTC_ZONE:
@@ -139,7 +139,7 @@ def _stored_reader() -> Callable[[datetime], datetime]:
                 return _combine(value, value.time(), zone)  # same instant, same wall clock
             return (value.replace(tzinfo=UTC) if tz is None else value).astimezone(zone)
 
-        return read_utc
+        return read_utc, zone
 
     def read_zoned(value: datetime) -> datetime:
         tz = value.tzinfo
@@ -149,13 +149,13 @@ def _stored_reader() -> Callable[[datetime], datetime]:
             return zone.fromutc(_combine(value, value.time(), zone))
         return (value.replace(tzinfo=UTC) if tz is None else value).astimezone(zone)
 
-    return read_zoned
+    return read_zoned, None
 
 
 def _read_stored_first(value: datetime) -> datetime:
     """``read_stored`` until the settings are read: builds the reader, installs it, applies it."""
-    global read_stored
-    read_stored = _stored_reader()
+    global read_stored, utc_read_as
+    read_stored, utc_read_as = _stored_reader()
     return read_stored(value)
 
 
@@ -163,6 +163,15 @@ def _read_stored_first(value: datetime) -> datetime:
 #: Rebound when the settings change: look it up on the module at each call (as the
 #: per-driver decoders do), never import the name.
 read_stored: Callable[[datetime], datetime] = _read_stored_first
+
+#: The zone a plain datetime stored in UTC (naive, or aware in ``datetime.timezone.utc``)
+#: is read back in when ``combine(value, value.time(), utc_read_as)`` is all that reading
+#: it takes (``use_tz`` with the UTC zone, the default); None otherwise, and until
+#: ``read_stored`` has run under the current settings.  Generated row makers check it per
+#: value and call their decoder when it is None: a relabel written out costs ~1.7k
+#: instructions, the decoder and ``read_stored`` calls another ~1.4k.  Look it up on the
+#: module, like ``read_stored``.
+utc_read_as: tzinfo | None = None
 
 
 def configure(use_tz: bool | None = None, timezone: str | None = None) -> None:
@@ -180,10 +189,11 @@ def configure(use_tz: bool | None = None, timezone: str | None = None) -> None:
 
 def _reset_timezone_cache() -> None:
     """Forget the cached settings: the next read takes USE_TZ / TIMEZONE from the environment."""
-    global read_stored
+    global read_stored, utc_read_as
     for cached in (get_use_tz, get_timezone, get_default_timezone):
         cached.cache_clear()
     read_stored = _read_stored_first
+    utc_read_as = None
 
 
 def _zone(timezone: str | tzinfo | None) -> tzinfo:

@@ -7,7 +7,7 @@ it for per-field value adapters (``encoder``/``decoder``), built once per field.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
 
 import tortoise.timezone as timezone
 from tortoise.exceptions import ConfigurationError, FieldError, UnSupportedError
@@ -42,6 +42,45 @@ PATTERN_LOOKUPS = {
     "iendswith": "%{}",
     "search": "%{}%",
 }
+
+class Inline(NamedTuple):
+    """A decoder written out in the source of generated row makers (``tortoise.model_code``).
+
+    ``source``: lines that decode the variable ``{v}``, never None, in place, calling the
+    decoder itself, ``{f}``, for what they do not handle; ``env``: the globals they use
+    (named ``_dt_*``; their locals ``_tz``/``_z``).  A decoder carries one as its ``inline``
+    attribute (``with_inline``) when saving its call per value matters: the datetimes.
+    """
+
+    source: str
+    env: dict[str, Any]
+
+
+def with_inline(decode: Callable[[Any], Any], source: str) -> Callable[[Any], Any]:
+    """``decode`` carrying ``Inline(source, <the datetime globals>)``."""
+    decode.inline = Inline(source, _DATETIME_ENV)  # type: ignore[attr-defined]
+    return decode
+
+
+_DATETIME_ENV = {
+    "_dt_datetime": datetime.datetime,
+    "_dt_combine": datetime.datetime.combine,
+    "_dt_utc": timezone.UTC,
+    "_dt_parse": datetime.datetime.fromisoformat,
+    "_dt_settings": timezone,
+}
+
+#: A driver's datetime, read back as ``timezone.read_stored`` does: under the default
+#: settings (``utc_read_as`` set) a plain one in UTC or naive (= UTC) is relabelled;
+#: everything else goes to the decoder.  ``read_stored`` also checks ``fold``: drivers
+#: never set it.
+DATETIME_INLINE = (
+    "if type({v}) is _dt_datetime and ((_tz := {v}.tzinfo) is _dt_utc or _tz is None)"
+    " and (_z := _dt_settings.utc_read_as) is not None:\n"
+    "    {v} = _dt_combine({v}, {v}.time(), _z)\n"
+    "else:\n"
+    "    {v} = {f}({v})\n"
+)
 
 DATE_PARTS = ("year", "quarter", "month", "week", "day", "hour", "minute", "second", "microsecond")
 
@@ -325,7 +364,7 @@ class Dialect:
         def decode(value: Any) -> datetime.datetime:
             return timezone.read_stored(value if type(value) is plain else coerce(value))
 
-        return decode
+        return with_inline(decode, DATETIME_INLINE)
 
     def date_decoder(self, convert: Callable[[Any], Any], coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
         return convert

@@ -6,7 +6,7 @@ import decimal
 import uuid
 from typing import TYPE_CHECKING, Any, Callable
 
-from tortoise.sql.dialects.base import BASE_LOOKUPS, Dialect
+from tortoise.sql.dialects.base import BASE_LOOKUPS, Dialect, with_inline
 import tortoise.timezone as timezone
 from tortoise.timezone import UTC, UTC_ZONE, get_use_tz
 
@@ -35,6 +35,21 @@ def _adapt(value: Any) -> Any:
     if isinstance(value, (decimal.Decimal, uuid.UUID)):
         return str(value)
     return value
+
+
+#: ``decode_text`` written out (see ``base.DATETIME_INLINE``): text that does not parse
+#: goes to the decoder, which parses it again and coerces it
+_TEXT_DATETIME_INLINE = (
+    "try:\n"
+    "    {v} = _dt_parse({v})\n"
+    "except (TypeError, ValueError):\n"
+    "    {v} = {f}({v})\n"
+    "else:\n"
+    "    if ((_tz := {v}.tzinfo) is _dt_utc or _tz is None) and (_z := _dt_settings.utc_read_as) is not None:\n"
+    "        {v} = _dt_combine({v}, {v}.time(), _z)\n"
+    "    else:\n"
+    "        {v} = _dt_settings.read_stored({v})\n"
+)
 
 
 class SqliteDialect(Dialect):
@@ -165,7 +180,7 @@ class SqliteDialect(Dialect):
                 value = coerce(value)
             return timezone.read_stored(value)
 
-        return decode_text
+        return with_inline(decode_text, _TEXT_DATETIME_INLINE)
 
     def date_decoder(self, convert: Callable[[Any], Any], coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
         parse = datetime.date.fromisoformat
