@@ -557,10 +557,10 @@ class Model(metaclass=ModelMeta):
                 return await insert_leaving_db_defaults(self, db, omitted)
         if self.pk is None and self._meta.pk.generated:
             values = st.encode_auto(self)
-            self.pk = await db.execute_insert(st.insert_auto, values)
+            self.pk = await db.execute_insert(st.insert_auto, values, _job=db.jobs.row_insert)
         else:
             values = st.encode_all(self)
-            await db.execute_insert(st.insert_all, values)
+            await db.execute_insert(st.insert_all, values, _job=db.jobs.row_insert)
 
     async def _update(
         self, db: "BaseDBAsyncClient", st: ModelStatements, update_fields: list[str] | None, force: bool
@@ -592,7 +592,7 @@ class Model(metaclass=ModelMeta):
             rows = await type(self).filter(pk=self.pk).using_db(db).update(**changes) if changes else 1
         else:
             values.append(st.pk_encoder(self.pk))
-            rows = await db.execute_write(sql, values)
+            rows = await db.execute_write(sql, values, _job=db.jobs.row_write)
         if rows == 0 and force:
             raise IntegrityError(f"cannot update {type(self).__name__} with pk={self.pk!r}: no such row")
 
@@ -609,7 +609,7 @@ class Model(metaclass=ModelMeta):
         if signals._listeners:
             await signals.send(signals.Signals.pre_delete, type(self), self, db)
         st = self._meta.statements(db.dialect)
-        await db.execute_write(st.delete, [st.pk_encoder(self.pk)])
+        await db.execute_write(st.delete, [st.pk_encoder(self.pk)], _job=db.jobs.row_write)
         if signals._listeners:
             await signals.send(signals.Signals.post_delete, type(self), self, db)
 

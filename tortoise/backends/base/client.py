@@ -74,6 +74,17 @@ class Jobs:
     many: Any  # (sql, list of params) → None
     query: Any  # (sql, params) → (row count, rows as dicts)
     script: Any  # (script) → None
+    # The same work as ``write``/``insert`` for a statement that touches one row (a model
+    # instance's INSERT, or UPDATE/DELETE by primary key): its cost is bounded, which a
+    # backend may use (SQLite runs it without a thread hop inside a transaction).
+    row_write: Any = None
+    row_insert: Any = None
+
+    def __post_init__(self) -> None:
+        if self.row_write is None:
+            object.__setattr__(self, "row_write", self.write)
+        if self.row_insert is None:
+            object.__setattr__(self, "row_insert", self.insert)
 
 
 class BaseDBAsyncClient:
@@ -115,13 +126,19 @@ class BaseDBAsyncClient:
         """Run a SELECT (await the result); rows come back as positional sequences."""
         return self.execute_query(sql, params, _job=self.jobs.fetch)
 
-    def execute_write(self, sql: str, params: Sequence[Any] = ()) -> Awaitable[int]:
-        """Run an UPDATE/DELETE (await the result): the number of affected rows."""
-        return self.execute_query(sql, params, _job=self.jobs.write)
+    def execute_write(self, sql: str, params: Sequence[Any] = (), *, _job: Any = None) -> Awaitable[int]:
+        """Run an UPDATE/DELETE (await the result): the number of affected rows.
 
-    async def execute_insert(self, sql: str, params: Sequence[Any]) -> Any:
-        """Run an INSERT; return the generated primary key (or None)."""
-        return await self._run(self.jobs.insert, sql, params)
+        ``_job`` (ORM-internal): ``jobs.row_write`` for a statement on one row by key.
+        """
+        return self.execute_query(sql, params, _job=_job or self.jobs.write)
+
+    async def execute_insert(self, sql: str, params: Sequence[Any], *, _job: Any = None) -> Any:
+        """Run an INSERT; return the generated primary key (or None).
+
+        ``_job`` (ORM-internal): ``jobs.row_insert`` for a one-row INSERT.
+        """
+        return await self._run(_job or self.jobs.insert, sql, params)
 
     async def execute_many(self, sql: str, params_list: Sequence[Sequence[Any]]) -> None:
         await self._run(self.jobs.many, sql, params_list)

@@ -1,4 +1,11 @@
-"""The SQLite client: one connection per connection name, on its own thread."""
+"""The SQLite client: one connection per connection name, on its own thread.
+
+Short statements skip the thread when they can (see worker.py): reads when the worker is
+idle and no other task's transaction holds the connection, and, inside a transaction
+that has written (so holds the write lock), one-row INSERT/UPDATE/DELETE of model
+instances.  Everything else - autocommit writes, bulk and queryset writes, scripts, raw
+SQL - runs on the worker.
+"""
 from __future__ import annotations
 
 import asyncio
@@ -20,6 +27,11 @@ from tortoise.exceptions import (
 from tortoise.sql.dialects.sqlite import SqliteDialect
 
 _DIALECT = SqliteDialect()
+_FETCH = sqlite_jobs.fetch_all
+_ON_WORKER = sqlite_jobs.ON_WORKER
+_ROW_WRITES = frozenset({sqlite_jobs.write_row, sqlite_jobs.insert_row})
+#: jobs after which the transaction holds SQLite's write lock
+_WRITES = _ROW_WRITES | {sqlite_jobs.execute_rowcount, sqlite_jobs.execute_insert, sqlite_jobs.execute_many}
 
 
 def _mapped(exc: BaseException) -> BaseException:
@@ -49,6 +61,8 @@ class SqliteClient(BaseDBAsyncClient):
         many=sqlite_jobs.execute_many,
         query=sqlite_jobs.execute_dicts,
         script=sqlite_jobs.execute_script,
+        row_write=sqlite_jobs.write_row,
+        row_insert=sqlite_jobs.insert_row,
     )
     dialect = _DIALECT
     capabilities = Capabilities.of(_DIALECT, daemon=False)
@@ -61,6 +75,7 @@ class SqliteClient(BaseDBAsyncClient):
         self.pragmas.update({k: v for k, v in kwargs.items() if k in SQLITE_PRAGMAS})
         self._worker: SqliteWorker | None = None
         self._lock = asyncio.Lock()
+        self._tx_wrote = False  #: the open transaction has written: it holds the write lock
 
     # --- lifecycle -------------------------------------------------------------------------
     async def create_connection(self, with_db: bool = True) -> None:
@@ -105,6 +120,8 @@ class SqliteClient(BaseDBAsyncClient):
             if self._lock.locked():  # a transaction owns the connection: wait for it
                 async with self._lock:
                     return await worker.submit(fn, *args)  # type: ignore[union-attr]
+            if fn is _FETCH and (rows := worker.read_here(fn, *args)) is not _ON_WORKER:  # type: ignore[union-attr]
+                return rows
             return await worker.submit(fn, *args)  # type: ignore[union-attr]
         except Exception as exc:
             _raise_mapped(exc)
@@ -112,9 +129,10 @@ class SqliteClient(BaseDBAsyncClient):
     # --- transactions ------------------------------------------------------------------------
     async def _begin(self) -> "SqliteTransactionClient":
         await self._lock.acquire()
+        self._tx_wrote = False
         tx = SqliteTransactionClient(self, savepoint=None)
         try:
-            await tx._run(sqlite_jobs.execute_rowcount, "BEGIN", ())
+            await tx._run(sqlite_jobs.control, "BEGIN")
         except BaseException:
             self._lock.release()
             raise
@@ -134,18 +152,27 @@ class SqliteTransactionClient(SqliteClient):
         self._finished = False
 
     async def _run(self, fn: Any, *args: Any) -> Any:
-        worker = self._root._worker
+        root = self._root
+        worker = root._worker
         if worker is None:
             raise TransactionManagementError("the connection was closed during the transaction")
         try:
-            return await worker.submit(fn, *args)
+            if fn in _ROW_WRITES:
+                if root._tx_wrote and worker.can_write_here():
+                    return worker.run_here(fn, *args)
+            elif fn is _FETCH and (rows := worker.read_here(fn, *args)) is not _ON_WORKER:
+                return rows
+            result = await worker.submit(fn, *args)
+            if fn in _WRITES:
+                root._tx_wrote = True
+            return result
         except Exception as exc:
             _raise_mapped(exc)
 
     async def _begin(self) -> "SqliteTransactionClient":
         self._depth += 1
         name = f"aldabra_sp{id(self)}_{self._depth}"
-        await self._run(sqlite_jobs.execute_rowcount, f'SAVEPOINT "{name}"', ())
+        await self._run(sqlite_jobs.control, f'SAVEPOINT "{name}"')
         return SqliteTransactionClient(self._root, savepoint=name)
 
     async def _finish(self, commit: bool) -> None:
@@ -156,9 +183,9 @@ class SqliteTransactionClient(SqliteClient):
         try:
             if sp is None:
                 sql = "COMMIT" if commit else "ROLLBACK"
-                await asyncio.shield(self._run(sqlite_jobs.execute_rowcount, sql, ()))
+                await asyncio.shield(self._run(sqlite_jobs.control, sql))
             elif commit:
-                await asyncio.shield(self._run(sqlite_jobs.execute_rowcount, f'RELEASE SAVEPOINT "{sp}"', ()))
+                await asyncio.shield(self._run(sqlite_jobs.control, f'RELEASE SAVEPOINT "{sp}"'))
             else:
                 await asyncio.shield(self._run(sqlite_jobs.execute_script, f'ROLLBACK TO SAVEPOINT "{sp}";\nRELEASE SAVEPOINT "{sp}";'))
         finally:

@@ -1,4 +1,26 @@
-"""A thread owning one sqlite3 connection; each job is one hop (execute + fetch)."""
+"""A thread owning one sqlite3 connection; each job is one hop (execute + fetch).
+
+A hop to the thread and back costs more than a short statement (tens of microseconds of
+thread wake-ups against a few for an indexed lookup), so the client may run a job *here*,
+on the event loop's thread, when the worker is idle (``pending == 0``: nothing queued or
+running, so the connection is never used by two threads at once) and the job's time is
+bounded:
+
+- a read (``read_here``) gets a time budget, ``INLINE_BUDGET``: SQLite's progress
+  handler interrupts it when the budget is spent (a SELECT leaves nothing behind), and it
+  is run again on the worker; its SQL is then remembered as long and goes to the worker
+  from the start;
+- a one-row write (``run_here``), only when the client knows the write lock is held
+  (inside a transaction that has written), so that it cannot wait for a lock.
+
+Only in WAL or in-memory journal modes (``inline``), where readers never wait for a
+writer; autocommit writes, which end in a commit (an fsync), always go to the worker.
+
+A statement run here does not yield to the event loop.  So that a task awaiting many
+statements in a row does not keep other tasks waiting, a streak of statements run here
+without the loop getting a turn ends after ``STREAK_BUDGET``: the next statement goes
+to the worker, and the task awaiting it lets the others run.
+"""
 from __future__ import annotations
 
 import asyncio
@@ -7,7 +29,7 @@ import re
 import sqlite3
 import threading
 from queue import SimpleQueue
-from time import monotonic
+from time import monotonic, perf_counter
 from typing import Any, Callable
 
 
@@ -42,8 +64,9 @@ def _same(a: Any, b: Any) -> bool:
     )
 
 
-def _deliver(done: list) -> None:
+def _deliver(worker: "SqliteWorker", done: list) -> None:
     """Settle the futures of a batch of finished jobs (on the event loop's thread)."""
+    worker.pending -= len(done)
     for fut, ok, value in done:
         if fut.cancelled():
             continue
@@ -53,12 +76,26 @@ def _deliver(done: list) -> None:
             fut.set_exception(value)
 
 
-def _post(loop: asyncio.AbstractEventLoop, done: list) -> None:
+def _post(worker: "SqliteWorker", loop: asyncio.AbstractEventLoop, done: list) -> None:
     try:
-        loop.call_soon_threadsafe(_deliver, done)
+        loop.call_soon_threadsafe(_deliver, worker, done)
     except RuntimeError:  # the loop was closed: nobody waits for these results
         pass
 
+
+#: ``read_here``'s answer when the read is for the worker
+ON_WORKER = object()
+
+
+#: how long a read may run on the event loop's thread before it moves to the worker
+#: (seconds), and how often SQLite's progress handler looks at the clock (VM steps: a
+#: few hundred microseconds of work at most, ~1% overhead)
+INLINE_BUDGET = 0.001
+#: how long statements may run here one after another before one goes to the worker (s)
+STREAK_BUDGET = 0.005
+PROGRESS_STEPS = 2_000
+#: statements remembered as too long to run inline (the set is cleared when full)
+LONG_READS_KEPT = 256
 
 #: how long a finished job's result may wait for the jobs queued behind it (seconds)
 MAX_HOLD = 0.002
@@ -84,6 +121,14 @@ class SqliteWorker(threading.Thread):
         self._pragmas = pragmas
         self._ready = threading.Event()
         self._error: BaseException | None = None
+        self.conn: sqlite3.Connection | None = None
+        #: whether jobs may run on the caller's thread (WAL or in-memory journal)
+        self.inline = False
+        #: jobs submitted and not yet delivered (read and written on the loop's thread)
+        self.pending = 0
+        self._deadline = 0.0  #: perf_counter() value at which a read run here is interrupted
+        self._long_reads: set[str] = set()
+        self._streak = 0.0  #: perf_counter() when the current streak of jobs run here began
 
     def open(self) -> None:
         """Start the thread and wait until the connection is open (raise its error)."""
@@ -101,6 +146,9 @@ class SqliteWorker(threading.Thread):
             conn.create_function("aldabra_json_contains", 2, _json_contains, deterministic=True)
             for name, value in self._pragmas.items():
                 conn.execute(f"PRAGMA {name}={value}")
+            self.inline = conn.execute("PRAGMA journal_mode").fetchone()[0] in ("wal", "memory")
+            conn.set_progress_handler(self._past_deadline, PROGRESS_STEPS)
+            self.conn = conn
         except BaseException as exc:  # reported to the opener
             self._error = exc
             self._ready.set()
@@ -116,7 +164,7 @@ class SqliteWorker(threading.Thread):
                 break
             loop, fut, fn, args = job
             if done and (loop is not done_loop or monotonic() - held_since > MAX_HOLD):
-                _post(done_loop, done)
+                _post(self, done_loop, done)
                 done = []
             try:
                 finished = (fut, True, fn(conn, *args))
@@ -124,22 +172,68 @@ class SqliteWorker(threading.Thread):
                 finished = (fut, False, exc)
             if not done:
                 if jobs.empty():  # the common case, one statement at a time: no clock reading
-                    _post(loop, [finished])
+                    _post(self, loop, [finished])
                     continue
                 done_loop, held_since = loop, monotonic()
             done.append(finished)
             if jobs.empty():
-                _post(loop, done)
+                _post(self, loop, done)
                 done = []
         if done:
-            _post(done_loop, done)
+            _post(self, done_loop, done)
         conn.close()
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> asyncio.Future:
         loop = asyncio.get_running_loop()
         fut = loop.create_future()
+        self.pending += 1
         self._jobs.put((loop, fut, fn, args))
         return fut
+
+    # --- jobs on the caller's thread (see the module docstring) ------------------------
+    def read_here(self, fn: Callable[..., Any], sql: str, params: Any) -> Any:
+        """Run a read on the caller's thread if it may run there, within the budget;
+        ``ON_WORKER`` when it did not (or was interrupted): submit it instead."""
+        if not self.can_write_here() or sql in self._long_reads or not sql.startswith("SELECT"):
+            return ON_WORKER
+        self._deadline = perf_counter() + INLINE_BUDGET
+        try:
+            return fn(self.conn, sql, params)
+        except sqlite3.OperationalError:
+            if self._deadline:
+                raise
+            if len(self._long_reads) >= LONG_READS_KEPT:
+                self._long_reads.clear()
+            self._long_reads.add(sql)
+            return ON_WORKER
+        finally:
+            self._deadline = 0.0
+
+    def can_write_here(self) -> bool:
+        """Whether a one-row write may run on the caller's thread now (the caller knows
+        that its transaction holds the write lock); starts or continues a streak."""
+        if not self.inline or self.pending:
+            return False
+        if not self._streak:
+            self._streak = perf_counter()
+            asyncio.get_running_loop().call_soon(self._end_streak)
+            return True
+        return perf_counter() - self._streak < STREAK_BUDGET
+
+    def _end_streak(self) -> None:
+        """The event loop had a turn: the next job run here starts a new streak."""
+        self._streak = 0.0
+
+    def run_here(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run a job of bounded cost on the caller's thread (``can_write_here`` said so)."""
+        return fn(self.conn, *args)
+
+    def _past_deadline(self) -> bool:
+        """SQLite's progress handler: True interrupts the running statement."""
+        if self._deadline and perf_counter() > self._deadline:
+            self._deadline = 0.0
+            return True
+        return False
 
     def stop(self) -> None:
         self._jobs.put(None)
@@ -151,7 +245,17 @@ def fetch_all(conn: sqlite3.Connection, sql: str, params: Any) -> list:
     return conn.execute(sql, params).fetchall()
 
 
+def control(conn: sqlite3.Connection, sql: str) -> None:
+    """A transaction statement (BEGIN, SAVEPOINT, COMMIT, ...): no result, no write lock."""
+    conn.execute(sql)
+
+
 def execute_rowcount(conn: sqlite3.Connection, sql: str, params: Any) -> int:
+    return conn.execute(sql, params).rowcount
+
+
+def write_row(conn: sqlite3.Connection, sql: str, params: Any) -> int:
+    """``execute_rowcount`` for an UPDATE/DELETE of one row by key (see ``Jobs.row_write``)."""
     return conn.execute(sql, params).rowcount
 
 
@@ -162,6 +266,11 @@ def execute_insert(conn: sqlite3.Connection, sql: str, params: Any) -> Any:
         cursor.fetchall()
         return row[0] if row else None
     return cursor.lastrowid
+
+
+def insert_row(conn: sqlite3.Connection, sql: str, params: Any) -> Any:
+    """``execute_insert`` for a one-row INSERT (see ``Jobs.row_insert``)."""
+    return execute_insert(conn, sql, params)
 
 
 def execute_many(conn: sqlite3.Connection, sql: str, params_list: Any) -> int:
