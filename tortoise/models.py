@@ -481,7 +481,7 @@ class Model(metaclass=ModelMeta):
 
     def _touch_auto_fields(self, creating: bool) -> None:
         for field in self._meta.auto_fields(creating):
-            field.to_db_value(self.__dict__.get(field.model_field_name), self)
+            field.stamp(self)
 
     async def save(
         self,

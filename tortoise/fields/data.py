@@ -432,7 +432,7 @@ _combine = datetime.datetime.combine
 
 class _AutoNow:
     """``auto_now`` (stamped on every save) and ``auto_now_add`` (stamped on create) for
-    the date/time fields; their ``to_db_value`` stamps an instance through ``_stamp``."""
+    the date/time fields; their ``to_db_value`` stamps an instance through ``_set_now``."""
 
     def __init__(self, auto_now: bool = False, auto_now_add: bool = False, **kwargs: Any) -> None:
         if auto_now and auto_now_add:
@@ -466,6 +466,15 @@ class _AutoNow:
             return False
         return self.auto_now or getattr(instance, self.model_field_name, None) is None  # type: ignore[attr-defined]
 
+    def stamp(self, instance: Any) -> None:
+        """Set the current time on ``instance`` if saving it would (before a save)."""
+        if self.auto_now or instance.__dict__.get(self.model_field_name) is None:  # type: ignore[attr-defined]
+            self._set_now(instance)
+
+    def _set_now(self, instance: Any) -> Any:  # pragma: no cover - each field defines it
+        """Set the current time on ``instance``; return the value to store."""
+        raise NotImplementedError
+
 
 class DatetimeField(_AutoNow, Field[datetime.datetime]):
     """Date and time.  ``auto_now``: set on every save; ``auto_now_add``: set on create.
@@ -485,7 +494,7 @@ class DatetimeField(_AutoNow, Field[datetime.datetime]):
     def to_db_value(self, value: Any, instance: Any = None) -> datetime.datetime | None:
         """The value to store; with a model ``instance``, auto_now(_add) stamps it first."""
         if self._stamps(instance):
-            return self._stamp(instance)
+            return self.to_db_value(self._set_now(instance))
         if value is None:
             return None
         if type(value) is not datetime.datetime:
@@ -536,10 +545,10 @@ class DatetimeField(_AutoNow, Field[datetime.datetime]):
         dates, timestamps)."""
         return dialect.datetime_decoder(self._coerce)
 
-    def _stamp(self, instance: Any) -> datetime.datetime:
+    def _set_now(self, instance: Any) -> datetime.datetime:
         stamp = timezone.now()
         setattr(instance, self.model_field_name, self.to_python_value(stamp))
-        return self.to_db_value(stamp)
+        return stamp
 
     def _coerce(self, value: Any) -> datetime.datetime:
         """ISO text (SQLite), dates, POSIX timestamps and datetime subclasses → datetime."""
@@ -617,10 +626,13 @@ class TimeField(_AutoNow, Field[datetime.time]):
 
     def to_db_value(self, value: Any, instance: Any = None) -> datetime.time | None:
         if self._stamps(instance):
-            value = self.to_python_value(timezone.localtime().time())
-            setattr(instance, self.model_field_name, value)
-            return value
+            return self._set_now(instance)
         return self.to_python_value(value)
+
+    def _set_now(self, instance: Any) -> datetime.time:
+        value = self.to_python_value(timezone.localtime().time())
+        setattr(instance, self.model_field_name, value)
+        return value
 
     def to_python_value(self, value: Any) -> datetime.time | None:
         if value is None:
