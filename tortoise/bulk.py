@@ -36,19 +36,23 @@ async def bulk_create(
     if not objects:
         return objects
     meta = model._meta
+    pk_attr = meta.pk_attr
+    keys_given = 0
     for obj in objects:
         if type(obj) is not model:
             raise ParamsError(f"bulk_create on {model.__name__} got a {type(obj).__name__}")
+        if obj.__dict__.get(pk_attr) is not None:
+            keys_given += 1
     db = using_db or model._choose_db(for_write=True)
     dialect = db.dialect
     pk = meta.pk
-    if pk.generated and len({o.pk is None for o in objects}) == 2:
+    if pk.generated and 0 < keys_given < len(objects):
         # some keys given, some to generate: two INSERTs (a NULL key is refused by most databases)
         args = (batch_size, ignore_conflicts, update_fields, on_conflict)
         await bulk_create(model, [o for o in objects if o.pk is not None], *args, using_db=db)
         await bulk_create(model, [o for o in objects if o.pk is None], *args, using_db=db)
         return objects
-    auto_pk = pk.generated and all(o.pk is None for o in objects)
+    auto_pk = pk.generated and not keys_given
     st = meta.statements(dialect)
     fields, encode = (st.insert_fields_auto, st.encode_auto) if auto_pk else (st.insert_fields_all, st.encode_all)
     omitted = unset_in_all(model, objects) if meta.db_default_fields else ()
@@ -65,9 +69,12 @@ async def bulk_create(
     # ids of the new rows: numbered on from the one the INSERT reports, else RETURNING
     number_ids = auto_pk and not ignore_conflicts and not tail and dialect.multirow_insert_id
     returning = auto_pk and not ignore_conflicts and not number_ids and dialect.supports_returning
-    for obj in objects:
-        obj._touch_auto_fields(creating=True)
-        obj._run_validators()
+    if meta._auto_on_create:
+        for obj in objects:
+            obj._touch_auto_fields(creating=True)
+    if meta.validated_fields:
+        for obj in objects:
+            obj._run_validators()
     if not fields:  # every column is the database's to fill: one INSERT ... DEFAULT VALUES per row
         async def insert_each(conn: Any) -> None:
             for obj in objects:
@@ -112,7 +119,7 @@ async def bulk_create(
                 reported = await conn.execute_insert(sql, params)
                 first_id = reported if number_ids == "first" else reported - len(batch) + 1
                 for offset, obj in enumerate(batch):
-                    obj.pk = first_id + offset
+                    obj.__dict__[pk_attr] = first_id + offset
             elif returning:
                 rows = await conn.fetch_rows(sql, params)
                 for obj, row in zip(batch, rows):
@@ -122,7 +129,8 @@ async def bulk_create(
 
     await _all_or_nothing(db, len(batches), insert)
     for obj in objects:
-        obj._saved_in_db = obj.pk is not None
+        d = obj.__dict__
+        d["_saved_in_db"] = d.get(pk_attr) is not None
     return objects
 
 

@@ -158,7 +158,7 @@ class SqliteTransactionClient(SqliteClient):
             raise TransactionManagementError("the connection was closed during the transaction")
         try:
             if fn in _ROW_WRITES:
-                if root._tx_wrote and worker.can_write_here():
+                if root._tx_wrote and worker.may_run_here():
                     return worker.run_here(fn, *args)
             elif fn is _FETCH and (rows := worker.read_here(fn, *args)) is not _ON_WORKER:
                 return rows

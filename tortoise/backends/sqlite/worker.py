@@ -194,7 +194,7 @@ class SqliteWorker(threading.Thread):
     def read_here(self, fn: Callable[..., Any], sql: str, params: Any) -> Any:
         """Run a read on the caller's thread if it may run there, within the budget;
         ``ON_WORKER`` when it did not (or was interrupted): submit it instead."""
-        if not self.can_write_here() or sql in self._long_reads or not sql.startswith("SELECT"):
+        if sql in self._long_reads or not sql.startswith("SELECT") or not self.may_run_here():
             return ON_WORKER
         self._deadline = perf_counter() + INLINE_BUDGET
         try:
@@ -209,9 +209,9 @@ class SqliteWorker(threading.Thread):
         finally:
             self._deadline = 0.0
 
-    def can_write_here(self) -> bool:
-        """Whether a one-row write may run on the caller's thread now (the caller knows
-        that its transaction holds the write lock); starts or continues a streak."""
+    def may_run_here(self) -> bool:
+        """Whether a job may run on the caller's thread now (the worker is idle and the
+        streak is not over); starts or continues a streak."""
         if not self.inline or self.pending:
             return False
         if not self._streak:
@@ -225,7 +225,8 @@ class SqliteWorker(threading.Thread):
         self._streak = 0.0
 
     def run_here(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run a job of bounded cost on the caller's thread (``can_write_here`` said so)."""
+        """Run a job of bounded cost on the caller's thread (``may_run_here`` said so; for a
+        write, the caller knows that its transaction holds the write lock)."""
         return fn(self.conn, *args)
 
     def _past_deadline(self) -> bool:
