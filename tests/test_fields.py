@@ -194,6 +194,20 @@ async def test_auto_now_add_and_auto_now():
     assert first.updated_at == second.updated_at  # and the instance has the saved value
 
 
+async def test_bulk_create_stamps_its_rows_with_one_time_and_keeps_given_ones():
+    given = datetime.datetime(2020, 5, 17, 8, 30, tzinfo=UTC)
+    authors = [Author(username=f"u{i}", password_hash="h") for i in range(5)]
+    authors.append(Author(username="given", password_hash="h", created_at=given))
+    before = datetime.datetime.now(UTC)
+    await Author.bulk_create(authors)
+    [stamp] = {a.created_at for a in authors[:5]}  # one time for the rows of the statement
+    [updated] = {a.updated_at for a in authors}  # auto_now: the given row's too
+    assert before <= stamp <= updated <= datetime.datetime.now(UTC)
+    assert authors[5].created_at == given
+    stored = dict(await Author.all().values_list("username", "created_at"))
+    assert stored == {**{f"u{i}": stamp for i in range(5)}, "given": given}
+
+
 async def test_validators_run_on_save_and_nothing_is_written():
     cases = [
         ({"age": 151, "nick": "abc"}, "age"),

@@ -69,9 +69,8 @@ async def bulk_create(
     # ids of the new rows: numbered on from the one the INSERT reports, else RETURNING
     number_ids = auto_pk and not ignore_conflicts and not tail and dialect.multirow_insert_id
     returning = auto_pk and not ignore_conflicts and not number_ids and dialect.supports_returning
-    if meta._auto_on_create:
-        for obj in objects:
-            obj._touch_auto_fields(creating=True)
+    for field in meta._auto_on_create:
+        field.stamp_all(objects)
     if meta.validated_fields:
         for obj in objects:
             obj._run_validators()

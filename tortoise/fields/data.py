@@ -18,7 +18,7 @@ import uuid
 import warnings
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from enum import Enum
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from tortoise import timezone
 from tortoise.exceptions import (
@@ -432,7 +432,8 @@ _combine = datetime.datetime.combine
 
 class _AutoNow:
     """``auto_now`` (stamped on every save) and ``auto_now_add`` (stamped on create) for
-    the date/time fields; their ``to_db_value`` stamps an instance through ``_set_now``."""
+    the date/time fields: ``stamp``/``stamp_all`` before a save, and ``to_db_value`` when
+    given the instance."""
 
     def __init__(self, auto_now: bool = False, auto_now_add: bool = False, **kwargs: Any) -> None:
         if auto_now and auto_now_add:
@@ -468,11 +469,20 @@ class _AutoNow:
 
     def stamp(self, instance: Any) -> None:
         """Set the current time on ``instance`` if saving it would (before a save)."""
-        if self.auto_now or instance.__dict__.get(self.model_field_name) is None:  # type: ignore[attr-defined]
-            self._set_now(instance)
+        self.stamp_all((instance,))
 
-    def _set_now(self, instance: Any) -> Any:  # pragma: no cover - each field defines it
-        """Set the current time on ``instance``; return the value to store."""
+    def stamp_all(self, instances: Iterable[Any]) -> None:
+        """``stamp`` for instances saved by one statement: they get one time, as a
+        database default would give them."""
+        value = self.now_value()
+        name = self.model_field_name  # type: ignore[attr-defined]
+        for instance in instances:
+            d = instance.__dict__
+            if self.auto_now or d.get(name) is None:
+                d[name] = value
+
+    def now_value(self) -> Any:  # pragma: no cover - each field defines it
+        """The current time as this field holds it."""
         raise NotImplementedError
 
 
@@ -494,7 +504,9 @@ class DatetimeField(_AutoNow, Field[datetime.datetime]):
     def to_db_value(self, value: Any, instance: Any = None) -> datetime.datetime | None:
         """The value to store; with a model ``instance``, auto_now(_add) stamps it first."""
         if self._stamps(instance):
-            return self.to_db_value(self._set_now(instance))
+            stamp = timezone.now()
+            setattr(instance, self.model_field_name, self.to_python_value(stamp))
+            return self.to_db_value(stamp)
         if value is None:
             return None
         if type(value) is not datetime.datetime:
@@ -545,10 +557,8 @@ class DatetimeField(_AutoNow, Field[datetime.datetime]):
         dates, timestamps)."""
         return dialect.datetime_decoder(self._coerce)
 
-    def _set_now(self, instance: Any) -> datetime.datetime:
-        stamp = timezone.now()
-        setattr(instance, self.model_field_name, self.to_python_value(stamp))
-        return stamp
+    def now_value(self) -> datetime.datetime:
+        return self.to_python_value(timezone.now())  # type: ignore[return-value]
 
     def _coerce(self, value: Any) -> datetime.datetime:
         """ISO text (SQLite), dates, POSIX timestamps and datetime subclasses → datetime."""
@@ -626,13 +636,13 @@ class TimeField(_AutoNow, Field[datetime.time]):
 
     def to_db_value(self, value: Any, instance: Any = None) -> datetime.time | None:
         if self._stamps(instance):
-            return self._set_now(instance)
+            value = self.now_value()
+            setattr(instance, self.model_field_name, value)
+            return value
         return self.to_python_value(value)
 
-    def _set_now(self, instance: Any) -> datetime.time:
-        value = self.to_python_value(timezone.localtime().time())
-        setattr(instance, self.model_field_name, value)
-        return value
+    def now_value(self) -> datetime.time:
+        return self.to_python_value(timezone.localtime().time())  # type: ignore[return-value]
 
     def to_python_value(self, value: Any) -> datetime.time | None:
         if value is None:

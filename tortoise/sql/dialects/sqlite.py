@@ -158,13 +158,21 @@ class SqliteDialect(Dialect):
         return from_sqlite
 
     def datetime_encoder(self, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        """Aware UTC datetimes under ``use_tz`` straight to ISO text (either UTC tzinfo
-        gives the same "+00:00")."""
+        """Aware UTC datetimes under ``use_tz`` straight to ISO text: the wall clock is
+        UTC, so it is formatted naive and "+00:00" added (an aware ``isoformat`` asks the
+        tzinfo for its offset, which costs as much again)."""
         plain = datetime.datetime
+        combine = plain.combine
+        # the last value and its text (rows saved together share their stamp); one tuple,
+        # read and replaced whole, so that threads encoding at once never mix two pairs
+        last: list[tuple[Any, str]] = [(None, "")]
 
         def to_sqlite(value: Any) -> Any:
             if type(value) is plain and (value.tzinfo is UTC or value.tzinfo is UTC_ZONE) and get_use_tz():
-                return value.isoformat(" ", "microseconds")
+                pair = last[0]
+                if pair[0] is not value:
+                    pair = last[0] = (value, combine(value, value.time()).isoformat(" ", "microseconds") + "+00:00")
+                return pair[1]
             return general(value)
 
         return to_sqlite
