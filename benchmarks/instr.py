@@ -113,9 +113,13 @@ async def main(db: str, op: str, n: int) -> None:
 
 
 def _instructions(db: str, op: str, n: int) -> int:
+    return callgrind_total(["-m", "benchmarks.instr", "--db", db, "--op", op, "--n", str(n)])
+
+
+def callgrind_total(python_args: list[str]) -> int:
+    """Instructions of ``python python_args`` (both threads), counted by callgrind."""
     out = tempfile.mktemp(prefix="instr-", suffix=".out")
-    cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable,
-           "-m", "benchmarks.instr", "--db", db, "--op", op, "--n", str(n)]
+    cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, *python_args]
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     subprocess.run(cmd, check=True, capture_output=True, env=env)
     try:
