@@ -58,3 +58,54 @@ async def test_a_cancelled_caller_does_not_disturb_the_others(client):
         else:
             assert result == [(i,)]
     assert await client.fetch_rows("SELECT 1") == [(1,)]
+
+
+# --- model writes queued together share one commit (worker.py, _group_commit) ------------
+LONG = "SELECT (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) SELECT COUNT(*) FROM n)"
+
+
+async def queued_behind_a_long_read(client, writes):
+    """Run ``writes`` (coroutines) while the worker is busy, so that they queue up."""
+    long = asyncio.ensure_future(client.execute_query(LONG))
+    await asyncio.sleep(0)
+    results = await asyncio.gather(*writes, return_exceptions=True)
+    await long
+    return results
+
+
+def insert(client, i: int, name: str):
+    return client.execute_insert('INSERT INTO "item" ("id", "name") VALUES (?, ?)', (i, name), _job=client.jobs.row_insert)
+
+
+async def test_queued_model_writes_share_a_commit_and_keep_their_own_results(client):
+    results = await queued_behind_a_long_read(client, [insert(client, i, f"n{i}") for i in range(1, 21)])
+    assert results == list(range(1, 21))
+    assert client._worker.group_commits >= 1
+    assert await client.fetch_rows('SELECT COUNT(*) FROM "item"') == [(20,)]
+
+
+async def test_a_failed_write_in_a_group_fails_alone(client):
+    writes = [insert(client, i, "same" if i in (3, 7) else f"n{i}") for i in range(1, 11)]
+    results = await queued_behind_a_long_read(client, writes)
+    assert isinstance(results[6], IntegrityError) and "UNIQUE" in str(results[6])
+    assert [r for i, r in enumerate(results) if i != 6] == [1, 2, 3, 4, 5, 6, 8, 9, 10]
+    assert client._worker.group_commits >= 1
+    rows = await client.fetch_rows('SELECT "id" FROM "item" ORDER BY "id"')
+    assert [r[0] for r in rows] == [1, 2, 3, 4, 5, 6, 8, 9, 10]
+
+
+async def test_a_commit_that_fails_lets_each_write_decide_alone(client):
+    """A deferred foreign key is checked at COMMIT: the group's commit fails, and each
+    write runs again in its own transaction - only the offending one fails."""
+    await client.execute_script(
+        'CREATE TABLE "child" ("id" INTEGER PRIMARY KEY, "item_id" INTEGER '
+        'REFERENCES "item" ("id") DEFERRABLE INITIALLY DEFERRED)'
+    )
+    await insert(client, 1, "parent")
+    sql = 'INSERT INTO "child" ("id", "item_id") VALUES (?, ?)'
+    writes = [client.execute_insert(sql, (i, 99 if i == 4 else 1), _job=client.jobs.row_insert) for i in range(1, 9)]
+    results = await queued_behind_a_long_read(client, writes)
+    assert isinstance(results[3], IntegrityError) and "FOREIGN KEY" in str(results[3])
+    assert [r for i, r in enumerate(results) if i != 3] == [1, 2, 3, 5, 6, 7, 8]
+    rows = await client.fetch_rows('SELECT "id" FROM "child" ORDER BY "id"')
+    assert [r[0] for r in rows] == [1, 2, 3, 5, 6, 7, 8]

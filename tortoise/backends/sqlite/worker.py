@@ -20,6 +20,12 @@ A statement run here does not yield to the event loop.  So that a task awaiting 
 statements in a row does not keep other tasks waiting, a streak of statements run here
 without the loop getting a turn ends after ``STREAK_BUDGET``: the next statement goes
 to the worker, and the task awaiting it lets the others run.
+
+On the worker, model writes (``GROUPED``: one-row INSERT/UPDATE/DELETE outside a
+transaction) queued one behind the other by concurrent tasks share one transaction and
+one commit (``_group_commit``): in WAL mode with ``synchronous=FULL`` each commit is an
+fsync, the most of an autocommit write's cost.  Each caller still gets its own result or
+error, and only after the commit.
 """
 from __future__ import annotations
 
@@ -28,7 +34,7 @@ import json
 import re
 import sqlite3
 import threading
-from queue import SimpleQueue
+from queue import Empty, SimpleQueue
 from time import monotonic, perf_counter
 from typing import Any, Callable
 
@@ -85,6 +91,16 @@ def _post(worker: "SqliteWorker", loop: asyncio.AbstractEventLoop, done: list) -
 
 #: ``read_here``'s answer when the read is for the worker
 ON_WORKER = object()
+_NO_JOB = object()
+
+
+def _finish(conn: sqlite3.Connection, job: tuple) -> tuple:
+    """Run one job: (future, True, result) or (future, False, exception)."""
+    _, fut, fn, args = job
+    try:
+        return fut, True, fn(conn, *args)
+    except BaseException as exc:
+        return fut, False, exc
 
 
 #: how long a read may run on the event loop's thread before it moves to the worker
@@ -129,6 +145,7 @@ class SqliteWorker(threading.Thread):
         self._deadline = 0.0  #: perf_counter() value at which a read run here is interrupted
         self._long_reads: set[str] = set()
         self._streak = 0.0  #: perf_counter() when the current streak of jobs run here began
+        self.group_commits = 0  #: transactions that committed several queued model writes
 
     def open(self) -> None:
         """Start the thread and wait until the connection is open (raise its error)."""
@@ -158,30 +175,68 @@ class SqliteWorker(threading.Thread):
         done: list = []  # finished, not yet delivered: (future, ok, value)
         done_loop: Any = None
         held_since = 0.0
+        carry: Any = _NO_JOB  # a job taken from the queue by a group, not of it
         while True:
-            job = jobs.get()
+            job = jobs.get() if carry is _NO_JOB else carry
+            carry = _NO_JOB
             if job is None:
                 break
-            loop, fut, fn, args = job
+            loop = job[0]
             if done and (loop is not done_loop or monotonic() - held_since > MAX_HOLD):
                 _post(self, done_loop, done)
                 done = []
-            try:
-                finished = (fut, True, fn(conn, *args))
-            except BaseException as exc:
-                finished = (fut, False, exc)
+            if job[2] in GROUPED and not jobs.empty() and not conn.in_transaction:
+                finished, carry = self._group_commit(conn, job)
+            else:
+                finished = [_finish(conn, job)]
+            more = carry is not _NO_JOB or not jobs.empty()
             if not done:
-                if jobs.empty():  # the common case, one statement at a time: no clock reading
-                    _post(self, loop, [finished])
+                if not more:  # the common case, one statement at a time: no clock reading
+                    _post(self, loop, finished)
                     continue
                 done_loop, held_since = loop, monotonic()
-            done.append(finished)
-            if jobs.empty():
+            done.extend(finished)
+            if not more:
                 _post(self, loop, done)
                 done = []
         if done:
             _post(self, done_loop, done)
         conn.close()
+
+    def _group_commit(self, conn: sqlite3.Connection, first: tuple) -> tuple[list, Any]:
+        """Run ``first`` and the model writes queued behind it (autocommit, each its own
+        transaction) in one transaction: one commit, one fsync, for all of them.
+
+        Returns (finished jobs, the job taken from the queue that is not of the group or
+        ``_NO_JOB``).  A failed statement undoes only itself, as in autocommit; if an error
+        ends the transaction, or COMMIT fails (a deferred foreign key), nothing of the
+        group is kept and each job runs again on its own, so each gets its own outcome."""
+        group, carry = [first], _NO_JOB
+        while carry is _NO_JOB:
+            try:
+                job = self._jobs.get_nowait()
+            except Empty:
+                break
+            if job is not None and job[2] in GROUPED and job[0] is first[0]:
+                group.append(job)
+            else:
+                carry = job
+        if len(group) == 1:
+            return [_finish(conn, first)], carry
+        finished = []
+        try:
+            conn.execute("BEGIN")
+            for job in group:
+                finished.append(_finish(conn, job))
+                if not finished[-1][1] and not conn.in_transaction:  # the error ended the transaction
+                    raise sqlite3.OperationalError("the group's transaction was rolled back")
+            conn.execute("COMMIT")
+        except sqlite3.Error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            return [_finish(conn, job) for job in group], carry
+        self.group_commits += 1
+        return finished, carry
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> asyncio.Future:
         loop = asyncio.get_running_loop()
@@ -272,6 +327,10 @@ def execute_insert(conn: sqlite3.Connection, sql: str, params: Any) -> Any:
 def insert_row(conn: sqlite3.Connection, sql: str, params: Any) -> Any:
     """``execute_insert`` for a one-row INSERT (see ``Jobs.row_insert``)."""
     return execute_insert(conn, sql, params)
+
+
+#: jobs that, queued one behind the other outside a transaction, share one commit
+GROUPED = frozenset({write_row, insert_row})
 
 
 def execute_many(conn: sqlite3.Connection, sql: str, params_list: Any) -> int:
