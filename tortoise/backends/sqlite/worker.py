@@ -107,9 +107,9 @@ def _finish(conn: sqlite3.Connection, job: tuple) -> tuple:
 #: (seconds), and how often SQLite's progress handler looks at the clock (VM steps: a
 #: few hundred microseconds of work at most, ~1% overhead)
 INLINE_BUDGET = 0.001
+PROGRESS_STEPS = 2_000
 #: how long statements may run here one after another before one goes to the worker (s)
 STREAK_BUDGET = 0.005
-PROGRESS_STEPS = 2_000
 #: statements remembered as too long to run inline (the set is cleared when full)
 LONG_READS_KEPT = 256
 
