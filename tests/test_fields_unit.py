@@ -440,6 +440,28 @@ class Row:
         self.__dict__.update(values)
 
 
+def test_a_field_of_its_own_with_auto_now_is_stamped_through_to_db_value():
+    """A custom field (not a DatetimeField) that stamps the instance in to_db_value, as
+    Tortoise calls it before a save: save() and bulk_create() stamp it the same way."""
+
+    class Revision(data.CharField):
+        auto_now_add = True
+
+        def to_db_value(self, value, instance=None):
+            if instance is not None and not isinstance(instance, type) and value is None:
+                value = "r1"
+                setattr(instance, self.model_field_name, value)
+            return value
+
+    field = bound(Revision(max_length=10), "revision")
+    fresh, kept = Row(revision=None), Row(revision="r7")
+    field.stamp_all([fresh, kept])
+    assert (fresh.revision, kept.revision) == ("r1", "r7")
+    single = Row(revision=None)
+    field.stamp(single)
+    assert single.revision == "r1"
+
+
 def test_auto_now_add_stamps_only_when_unset():
     field = bound(DatetimeField(auto_now_add=True), "created_at")
     row = Row(created_at=None)

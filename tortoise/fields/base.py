@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 import warnings
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, TypeVar
 
 from tortoise.exceptions import ConfigurationError, InvalidValueError, ValidationError
 from tortoise.fields.deconstruct import deconstruct
@@ -246,6 +246,17 @@ class Field(Generic[VALUE]):
         if value is None or self.field_type is None or isinstance(value, self.field_type):
             return value
         return self.field_type(value)
+
+    def stamp(self, instance: Any) -> None:
+        """Before a save: set what the field fills in by itself (``auto_now``/``auto_now_add``)."""
+        self.stamp_all((instance,))
+
+    def stamp_all(self, instances: Iterable[Any]) -> None:
+        """``stamp`` for instances saved together.  Here, for a field of its own with an
+        ``auto_now`` flag: its ``to_db_value`` given the instance stamps it (as in Tortoise)."""
+        name = self.model_field_name
+        for instance in instances:
+            self.to_db_value(instance.__dict__.get(name), instance)
 
     def to_python_value(self, value: Any) -> Any:
         """Value from a driver or from user input → the field's Python type."""

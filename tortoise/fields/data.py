@@ -467,13 +467,9 @@ class _AutoNow:
             return False
         return self.auto_now or getattr(instance, self.model_field_name, None) is None  # type: ignore[attr-defined]
 
-    def stamp(self, instance: Any) -> None:
-        """Set the current time on ``instance`` if saving it would (before a save)."""
-        self.stamp_all((instance,))
-
     def stamp_all(self, instances: Iterable[Any]) -> None:
-        """``stamp`` for instances saved by one statement: they get one time, as a
-        database default would give them."""
+        """The current time on those of ``instances`` that saving stamps; instances saved
+        by one statement get one time, as a database default would give them."""
         value = self.now_value()
         name = self.model_field_name  # type: ignore[attr-defined]
         for instance in instances:
