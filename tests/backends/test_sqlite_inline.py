@@ -115,6 +115,15 @@ async def test_an_interrupted_read_leaves_the_transaction_open(client):
     assert await client.fetch_rows('SELECT "name" FROM "item" ORDER BY "id"') == [("a",), ("b",)]
 
 
+async def test_after_the_transaction_ends_its_client_runs_no_write_here(client):
+    """The write lock went with COMMIT: a write through the finished transaction's client
+    runs in autocommit on the worker, as any autocommit write does."""
+    async with client._in_transaction() as tx:
+        await tx.execute_insert('INSERT INTO "item" ("name") VALUES (?)', ("a",), _job=tx.jobs.row_insert)
+    await tx.execute_insert('INSERT INTO "item" ("name") VALUES (?)', ("b",), _job=tx.jobs.row_insert)
+    assert await trail(client) == [("insert a", "worker"), ("insert b", "worker")]
+
+
 async def test_a_rolled_back_transaction_undoes_the_writes_run_here(client):
     with pytest.raises(RuntimeError):
         async with client._in_transaction() as tx:

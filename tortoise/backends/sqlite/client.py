@@ -190,6 +190,7 @@ class SqliteTransactionClient(SqliteClient):
                 await asyncio.shield(self._run(sqlite_jobs.execute_script, f'ROLLBACK TO SAVEPOINT "{sp}";\nRELEASE SAVEPOINT "{sp}";'))
         finally:
             if sp is None:
+                self._root._tx_wrote = False
                 self._root._lock.release()
 
     async def _end(self, commit: bool) -> None:
