@@ -17,8 +17,9 @@ client (pool of 10) that is never re-created.  Printed: operations, failures by 
 how long the load made no progress and how long it took to succeed again once the server
 was back, and the checks: every committed row present once, no row twice, no
 transaction half there, and no row stored that neither a success nor a failure saying
-the outcome is unknown ("lost mid-statement", "lost during COMMIT") accounts for - a
-transaction reported as rolled back must have left nothing.  A failure outside a transaction whose statement was certainly
+the outcome is unknown (an autocommit INSERT "lost mid-statement", a transaction "lost
+during COMMIT") accounts for - a transaction whose statement was cut off, reported as
+rolled back, must have left nothing.  A failure outside a transaction whose statement was certainly
 not sent (a connection refused, not lost mid-statement) counts as a defect: the exit
 status is 1 if there is one or if a check fails.
 """
@@ -158,8 +159,10 @@ class Load:
                 kind_text = failure_kind(kind, exc)
                 self.failures[kind_text] += 1
                 self.samples.setdefault(kind_text, f"after {time.monotonic() - began:.2f} s: {exc}")
-                if "lost during COMMIT" in kind_text or "lost mid-statement" in kind_text:
-                    self.maybe.update(rows)  # the error says the outcome is unknown
+                # the error says the outcome is unknown: a COMMIT cut off, or an autocommit
+                # INSERT cut off (inside a transaction, a lost statement rolls it all back)
+                if "lost during COMMIT" in kind_text or (kind == "insert" and "lost mid-statement" in kind_text):
+                    self.maybe.update(rows)
             await asyncio.sleep(0.005)
 
     def longest_stall(self, since: float) -> float:
