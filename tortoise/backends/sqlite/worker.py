@@ -232,8 +232,11 @@ class SqliteWorker(threading.Thread):
                     raise sqlite3.OperationalError("the group's transaction was rolled back")
             conn.execute("COMMIT")
         except sqlite3.Error:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            try:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+            except sqlite3.Error as stuck:  # nothing of the group was committed; say so to each
+                return [(job[1], False, stuck) for job in group], carry
             return [_finish(conn, job) for job in group], carry
         self.group_commits += 1
         return finished, carry
